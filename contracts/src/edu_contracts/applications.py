@@ -1,0 +1,115 @@
+"""Events the applications service publishes on ``edu.applications.events.v1``.
+
+Keyed by application id. ``application.status-changed.v1`` carries no personal
+data: retention and other readers need ids, statuses and dates only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from edu_contracts import topics
+from edu_contracts.envelope import Contract, Envelope
+from edu_contracts.personal_code import PersonalCode
+
+
+class ApplicantRole(StrEnum):
+    """Step 1 of the wizard: who applies for whom."""
+
+    PARENT_OR_GUARDIAN = "parent_or_guardian"
+    ADULT_LEARNER = "adult_learner"
+    EMPLOYEE = "employee"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    BEING_VERIFIED = "being_verified"
+    SUBMITTED = "submitted"
+    REJECTED = "rejected"  # by the registry verification, not by the institution
+    POSTPONED = "postponed"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    READY_FOR_ISSUE = "ready_for_issue"
+    ISSUED = "issued"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+CLOSED_STATUSES: frozenset[ApplicationStatus] = frozenset(
+    {
+        ApplicationStatus.RETURNED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.REJECTED,
+    }
+)
+"""Statuses after which the retention clock runs (seeds part B §5, ARCHITECTURE.md)."""
+
+
+class ActorRole(StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class VerificationRequestedPayload(Contract):
+    application_id: UUID
+    applicant_code: PersonalCode
+    role: ApplicantRole
+    learner_code: PersonalCode
+    institution_id: str
+    resource_offer_id: str
+    socially_supported: bool
+    social_group: str | None = None
+    requested_at: AwareDatetime
+
+
+class VerificationRequested(Envelope):
+    """Submitted application to be re-checked against the registers."""
+
+    TOPIC: ClassVar[str] = topics.APPLICATION_EVENTS
+    event_type: Literal["application.verification-requested.v1"] = (
+        "application.verification-requested.v1"
+    )
+    schema_version: Literal[1] = 1
+    payload: VerificationRequestedPayload
+
+    def partition_key(self) -> str:
+        return str(self.payload.application_id)
+
+
+class StatusChangedPayload(Contract):
+    application_id: UUID
+    institution_id: str | None = None
+    from_status: ApplicationStatus | None
+    to_status: ApplicationStatus
+    changed_at: AwareDatetime
+    actor_role: ActorRole
+    version: int = Field(ge=1, description="Application version after the change; orders changes.")
+    effective_date: dt.date | None = Field(
+        default=None,
+        description="Business date of the change when it differs from changed_at "
+        "(e.g. the day a device was physically returned).",
+    )
+
+
+class StatusChanged(Envelope):
+    """Every transition of an application, including creation of the draft."""
+
+    TOPIC: ClassVar[str] = topics.APPLICATION_EVENTS
+    event_type: Literal["application.status-changed.v1"] = "application.status-changed.v1"
+    schema_version: Literal[1] = 1
+    payload: StatusChangedPayload
+
+    def partition_key(self) -> str:
+        return str(self.payload.application_id)
+
+
+ApplicationEvent = Annotated[
+    VerificationRequested | StatusChanged, Field(discriminator="event_type")
+]

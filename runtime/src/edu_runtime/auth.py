@@ -1,0 +1,199 @@
+"""Gateway JWT verification and the identity it yields.
+
+The portal's API gateway authenticates the person (bank, eParaksts, eID) and
+forwards requests with a JWT signed by its key (EdDSA/Ed25519 or RS256). Every
+service checks signature, issuer, audience and expiry itself: nothing behind the
+gateway is trusted just for being behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import jwt
+from edu_contracts.personal_code import PersonalCode, PersonalCodeError, normalize_personal_code
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp, Method, Scopes
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from edu_runtime.errors import ApiError
+
+ALGORITHMS = ["EdDSA", "RS256"]
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+
+
+class Identity(BaseModel):
+    """Who is calling. ``personal_code`` is the authenticated person (for staff,
+    the employee); ``institution_id`` is set for staff only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    personal_code: PersonalCode
+    role: Role
+    institution_id: str | None = None
+    auth_method: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    token: str
+
+    @property
+    def full_name(self) -> str | None:
+        names = [n for n in (self.given_name, self.family_name) if n]
+        return " ".join(names) or None
+
+
+class AuthError(NotAuthorizedException):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.reason = reason
+
+
+class JwksKeyStore:
+    """Public keys from a JWKS file, re-read when a token names an unknown key id
+    (how a signing-key rotation reaches running services without a restart)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._mtime: float | None = None
+
+    def _reload(self) -> None:
+        try:
+            stat = self._path.stat()
+        except FileNotFoundError:
+            raise AuthError(
+                "verification_keys_missing", "The gateway keys are not configured."
+            ) from None
+        if stat.st_mtime == self._mtime:
+            return
+        data = json.loads(self._path.read_text())
+        keyset = jwt.PyJWKSet.from_dict(data)
+        self._keys = {k.key_id or "": k for k in keyset.keys}
+        self._mtime = stat.st_mtime
+
+    def get(self, kid: str | None) -> jwt.PyJWK:
+        with self._lock:
+            if kid not in self._keys:
+                self._reload()
+            key = self._keys.get(kid or "")
+            if key is None and kid is None and len(self._keys) == 1:
+                key = next(iter(self._keys.values()))
+        if key is None:
+            raise AuthError("unknown_signing_key", "The token is signed with an unknown key.")
+        return key
+
+
+class TokenVerifier:
+    def __init__(self, keys: JwksKeyStore, *, issuer: str, audience: str, leeway: int) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway = leeway
+
+    def verify(self, token: str) -> Identity:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthError("invalid_token", "The bearer token is malformed.") from None
+        key = self._keys.get(header.get("kid"))
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError("token_expired", "The token has expired.") from None
+        except jwt.InvalidAudienceError:
+            raise AuthError("wrong_audience", "The token is not meant for this service.") from None
+        except jwt.InvalidIssuerError:
+            raise AuthError("wrong_issuer", "The token was not issued by the gateway.") from None
+        except jwt.InvalidSignatureError:
+            raise AuthError("invalid_signature", "The token signature is not valid.") from None
+        except jwt.PyJWTError as exc:
+            raise AuthError("invalid_token", f"The token is not valid: {exc}") from None
+        try:
+            normalize_personal_code(str(claims["sub"]))
+            role = Role(claims.get("role", Role.CITIZEN))
+            if role is Role.STAFF and not claims.get("institution_id"):
+                raise AuthError("invalid_claims", "A staff token must name an institution.")
+            return Identity(
+                personal_code=claims["sub"],
+                role=role,
+                institution_id=claims.get("institution_id"),
+                auth_method=claims.get("amr"),
+                given_name=claims.get("given_name"),
+                family_name=claims.get("family_name"),
+                token=token,
+            )
+        except (ValueError, ValidationError, PersonalCodeError):
+            raise AuthError("invalid_claims", "The token's claims are not valid.") from None
+
+
+class GatewayAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Authenticates every request except the excluded (health, schema) paths."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        verifier: TokenVerifier,
+        exclude: str | list[str] | None = None,
+        exclude_from_auth_key: str = "exclude_from_auth",
+        exclude_http_methods: list[Method] | None = None,
+        scopes: Scopes | None = None,
+    ) -> None:
+        super().__init__(
+            app,
+            exclude=exclude,
+            exclude_from_auth_key=exclude_from_auth_key,
+            exclude_http_methods=exclude_http_methods or ["OPTIONS"],
+            scopes=scopes,
+        )
+        self._verifier = verifier
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError(
+                "missing_token", "Send the gateway's token as 'Authorization: Bearer …'."
+            )
+        identity = self._verifier.verify(token.strip())
+        return AuthenticationResult(user=identity, auth=token)
+
+
+def identity_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity:
+    user = connection.user
+    if not isinstance(user, Identity):
+        raise AuthError("missing_token", "Not authenticated.")
+    return user
+
+
+def citizens_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if identity_of(connection).role is not Role.CITIZEN:
+        raise ApiError(
+            403, "citizens_only", "This endpoint is for citizens signed in through the portal."
+        )
+
+
+def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if identity_of(connection).role is not Role.STAFF:
+        raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")

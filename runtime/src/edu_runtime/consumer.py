@@ -1,0 +1,158 @@
+"""Idempotent consumers, bounded retries and the dead-letter topic.
+
+- ``Inbox.apply_once`` records the event id in the same transaction as the
+  change it causes, so a redelivered event changes nothing the second time.
+- ``dead_letter_middleware`` retries a failing handler a bounded number of
+  times, then publishes the message with the failure reason to
+  ``edu.dead-letter.v1`` and lets the offset move on: nothing is dropped
+  silently and one poisoned message does not stall a partition. Messages that
+  cannot even be parsed are not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from edu_contracts import topics
+from edu_contracts.dead_letter import DeadLetter
+from faststream import BaseMiddleware
+from faststream.exceptions import IgnoredException
+from faststream.kafka import KafkaBroker
+from faststream.message import StreamMessage
+from pydantic import ValidationError
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from edu_runtime.mongo import Doc
+from edu_runtime.pseudonym import redact_personal_codes
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[AsyncClientSession], Awaitable[None]]
+
+
+class Inbox:
+    """Event ids a consumer has applied (collection ``inbox``)."""
+
+    def __init__(
+        self, client: AsyncMongoClient[Doc], db: AsyncDatabase[Doc], consumer: str
+    ) -> None:
+        self._client = client
+        self.collection = db["inbox"]
+        self._consumer = consumer
+
+    def _key(self, event_id: UUID) -> str:
+        return f"{self._consumer}:{event_id}"
+
+    async def seen(self, event_id: UUID) -> bool:
+        return await self.collection.find_one({"_id": self._key(event_id)}) is not None
+
+    async def apply_once(self, event_id: UUID, work: Work) -> bool:
+        """Run ``work`` in a transaction together with recording ``event_id``.
+
+        Returns False (and changes nothing) if the event was applied before.
+        """
+        if await self.seen(event_id):
+            return False
+        async with self._client.start_session() as session, await session.start_transaction():
+            try:
+                await self.collection.insert_one(
+                    {"_id": self._key(event_id), "at": dt.datetime.now(dt.UTC)}, session=session
+                )
+            except DuplicateKeyError:
+                # A concurrent delivery won the race; it applied the change.
+                await session.abort_transaction()
+                return False
+            await work(session)
+        return True
+
+
+PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    ValidationError,
+    json.JSONDecodeError,
+    UnicodeDecodeError,
+)
+
+
+class PermanentError(Exception):
+    """A handler's way to say: retrying will not help, dead-letter it now."""
+
+
+def dead_letter_middleware(
+    broker_ref: Callable[[], KafkaBroker],
+    *,
+    consumer: str,
+    max_attempts: int,
+    backoff_seconds: float,
+) -> Callable[..., BaseMiddleware]:
+    class DeadLetterMiddleware(BaseMiddleware):
+        async def consume_scope(
+            self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+        ) -> Any:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return await call_next(msg)
+                except IgnoredException:
+                    raise
+                except Exception as exc:
+                    permanent = isinstance(exc, (*PERMANENT_ERRORS, PermanentError))
+                    if permanent or attempt >= max_attempts:
+                        await _dead_letter(broker_ref(), consumer, msg, exc, attempt)
+                        return None
+                    log.warning(
+                        "handler failed, retrying",
+                        extra={
+                            "consumer": consumer,
+                            "attempt": attempt,
+                            "error": type(exc).__name__,
+                        },
+                    )
+                    await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+
+    return DeadLetterMiddleware
+
+
+async def _dead_letter(
+    broker: KafkaBroker, consumer: str, msg: StreamMessage[Any], exc: Exception, attempts: int
+) -> None:
+    raw = msg.raw_message
+    topic = getattr(raw, "topic", None) or "unknown"
+    key = getattr(raw, "key", None)
+    letter = DeadLetter(
+        original_topic=topic,
+        partition=getattr(raw, "partition", None),
+        offset=getattr(raw, "offset", None),
+        key=key.decode("utf-8", "replace") if isinstance(key, bytes) else key,
+        value=msg.body.decode("utf-8", "replace") if isinstance(msg.body, bytes) else str(msg.body),
+        headers={k: str(v) for k, v in (msg.headers or {}).items()},
+        consumer=consumer,
+        error_type=type(exc).__name__,
+        reason=redact_personal_codes(str(exc))[:2000],
+        attempts=attempts,
+        failed_at=dt.datetime.now(dt.UTC),
+    )
+    log.error(
+        "message dead-lettered",
+        extra={
+            "consumer": consumer,
+            "topic": topic,
+            "error": letter.error_type,
+            "attempts": attempts,
+        },
+    )
+    await broker.publish(
+        letter.model_dump_json().encode(),
+        topics.DEAD_LETTER,
+        key=letter.key.encode() if letter.key else None,
+        headers={"content-type": "application/json"},
+    )

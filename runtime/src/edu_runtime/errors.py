@@ -1,0 +1,106 @@
+"""The one exception type handlers raise for an expected refusal, and the
+Litestar handlers that turn every failure into ``ErrorBody`` (never a bare 500
+with a stack trace, never a personal code echoed back)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from edu_contracts.http import ErrorBody
+from edu_contracts.personal_code import PersonalCodeError
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from pydantic import ValidationError
+
+from edu_runtime.pseudonym import redact_personal_codes
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(HTTPException):
+    """An expected refusal with a stable, machine-readable ``reason``."""
+
+    def __init__(
+        self, status_code: int, reason: str, detail: str, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(status_code=status_code, detail=detail)
+        self.reason = reason
+        self.payload = extra
+
+
+def _response(
+    status: int, reason: str, detail: str, extra: dict[str, Any] | None = None
+) -> Response[Any]:
+    body = ErrorBody(reason=reason, detail=detail, extra=extra)
+    return Response(
+        content=body.model_dump(exclude_none=True), status_code=status, media_type=MediaType.JSON
+    )
+
+
+def _validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for err in errors:
+        cleaned.append(
+            {
+                "loc": [str(p) for p in err.get("loc", ()) if p != "body"] or err.get("key"),
+                "msg": redact_personal_codes(str(err.get("msg", err.get("message", "")))),
+                "type": err.get("type"),
+            }
+        )
+    return cleaned
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, ApiError):
+        return _response(exc.status_code, exc.reason, exc.detail, exc.payload)
+    if isinstance(exc, PersonalCodeError):
+        return _response(422, exc.reason, str(exc))
+    if isinstance(exc, ValidationError):
+        return _response(
+            422,
+            "validation_error",
+            "The request is not valid.",
+            {"errors": _validation_errors([dict(e) for e in exc.errors()])},
+        )
+    if isinstance(exc, ValidationException):
+        reason = "validation_error"
+        details: list[dict[str, Any]] = []
+        if isinstance(exc.extra, list):
+            details = [e for e in exc.extra if isinstance(e, dict)]
+            for e in details:
+                if "personal_code" in str(e.get("message", "")) or "personal code" in str(
+                    e.get("message", "")
+                ):
+                    reason = "personal_code_invalid"
+        return _response(
+            400 if exc.status_code == 400 else 422,
+            reason,
+            "The request is not valid.",
+            {"errors": _validation_errors(details)},
+        )
+    if isinstance(exc, NotAuthorizedException):
+        return _response(401, getattr(exc, "reason", "unauthorized"), exc.detail)
+    if isinstance(exc, NotFoundException):
+        return _response(404, "not_found", "Not found.")
+    if isinstance(exc, HTTPException):
+        reason = {
+            400: "bad_request",
+            403: "forbidden",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+            415: "unsupported_media_type",
+            429: "too_many_requests",
+            503: "service_unavailable",
+        }.get(exc.status_code, "http_error")
+        return _response(exc.status_code, reason, exc.detail)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side."
+    )

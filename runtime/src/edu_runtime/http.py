@@ -1,0 +1,100 @@
+"""The Litestar application every service builds: health endpoints, gateway
+authentication, error bodies, OpenAPI, tracing, and the runtime's lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+from uuid import uuid4
+
+from litestar import Litestar, Request, get
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+from litestar.response import Response
+from litestar.types import ControllerRouterHandler
+
+from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
+from edu_runtime.errors import handle_exception
+from edu_runtime.runtime import ServiceRuntime
+
+PUBLIC_PATHS = ["^/health/", "^/schema"]
+
+
+def _health_handlers(runtime: ServiceRuntime) -> list[ControllerRouterHandler]:
+    @get("/health/live", include_in_schema=False, sync_to_thread=False)
+    def live() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.settings.service_name}
+
+    @get("/health/ready", include_in_schema=False)
+    async def ready() -> Response[dict[str, Any]]:
+        checks = await runtime.readiness()
+        ok = all(checks.values())
+        return Response(
+            {"status": "ready" if ok else "not_ready", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    return [live, ready]
+
+
+def correlation_id(request: Request[Any, Any, Any]) -> str:
+    """The caller's correlation id (gateway header) or a new one; it travels in
+    every event the request causes."""
+    supplied = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
+    if supplied and len(supplied) <= 128:
+        return supplied
+    return str(uuid4())
+
+
+async def _provide_identity(request: Request[Any, Any, Any]) -> Identity:
+    return identity_of(request)
+
+
+def create_http_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    route_handlers: Sequence[ControllerRouterHandler],
+    dependencies: dict[str, Provide] | None = None,
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> Litestar:
+    otel = OpenTelemetryConfig(tracer_provider=runtime.tracer_provider, exclude=PUBLIC_PATHS)
+    deps: dict[str, Provide] = {"identity": Provide(_provide_identity)}
+    deps.update(dependencies or {})
+    return Litestar(
+        route_handlers=[*_health_handlers(runtime), *route_handlers],
+        dependencies=deps,
+        middleware=[
+            DefineMiddleware(GatewayAuthMiddleware, verifier=runtime.verifier, exclude=PUBLIC_PATHS)
+        ],
+        plugins=[OpenTelemetryPlugin(otel)],
+        exception_handlers={Exception: handle_exception},
+        on_startup=[runtime.start, *on_startup],
+        on_shutdown=[*on_shutdown, runtime.stop],
+        openapi_config=OpenAPIConfig(
+            title=title,
+            version="1.0.0",
+            description=description,
+            components=Components(
+                security_schemes={
+                    "gateway": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="JWT",
+                        description="JWT issued by the portal's API gateway",
+                    )
+                }
+            ),
+            security=[{"gateway": []}],
+        ),
+        cors_config=CORSConfig(allow_origins=[]),
+        debug=False,
+        state=State({"runtime": runtime}),
+    )

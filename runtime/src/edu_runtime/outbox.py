@@ -1,0 +1,130 @@
+"""Transactional outbox.
+
+A service writes its state change and the events it causes in one MongoDB
+transaction (``Outbox.add`` with the transaction's session). ``OutboxRelay``
+publishes pending records to Kafka in creation order and deletes each one once
+the broker has acknowledged it, so the outbox never keeps personal data longer
+than it takes to hand it over. Delivery is at least once: a crash between the
+publish and the delete publishes again, and consumers dedupe on event_id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from edu_contracts.envelope import Envelope
+from faststream.kafka import KafkaBroker
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from edu_runtime.mongo import Doc
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = {"content-type": "application/json"}
+
+
+class Outbox:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["outbox"]
+        self._wake = asyncio.Event()
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("created_at", ASCENDING)])
+
+    async def add(self, event: Envelope, session: AsyncClientSession) -> None:
+        """Record ``event`` for publication, inside the caller's transaction."""
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)  # the request's trace continues at the publish
+        await self.collection.insert_one(
+            {
+                "_id": str(event.event_id),
+                "topic": event.TOPIC,
+                "key": event.partition_key(),
+                "value": event.model_dump_json(),
+                "correlation_id": event.correlation_id,
+                "trace": carrier,
+                "created_at": dt.datetime.now(dt.UTC),
+            },
+            session=session,
+        )
+
+    def notify(self) -> None:
+        """Wake the relay now (after a commit) instead of at its next poll."""
+        self._wake.set()
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        self._wake.clear()
+
+
+class OutboxRelay:
+    def __init__(
+        self, outbox: Outbox, broker: KafkaBroker, *, poll_seconds: float, batch: int = 200
+    ) -> None:
+        self._outbox = outbox
+        self._broker = broker
+        self._poll = poll_seconds
+        self._batch = batch
+        self._task: asyncio.Task[None] | None = None
+        self.published = 0
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        backoff = self._poll
+        while True:
+            try:
+                sent = await self.publish_pending()
+                backoff = self._poll
+                if sent < self._batch:
+                    await self._outbox.wait(self._poll)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying in %.1fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many records it published."""
+        records = (
+            await self._outbox.collection.find({})
+            .sort("created_at", ASCENDING)
+            .limit(self._batch)
+            .to_list()
+        )
+        for record in records:
+            await self._publish(record)
+            await self._outbox.collection.delete_one({"_id": record["_id"]})
+            self.published += 1
+        return len(records)
+
+    async def _publish(self, record: dict[str, Any]) -> None:
+        token = otel_context.attach(propagate.extract(record.get("trace") or {}))
+        try:
+            await self._broker.publish(
+                record["value"].encode(),
+                record["topic"],
+                key=record["key"].encode(),
+                headers=CONTENT_TYPE,
+                correlation_id=record.get("correlation_id"),
+            )
+        finally:
+            otel_context.detach(token)

@@ -1,0 +1,140 @@
+"""Everything a service needs at run time, built once from its settings:
+MongoDB client and database, Kafka broker, outbox and relay, token verifier and
+tracer provider. Services compose their HTTP app and consumers on top of it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from edu_contracts import topics
+from edu_contracts.catalog import TOPIC_PAYLOADS
+from edu_contracts.envelope import Envelope
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.subscriber.usecase import DefaultSubscriber
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SpanExporter
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from edu_runtime.auth import JwksKeyStore, TokenVerifier
+from edu_runtime.consumer import Inbox
+from edu_runtime.kafka import create_broker, ensure_topics
+from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client
+from edu_runtime.outbox import Outbox, OutboxRelay
+from edu_runtime.settings import ServiceSettings
+from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(
+        self, settings: ServiceSettings, *, span_exporters: Sequence[SpanExporter] = ()
+    ) -> None:
+        self.settings = settings
+        self.tracer_provider: TracerProvider = build_tracer_provider(
+            settings.service_name,
+            otlp_endpoint=settings.otel_exporter_otlp_endpoint,
+            traces_file=settings.otel_traces_file,
+            extra_exporters=span_exporters,
+        )
+        instrument_pymongo(self.tracer_provider)
+        self.mongo: AsyncMongoClient[Doc] = create_client(settings.mongo_url, settings.service_name)
+        self.db: AsyncDatabase[Doc] = self.mongo.get_database(
+            settings.mongo_db, codec_options=CODEC_OPTIONS
+        )
+        self.broker: KafkaBroker = create_broker(settings, self.tracer_provider)
+        self.outbox = Outbox(self.db)
+        self.relay = OutboxRelay(
+            self.outbox, self.broker, poll_seconds=settings.outbox_poll_seconds
+        )
+        self.verifier = TokenVerifier(
+            JwksKeyStore(settings.jwks_path),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            leeway=settings.jwt_leeway_seconds,
+        )
+        self._started = False
+        self.publishes(topics.DEAD_LETTER)
+
+    # --- messaging -------------------------------------------------------
+    def subscriber(self, topic: str, name: str, **kwargs: Any) -> DefaultSubscriber:
+        """A consumer of ``topic`` in its own consumer group ``<service>.<name>``,
+        committing only after the handler (and its transaction) finished."""
+        subscriber: DefaultSubscriber = self.broker.subscriber(
+            topic,
+            group_id=f"{self.settings.group_id}.{name}",
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.ACK,
+            title=f"{self.settings.service_name}:{name}",
+            **kwargs,
+        )
+        return subscriber
+
+    def publishes(self, *topic_names: str) -> None:
+        """Declare what this service publishes, for the AsyncAPI document (the
+        outbox relay does the actual publishing)."""
+        for name in topic_names:
+            self.broker.publisher(
+                name,
+                title=f"{self.settings.service_name}:{name}",
+                schema=TOPIC_PAYLOADS[name],
+                description=f"Published by {self.settings.service_name} through its outbox.",
+            )
+
+    def inbox(self, consumer: str) -> Inbox:
+        return Inbox(self.mongo, self.db, consumer)
+
+    async def emit(self, session: AsyncClientSession, *events: Envelope) -> None:
+        """Queue events in the outbox inside the caller's transaction."""
+        for event in events:
+            await self.outbox.add(event, session)
+
+    # --- lifecycle -------------------------------------------------------
+    async def start(self) -> None:
+        if self.settings.kafka_create_topics:
+            await ensure_topics(
+                self.settings.kafka_bootstrap,
+                topics.ALL_TOPICS,
+                partitions=self.settings.kafka_partitions,
+                replication=self.settings.kafka_replication,
+            )
+        await self.outbox.ensure_indexes()
+        await self.db["inbox"].create_index("at")
+        if self.settings.consumers_enabled:
+            await self.broker.start()
+        else:
+            await self.broker.connect()
+        if self.settings.outbox_relay_enabled:
+            self.relay.start()
+        self._started = True
+        log.info("service started", extra={"service": self.settings.service_name})
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.broker.stop()
+        await self.mongo.close()
+        self.tracer_provider.force_flush()
+        self.tracer_provider.shutdown()
+
+    async def readiness(self) -> dict[str, bool]:
+        async def mongo_ok() -> bool:
+            try:
+                await asyncio.wait_for(self.mongo.admin.command("ping"), 2.0)
+                return True
+            except Exception:
+                return False
+
+        async def kafka_ok() -> bool:
+            try:
+                return bool(await self.broker.ping(timeout=2.0))
+            except Exception:
+                return False
+
+        mongo, kafka = await asyncio.gather(mongo_ok(), kafka_ok())
+        return {"mongodb": mongo, "kafka": kafka and self._started}

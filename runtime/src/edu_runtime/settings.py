@@ -1,0 +1,108 @@
+"""Settings every service shares, read from the environment.
+
+Shared infrastructure settings use the ``EDU_`` prefix (``EDU_KAFKA_BOOTSTRAP``,
+``EDU_MONGO_URL`` ...). Each service subclasses ``ServiceSettings`` and sets its
+own prefix (e.g. ``EDU_APPLICATIONS_``) for what is its own: port, database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from edu_contracts.services import ServiceName
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _shared(name: str) -> AliasChoices:
+    return AliasChoices(f"EDU_{name}")
+
+
+DEFAULT_DATA_DIR = Path(".edu")
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    SERVICE: ClassVar[ServiceName]
+
+    # Own (service-prefixed)
+    http_host: str = "127.0.0.1"
+    http_port: int
+    mongo_db: str
+    consumer_group: str | None = Field(
+        default=None, description="Kafka consumer group; defaults to the service name."
+    )
+
+    # Shared infrastructure
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP")
+    )
+    kafka_idempotence: bool = Field(
+        default=False,
+        validation_alias=_shared("KAFKA_IDEMPOTENCE"),
+        description="Idempotent producer; on for Apache Kafka, off for the embedded Tansu "
+        "broker, which rejects InitProducerId.",
+    )
+    kafka_partitions: int = Field(default=3, validation_alias=_shared("KAFKA_PARTITIONS"))
+    kafka_replication: int = Field(default=1, validation_alias=_shared("KAFKA_REPLICATION"))
+    kafka_create_topics: bool = Field(
+        default=True,
+        validation_alias=_shared("KAFKA_CREATE_TOPICS"),
+        description="Create missing topics on start (off in production: a Job provisions them).",
+    )
+    mongo_url: str = Field(
+        default="mongodb://127.0.0.1:27017/?directConnection=true",
+        validation_alias=_shared("MONGO_URL"),
+    )
+
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias=_shared("DATA_DIR"))
+    jwt_jwks_file: Path | None = Field(
+        default=None,
+        validation_alias=_shared("JWT_JWKS_FILE"),
+        description="JWKS with the gateway's public signing keys; default DATA_DIR/keys/jwks.json",
+    )
+    jwt_issuer: str = Field(
+        default="https://gateway.latvija.lv", validation_alias=_shared("JWT_ISSUER")
+    )
+    jwt_audience: str = Field(default="edu-eservices", validation_alias=_shared("JWT_AUDIENCE"))
+    jwt_leeway_seconds: int = Field(default=30, validation_alias=_shared("JWT_LEEWAY_SECONDS"))
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr("local-development-only-pseudonym-key"),
+        validation_alias=_shared("PSEUDONYM_KEY"),
+        description="HMAC key that turns personal codes into pseudonyms for logs, traces "
+        "and lookups. Must be set to a secret in production.",
+    )
+
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_traces_file: Path | None = Field(
+        default=None,
+        validation_alias=_shared("TRACES_FILE"),
+        description="Also append finished spans as JSON lines to this file (edu traces reads it).",
+    )
+    log_level: str = Field(default="INFO", validation_alias=_shared("LOG_LEVEL"))
+
+    outbox_poll_seconds: float = Field(default=0.5, validation_alias=_shared("OUTBOX_POLL_SECONDS"))
+    outbox_relay_enabled: bool = Field(
+        default=True, validation_alias=_shared("OUTBOX_RELAY_ENABLED")
+    )
+    consumer_max_attempts: int = Field(default=3, validation_alias=_shared("CONSUMER_MAX_ATTEMPTS"))
+    consumer_retry_backoff_seconds: float = Field(
+        default=0.2, validation_alias=_shared("CONSUMER_RETRY_BACKOFF_SECONDS")
+    )
+    consumers_enabled: bool = Field(default=True, validation_alias=_shared("CONSUMERS_ENABLED"))
+
+    @property
+    def service_name(self) -> str:
+        return self.SERVICE.value
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or self.service_name
+
+    @property
+    def jwks_path(self) -> Path:
+        return self.jwt_jwks_file or self.data_dir / "keys" / "jwks.json"

@@ -1,0 +1,1 @@
+"""Education resource applications: wizard, citizen and staff workflow."""

@@ -1,0 +1,1 @@
+"""Rules of the service, free of I/O."""

@@ -1,0 +1,2 @@
+"""Handover and return acts, my-data printouts: rendering (ReportLab), storage (GridFS),
+verification."""

@@ -1,0 +1,1 @@
+"""VIIS register replica: 'My data' reads, wizard lookups, eligibility verdicts, access log."""

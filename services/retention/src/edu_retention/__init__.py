@@ -1,0 +1,1 @@
+"""Retention deadlines, purge orders and the purge ledger."""

@@ -1,0 +1,307 @@
+"""The walking skeleton, against the real embedded Kafka and MongoDB servers:
+an authenticated POST to applications stores a draft and, through the outbox,
+emits ``application.status-changed.v1``, which retention consumes and records."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from edu_applications.app import create_app as create_applications
+from edu_applications.settings import ApplicationsSettings
+from edu_contracts import topics
+from edu_contracts.applications import (
+    ActorRole,
+    ApplicationStatus,
+    StatusChanged,
+    StatusChangedPayload,
+)
+from edu_registry_reader.demo import old_code
+from edu_retention.app import create_app as create_retention
+from edu_retention.settings import RetentionSettings
+from edu_tools.backends import Backends
+from edu_tools.gateway import GatewayKeys
+from edu_tools.testing import RunningService, bearer, eventually, serving
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from pymongo import AsyncMongoClient
+
+CITIZEN = old_code(dt.date(1985, 4, 12), 111)
+CHILD = old_code(dt.date(2015, 9, 1), 222)
+
+
+@dataclass
+class Skeleton:
+    applications: RunningService
+    retention_db: Any
+    applications_settings: ApplicationsSettings
+
+
+@pytest.fixture(scope="module")
+async def skeleton(
+    make_settings: Callable[..., Any], span_exporter: InMemorySpanExporter, edu_backends: Backends
+) -> AsyncIterator[Skeleton]:
+    apps_settings = make_settings(ApplicationsSettings)
+    ret_settings = make_settings(RetentionSettings)
+    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url, tz_aware=True)
+    async with (
+        serving(
+            create_retention(ret_settings, span_exporters=[span_exporter]), ret_settings.http_port
+        ),
+        serving(
+            create_applications(apps_settings, span_exporters=[span_exporter]),
+            apps_settings.http_port,
+        ) as apps,
+    ):
+        yield Skeleton(apps, mongo[ret_settings.mongo_db], apps_settings)
+    await mongo.close()
+
+
+async def accept_terms(client: Any, token: str) -> None:
+    r = await client.post(
+        "/api/v1/terms/resource-applications/acceptance", json={}, headers=bearer(token)
+    )
+    assert r.status_code == 201, r.text
+
+
+async def create_draft(client: Any, token: str) -> dict[str, Any]:
+    r = await client.post(
+        "/api/v1/applications",
+        json={"role": "parent_or_guardian", "learner_code": CHILD},
+        headers=bearer(token),
+    )
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+async def test_draft_reaches_retention_through_outbox_and_kafka(
+    skeleton: Skeleton, gateway: GatewayKeys
+) -> None:
+    token = gateway.mint(CITIZEN)
+    await accept_terms(skeleton.applications.client, token)
+    draft = await create_draft(skeleton.applications.client, token)
+    assert draft["status"] == "draft"
+
+    async def tracked() -> Any:
+        return await skeleton.retention_db.tracked_applications.find_one({"_id": draft["id"]})
+
+    record = await eventually(tracked)
+    assert record["status"] == "draft"
+    assert record["events_applied"] == 1
+
+
+async def test_event_delivered_twice_is_applied_once(
+    skeleton: Skeleton, edu_backends: Backends
+) -> None:
+    app_id = uuid.uuid4()
+
+    def change(version: int, to: ApplicationStatus) -> StatusChanged:
+        return StatusChanged(
+            producer="test",
+            correlation_id="dup-test",
+            payload=StatusChangedPayload(
+                application_id=app_id,
+                from_status=None,
+                to_status=to,
+                changed_at=dt.datetime.now(dt.UTC),
+                actor_role=ActorRole.CITIZEN,
+                version=version,
+            ),
+        )
+
+    first, later = change(1, ApplicationStatus.DRAFT), change(2, ApplicationStatus.WITHDRAWN)
+    producer = AIOKafkaProducer(bootstrap_servers=edu_backends.kafka_bootstrap)
+    await producer.start()
+    try:
+        for event in (first, first, later):  # the same event twice, then a newer one
+            await producer.send_and_wait(
+                topics.APPLICATION_EVENTS,
+                event.model_dump_json().encode(),
+                key=str(app_id).encode(),
+                headers=[("content-type", b"application/json")],
+            )
+    finally:
+        await producer.stop()
+
+    async def withdrawn() -> Any:
+        doc = await skeleton.retention_db.tracked_applications.find_one({"_id": str(app_id)})
+        return doc if doc and doc["status"] == "withdrawn" else None
+
+    record = await eventually(withdrawn)
+    # Same partition, in order: once the later event is applied, both copies of
+    # the first were consumed; only one of them changed anything.
+    assert record["events_applied"] == 2
+    inbox = await skeleton.retention_db.inbox.count_documents(
+        {"_id": {"$regex": str(first.event_id)}}
+    )
+    assert inbox == 1
+
+
+async def test_service_killed_before_publish_publishes_after_restart(
+    skeleton: Skeleton,
+    make_settings: Callable[..., Any],
+    gateway: GatewayKeys,
+    edu_backends: Backends,
+) -> None:
+    settings = make_settings(
+        ApplicationsSettings, outbox_relay_enabled=False, consumers_enabled=False
+    )
+    token = gateway.mint(CITIZEN)
+    async with serving(create_applications(settings), settings.http_port) as crashed:
+        await accept_terms(crashed.client, token)
+        draft = await create_draft(crashed.client, token)
+    # The draft and its event are committed, but nothing was published.
+    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url)
+    try:
+        assert await mongo[settings.mongo_db].outbox.count_documents({}) == 1
+        await asyncio.sleep(0.5)
+        assert (
+            await skeleton.retention_db.tracked_applications.find_one({"_id": draft["id"]}) is None
+        )
+
+        restarted = settings.model_copy(update={"outbox_relay_enabled": True})
+        async with serving(create_applications(restarted), restarted.http_port):
+
+            async def tracked() -> Any:
+                return await skeleton.retention_db.tracked_applications.find_one(
+                    {"_id": draft["id"]}
+                )
+
+            assert (await eventually(tracked))["status"] == "draft"
+            await eventually(lambda: _outbox_empty(mongo, settings.mongo_db))
+    finally:
+        await mongo.close()
+
+
+async def _outbox_empty(mongo: AsyncMongoClient[Any], db: str) -> bool:
+    return await mongo[db].outbox.count_documents({}) == 0
+
+
+async def test_one_trace_spans_http_publish_and_consume(
+    skeleton: Skeleton, gateway: GatewayKeys, span_exporter: InMemorySpanExporter
+) -> None:
+    token = gateway.mint(CITIZEN)
+    await accept_terms(skeleton.applications.client, token)
+    draft = await create_draft(skeleton.applications.client, token)
+    await eventually(
+        lambda: skeleton.retention_db.tracked_applications.find_one({"_id": draft["id"]})
+    )
+
+    def spans_of_trace() -> list[Any]:
+        spans = span_exporter.get_finished_spans()
+        server = [
+            s
+            for s in spans
+            if s.kind is SpanKind.SERVER
+            and s.name == "POST /api/v1/applications"
+            and s.resource.attributes["service.name"] == "applications"
+        ]
+        if not server:
+            return []
+        trace_id = server[-1].context.trace_id
+        return [s for s in spans if s.context.trace_id == trace_id]
+
+    async def complete() -> list[Any] | None:
+        spans = spans_of_trace()
+        kinds = {(s.resource.attributes["service.name"], s.kind) for s in spans}
+        wanted = {
+            ("applications", SpanKind.SERVER),
+            ("applications", SpanKind.PRODUCER),
+            ("retention", SpanKind.CONSUMER),
+        }
+        return spans if wanted <= kinds else None
+
+    spans = await eventually(complete)
+    assert len({s.context.trace_id for s in spans}) == 1
+    # No personal code leaves the process in a span.
+    for span in spans:
+        assert CITIZEN not in json.dumps(dict(span.attributes or {}), default=str)
+
+
+async def test_requests_without_a_valid_token_are_refused(
+    skeleton: Skeleton, gateway: GatewayKeys, tmp_path: Any
+) -> None:
+    client = skeleton.applications.client
+    url = "/api/v1/applications"
+    body = {"role": "adult_learner"}
+
+    r = await client.post(url, json=body)
+    assert r.status_code == 401
+    assert r.json()["reason"] == "missing_token"
+
+    r = await client.post(
+        url, json=body, headers=bearer(gateway.mint(CITIZEN, audience="another-service"))
+    )
+    assert (r.status_code, r.json()["reason"]) == (401, "wrong_audience")
+
+    expired = gateway.mint(CITIZEN, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+    r = await client.post(url, json=body, headers=bearer(expired))
+    assert (r.status_code, r.json()["reason"]) == (401, "token_expired")
+
+    r = await client.post(
+        url, json=body, headers=bearer(gateway.mint(CITIZEN, issuer="https://evil.example"))
+    )
+    assert (r.status_code, r.json()["reason"]) == (401, "wrong_issuer")
+
+    # Signed by a different key that claims the gateway's key id.
+    forged = GatewayKeys(tmp_path).ensure()
+    forged.kid_path.write_text(gateway.kid_path.read_text())
+    r = await client.post(url, json=body, headers=bearer(forged.mint(CITIZEN)))
+    assert (r.status_code, r.json()["reason"]) == (401, "invalid_signature")
+
+    r = await client.post(url, json=body, headers={"Authorization": "Bearer not-a-jwt"})
+    assert (r.status_code, r.json()["reason"]) == (401, "invalid_token")
+
+    # Health checks need no token.
+    assert (await client.get("/health/live")).status_code == 200
+
+
+async def test_poison_message_goes_to_dead_letter_topic_with_reason(
+    skeleton: Skeleton, edu_backends: Backends
+) -> None:
+    consumer = AIOKafkaConsumer(
+        topics.DEAD_LETTER,
+        bootstrap_servers=edu_backends.kafka_bootstrap,
+        group_id=f"dlq-test-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    marker = uuid.uuid4().hex
+    producer = AIOKafkaProducer(bootstrap_servers=edu_backends.kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topics.APPLICATION_EVENTS,
+            json.dumps({"event_type": "nonsense", "marker": marker}).encode(),
+            key=marker.encode(),
+            headers=[("content-type", b"application/json")],
+        )
+    finally:
+        await producer.stop()
+    try:
+
+        async def dead_letter() -> dict[str, Any] | None:
+            batch = await consumer.getmany(timeout_ms=200)
+            for records in batch.values():
+                for record in records:
+                    letter = json.loads(record.value)
+                    if marker in letter["value"]:
+                        return dict(letter)
+            return None
+
+        letter = await eventually(dead_letter, timeout=20)
+    finally:
+        await consumer.stop()
+    assert letter["original_topic"] == topics.APPLICATION_EVENTS
+    assert letter["consumer"].startswith("retention")
+    assert letter["error_type"] == "ValidationError"
+    assert letter["reason"]
+    assert letter["attempts"] == 1  # a message that cannot be parsed is not retried

@@ -1,0 +1,123 @@
+"""The ``edu`` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from edu_runtime.settings import DEFAULT_DATA_DIR
+
+from edu_tools.gateway import DEFAULT_AUDIENCE, DEFAULT_ISSUER, GatewayKeys, parse_ttl
+
+app = typer.Typer(
+    help="Education e-services: local stack, tokens, registry data and operations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DataDir = Annotated[
+    Path, typer.Option(envvar="EDU_DATA_DIR", help="Local state: keys, data, logs.")
+]
+
+
+@app.command()
+def up(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    no_seed: Annotated[bool, typer.Option(help="Do not load synthetic registry data.")] = False,
+) -> None:
+    """Start the whole system on the embedded Kafka and MongoDB (foreground; Ctrl-C stops)."""
+    from edu_tools.stack import up as run_up
+
+    seed = None
+    if not no_seed:
+        from edu_registry_reader.cli import seed_if_empty
+
+        seed = seed_if_empty
+    raise typer.Exit(run_up(data_dir, seed))
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option(help="Personal code of the authenticated person.")],
+    role: Annotated[str, typer.Option(help="citizen or staff")] = "citizen",
+    institution: Annotated[str | None, typer.Option(help="Institution id (staff tokens).")] = None,
+    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 15m, 1h, 2d.")] = "1h",
+    auth_method: Annotated[str, typer.Option(help="bank, eparaksts or eid")] = "eparaksts",
+    given_name: Annotated[str | None, typer.Option()] = None,
+    family_name: Annotated[str | None, typer.Option()] = None,
+    issuer: Annotated[str, typer.Option(envvar="EDU_JWT_ISSUER")] = DEFAULT_ISSUER,
+    audience: Annotated[str, typer.Option(envvar="EDU_JWT_AUDIENCE")] = DEFAULT_AUDIENCE,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Print a JWT signed with the local gateway key (as the portal's gateway would send)."""
+    from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
+
+    try:
+        code = normalize_personal_code(sub)
+        lifetime = parse_ttl(ttl)
+    except (PersonalCodeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if role not in ("citizen", "staff"):
+        typer.echo("error: --role is citizen or staff", err=True)
+        raise typer.Exit(2)
+    if role == "staff" and not institution:
+        typer.echo("error: a staff token needs --institution", err=True)
+        raise typer.Exit(2)
+    typer.echo(
+        GatewayKeys(data_dir).mint(
+            code,
+            role=role,
+            institution_id=institution,
+            ttl=lifetime,
+            issuer=issuer,
+            audience=audience,
+            auth_method=auth_method,
+            given_name=given_name,
+            family_name=family_name,
+        )
+    )
+
+
+schemas_app = typer.Typer(
+    help="Committed JSON Schemas and AsyncAPI document.", no_args_is_help=True
+)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("write")
+def schemas_write() -> None:
+    """Regenerate contracts/schemas/*.json and docs/asyncapi.json."""
+    from edu_tools.schemas import write
+
+    for path in write():
+        typer.echo(f"wrote {path}")
+
+
+@schemas_app.command("check")
+def schemas_check() -> None:
+    """Fail if the committed schemas are stale."""
+    from edu_tools.schemas import stale
+
+    files = stale()
+    for path in files:
+        typer.echo(f"stale: {path}", err=True)
+    raise typer.Exit(1 if files else 0)
+
+
+def _mount_service_commands() -> None:
+    from edu_registry_reader.cli import app as registry_app
+
+    app.add_typer(registry_app, name="registry")
+
+
+_mount_service_commands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""``edu up``: the whole system on one machine, in the foreground.
+
+Starts the embedded Kafka and MongoDB servers, loads synthetic registry data
+when the register is empty, starts the four services, waits until each one is
+ready and prints what to do next. Ctrl-C (or SIGTERM) stops everything,
+services first, leaving no processes behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from edu_tools.backends import Backends, ChildProcess, spawn
+from edu_tools.gateway import GatewayKeys
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    module: str
+    port: int
+    env_prefix: str
+
+
+SERVICES = (
+    ServiceSpec("registry-reader", "edu_registry_reader", 8101, "EDU_REGISTRY_READER_"),
+    ServiceSpec("applications", "edu_applications", 8102, "EDU_APPLICATIONS_"),
+    ServiceSpec("documents", "edu_documents", 8103, "EDU_DOCUMENTS_"),
+    ServiceSpec("retention", "edu_retention", 8104, "EDU_RETENTION_"),
+)
+
+
+def _port_busy(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "EDU_DATA_DIR": str(data_dir),
+            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
+            "EDU_MONGO_URL": backends.mongo_url,
+            "EDU_TRACES_FILE": str(data_dir / "traces.jsonl"),
+            "EDU_REGISTRY_URL": "http://127.0.0.1:8101",
+            "EDU_DOCUMENTS_URL": "http://127.0.0.1:8103",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def wait_ready(console: Console, children: dict[str, ChildProcess], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    pending = {s.name: s for s in SERVICES}
+    with console.status("waiting for the services to be ready…"):
+        while pending:
+            for name, spec in list(pending.items()):
+                child = children[name]
+                if child.proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {child.proc.returncode}; see its log")
+                try:
+                    r = httpx.get(f"http://127.0.0.1:{spec.port}/health/ready", timeout=1.0)
+                    if r.status_code == 200:
+                        console.print(f"  [green]✓[/] {name} ready on :{spec.port}")
+                        del pending[name]
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(pending)}")
+            time.sleep(0.2)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: float = 90.0) -> int:
+    console = Console()
+    started = time.monotonic()
+    busy = [p for p in (9092, 27017, *(s.port for s in SERVICES)) if _port_busy(p)]
+    if busy:
+        console.print(
+            f"[red]Ports already in use: {', '.join(map(str, busy))}.[/] Is another `edu up` "
+            "running? Stop it, or free those ports."
+        )
+        return 1
+    data_dir.mkdir(parents=True, exist_ok=True)
+    GatewayKeys(data_dir).ensure()
+    backends = Backends(data_dir)
+    children: dict[str, ChildProcess] = {}
+    stopping = False
+
+    def stop_all(*_: object) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        console.print("\nstopping…")
+        for child in reversed(list(children.values())):
+            child.stop()
+        backends.stop()
+        console.print("stopped.")
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        console.print(f"[bold]edu up[/] — data in {data_dir}/, logs in {data_dir}/logs/")
+        backends.start()
+        console.print(
+            f"  [green]✓[/] Kafka (Tansu) on {backends.kafka_bootstrap}, "
+            f"MongoDB (nx-27017) on 127.0.0.1:{backends.mongo_port}"
+        )
+        if seed:
+            seed(backends)
+        env = service_env(data_dir, backends)
+        for spec in SERVICES:
+            children[spec.name] = spawn(
+                spec.name,
+                [sys.executable, "-m", spec.module],
+                log_path=data_dir / "logs" / f"{spec.name}.log",
+                env=env,
+            )
+        wait_ready(console, children, ready_timeout)
+        print_next_steps(console, time.monotonic() - started)
+        while True:
+            for name, child in children.items():
+                if child.proc.poll() is not None:
+                    console.print(f"[red]{name} exited with {child.proc.returncode}[/]; stopping.")
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:
+        console.print(f"[red]edu up failed:[/] {exc}")
+        return 1
+    finally:
+        stop_all()
+
+
+def print_next_steps(console: Console, elapsed: float) -> None:
+    table = Table(title=f"Everything is ready ({elapsed:.1f}s)")
+    for column in ("service", "HTTP", "OpenAPI"):
+        table.add_column(column)
+    for spec in SERVICES:
+        base = f"http://127.0.0.1:{spec.port}"
+        table.add_row(spec.name, base, f"{base}/schema/swagger")
+    console.print(table)
+    console.print(
+        "Next, in another terminal (see README.md):\n"
+        "  CODE=$(.venv/bin/edu registry sample --kind parent-with-minor | jq -r .personal_code)\n"
+        "  TOKEN=$(.venv/bin/edu token --sub $CODE)\n"
+        '  curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8101/api/v1/represented-persons\n'
+        "Ctrl-C stops everything.",
+        soft_wrap=True,
+        highlight=False,
+    )

@@ -108,8 +108,10 @@ def schemas_check() -> None:
 
 def _mount_service_commands() -> None:
     from edu_registry_reader.cli import app as registry_app
+    from edu_retention.cli import app as retention_app
 
     app.add_typer(registry_app, name="registry")
+    app.add_typer(retention_app, name="retention")
 
 
 _mount_service_commands()

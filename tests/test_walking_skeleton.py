@@ -8,7 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +23,6 @@ from edu_contracts.applications import (
     StatusChanged,
     StatusChangedPayload,
 )
-from edu_registry_reader.demo import old_code
-from edu_retention.app import create_app as create_retention
-from edu_retention.settings import RetentionSettings
 from edu_tools.backends import Backends
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import RunningService, bearer, eventually, serving
@@ -33,8 +30,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from pymongo import AsyncMongoClient
 
-CITIZEN = old_code(dt.date(1985, 4, 12), 111)
-CHILD = old_code(dt.date(2015, 9, 1), 222)
+from tests.conftest import Stack
+from tests.world import World, valid_code
+
+CITIZEN = valid_code(dt.date(1985, 4, 12))
 
 
 @dataclass
@@ -42,26 +41,17 @@ class Skeleton:
     applications: RunningService
     retention_db: Any
     applications_settings: ApplicationsSettings
+    world: World
 
 
 @pytest.fixture(scope="module")
-async def skeleton(
-    make_settings: Callable[..., Any], span_exporter: InMemorySpanExporter, edu_backends: Backends
-) -> AsyncIterator[Skeleton]:
-    apps_settings = make_settings(ApplicationsSettings)
-    ret_settings = make_settings(RetentionSettings)
-    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url, tz_aware=True)
-    async with (
-        serving(
-            create_retention(ret_settings, span_exporters=[span_exporter]), ret_settings.http_port
-        ),
-        serving(
-            create_applications(apps_settings, span_exporters=[span_exporter]),
-            apps_settings.http_port,
-        ) as apps,
-    ):
-        yield Skeleton(apps, mongo[ret_settings.mongo_db], apps_settings)
-    await mongo.close()
+async def skeleton(stack: Stack) -> Skeleton:
+    return Skeleton(
+        stack.applications,
+        stack.db(stack.retention_settings),
+        stack.applications_settings,
+        await stack.world(),
+    )
 
 
 async def accept_terms(client: Any, token: str) -> None:
@@ -71,10 +61,10 @@ async def accept_terms(client: Any, token: str) -> None:
     assert r.status_code == 201, r.text
 
 
-async def create_draft(client: Any, token: str) -> dict[str, Any]:
+async def create_draft(client: Any, token: str, child_code: str) -> dict[str, Any]:
     r = await client.post(
         "/api/v1/applications",
-        json={"role": "parent_or_guardian", "learner_code": CHILD},
+        json={"role": "parent_or_guardian", "learner_code": child_code},
         headers=bearer(token),
     )
     assert r.status_code == 201, r.text
@@ -85,9 +75,9 @@ async def create_draft(client: Any, token: str) -> dict[str, Any]:
 async def test_draft_reaches_retention_through_outbox_and_kafka(
     skeleton: Skeleton, gateway: GatewayKeys
 ) -> None:
-    token = gateway.mint(CITIZEN)
+    token = gateway.mint(skeleton.world.parent.code)
     await accept_terms(skeleton.applications.client, token)
-    draft = await create_draft(skeleton.applications.client, token)
+    draft = await create_draft(skeleton.applications.client, token, skeleton.world.child.code)
     assert draft["status"] == "draft"
 
     async def tracked() -> Any:
@@ -188,9 +178,9 @@ async def _outbox_empty(mongo: AsyncMongoClient[Any], db: str) -> bool:
 async def test_one_trace_spans_http_publish_and_consume(
     skeleton: Skeleton, gateway: GatewayKeys, span_exporter: InMemorySpanExporter
 ) -> None:
-    token = gateway.mint(CITIZEN)
+    token = gateway.mint(skeleton.world.parent.code)
     await accept_terms(skeleton.applications.client, token)
-    draft = await create_draft(skeleton.applications.client, token)
+    draft = await create_draft(skeleton.applications.client, token, skeleton.world.child.code)
     await eventually(
         lambda: skeleton.retention_db.tracked_applications.find_one({"_id": draft["id"]})
     )
@@ -223,7 +213,9 @@ async def test_one_trace_spans_http_publish_and_consume(
     assert len({s.context.trace_id for s in spans}) == 1
     # No personal code leaves the process in a span.
     for span in spans:
-        assert CITIZEN not in json.dumps(dict(span.attributes or {}), default=str)
+        text = json.dumps(dict(span.attributes or {}), default=str)
+        assert skeleton.world.parent.code not in text
+        assert skeleton.world.child.code not in text
 
 
 async def test_requests_without_a_valid_token_are_refused(

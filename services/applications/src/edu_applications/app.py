@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import httpx
 from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
 from litestar import Litestar
 from litestar.di import Provide
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from edu_applications.adapters.http import ApplicationsController
+from edu_applications.adapters.consumers import register_consumers
+from edu_applications.adapters.http import (
+    CitizenApplicationsController,
+    StaffApplicationsController,
+    TermsController,
+)
 from edu_applications.adapters.store import ApplicationStore
+from edu_applications.adapters.upstream import (
+    ReceiptDocumentsCatalog,
+    RegistryLookups,
+    UpstreamClient,
+)
+from edu_applications.service import ApplicationService
 from edu_applications.settings import ApplicationsSettings
 
 
@@ -20,17 +33,40 @@ def create_app(
     settings: ApplicationsSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
-    runtime.publishes(topics.APPLICATION_EVENTS, topics.DOCUMENT_COMMANDS)
+    runtime.publishes(
+        topics.APPLICATION_EVENTS, topics.DOCUMENT_COMMANDS, topics.RETENTION_CONFIRMATIONS
+    )
     store = ApplicationStore(runtime.db)
+    timeout = httpx.Timeout(settings.upstream_timeout_seconds)
+    registry_http = httpx.AsyncClient(base_url=settings.registry_url, timeout=timeout)
+    documents_http = httpx.AsyncClient(base_url=settings.documents_url, timeout=timeout)
+    for client in (registry_http, documents_http):
+        # Trace context goes along to registry-reader and documents.
+        HTTPXClientInstrumentor.instrument_client(client, tracer_provider=runtime.tracer_provider)
+    service = ApplicationService(
+        runtime,
+        store,
+        RegistryLookups(UpstreamClient("registry", registry_http)),
+        ReceiptDocumentsCatalog(UpstreamClient("documents", documents_http)),
+        terms_version=settings.terms_version,
+    )
+    register_consumers(runtime, service)
+
+    async def close_clients() -> None:
+        await registry_http.aclose()
+        await documents_http.aclose()
+
     return create_http_app(
         runtime,
         title="applications",
         description="Applications for education resources (school laptops and tablets): "
-        "the citizen's wizard and after-submission actions, and the staff workflow.",
-        route_handlers=[ApplicationsController],
-        dependencies={
-            "store": Provide(lambda: store, sync_to_thread=False),
-            "runtime": Provide(lambda: runtime, sync_to_thread=False),
-        },
+        "the citizen's 7-step wizard and after-submission actions, and the staff workflow.",
+        route_handlers=[
+            TermsController,
+            CitizenApplicationsController,
+            StaffApplicationsController,
+        ],
+        dependencies={"service": Provide(lambda: service, sync_to_thread=False)},
         on_startup=[store.ensure_indexes],
+        on_shutdown=[close_clients],
     )

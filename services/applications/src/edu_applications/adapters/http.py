@@ -1,101 +1,413 @@
-"""HTTP API of applications (citizens through the gateway)."""
+"""HTTP API of applications: citizens (through the portal's gateway) and staff
+of education institutions. Handlers translate HTTP to use cases and back."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+from uuid import UUID
 
-from edu_contracts.applications import ActorRole, ApplicantRole, StatusChanged, StatusChangedPayload
-from edu_contracts.personal_code import PersonalCode
-from edu_contracts.services import ServiceName
-from edu_runtime.auth import Identity, citizens_only
+from edu_contracts.applications import ApplicationStatus
+from edu_contracts.http import Page
+from edu_runtime.auth import Identity, citizens_only, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
-from edu_runtime.mongo import transaction
-from edu_runtime.runtime import ServiceRuntime
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
-from pydantic import BaseModel, ConfigDict
+from litestar.params import FromPath, FromQuery, JSONBody
 
-from edu_applications.adapters.store import ApplicationStore
-from edu_applications.domain.model import Application, start_draft
+from edu_applications.adapters.views import (
+    ApplicationSummary,
+    ApplicationView,
+    ContactStep,
+    DecisionRequest,
+    DocumentsStep,
+    DraftRequest,
+    IncidentClosing,
+    IncidentCreated,
+    IncidentReport,
+    InstitutionStep,
+    ReadyForIssue,
+    ResourceStep,
+    ReturnRequest,
+    SocialStatusStep,
+    TermsAcceptance,
+    Versioned,
+    Withdrawal,
+    language_of,
+)
+from edu_applications.domain.model import Contact, IssuedItem
+from edu_applications.service import ApplicationService
 
-TERMS_VERSION = "2026-09-01"
+Req = Request[Any, Any, Any]
+Service = NamedDependency[ApplicationService]
+Me = NamedDependency[Identity]
+Limit = FromQuery[int]
 
 
-class TermsAcceptance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    terms_version: str = TERMS_VERSION
+def _page_args(limit: int, offset: int) -> None:
+    if not 1 <= limit <= 100 or offset < 0:
+        raise ApiError(422, "bad_pagination", "limit must be between 1 and 100, offset at least 0.")
 
 
-class DraftRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    role: ApplicantRole
-    learner_code: PersonalCode | None = None
+def _view(request: Req, app: Any) -> ApplicationView:
+    return ApplicationView.of(app, language_of(request.headers.get("accept-language")))
 
 
-class ApplicationsController(Controller):
-    path = "/api/v1"
+class TermsController(Controller):
+    path = "/api/v1/terms/resource-applications"
     guards = [citizens_only]
+    tags = ["terms"]
 
-    @post("/terms/resource-applications/acceptance", status_code=201)
-    async def accept_terms(
-        self,
-        data: JSONBody[TermsAcceptance],
-        identity: NamedDependency[Identity],
-        store: NamedDependency[ApplicationStore],
+    @get("/")
+    async def current_terms(self, identity: Me, service: Service) -> dict[str, Any]:
+        """The current terms version and whether the caller has accepted it."""
+        try:
+            await service.require_terms(identity)
+            accepted = True
+        except ApiError:
+            accepted = False
+        return {
+            "terms_version": service.terms_version,
+            "accepted": accepted,
+            "checkbox_label": "Piekrītu e-pakalpojuma lietošanas noteikumiem",
+        }
+
+    @post("/acceptance", status_code=201)
+    async def accept(
+        self, data: JSONBody[TermsAcceptance], identity: Me, service: Service
     ) -> dict[str, str]:
-        if data.terms_version != TERMS_VERSION:
-            raise ApiError(409, "terms_version_outdated", f"The current terms are {TERMS_VERSION}.")
-        now = dt.datetime.now(dt.UTC)
-        await store.accept_terms(identity.personal_code, TERMS_VERSION, now)
-        return {"terms_version": TERMS_VERSION, "accepted_at": now.isoformat()}
+        version = data.terms_version or service.terms_version
+        at = await service.accept_terms(identity, version)
+        return {"terms_version": version, "accepted_at": at.isoformat()}
 
-    @post("/applications", status_code=201)
+
+class CitizenApplicationsController(Controller):
+    path = "/api/v1/applications"
+    guards = [citizens_only]
+    tags = ["applications (citizen)"]
+
+    @post("/", status_code=201)
     async def create_draft(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[DraftRequest],
-        identity: NamedDependency[Identity],
-        store: NamedDependency[ApplicationStore],
-        runtime: NamedDependency[ServiceRuntime],
-    ) -> Application:
-        if not await store.has_accepted(identity.personal_code, TERMS_VERSION):
-            raise ApiError(403, "terms_not_accepted", "Accept the e-service terms of use first.")
-        now = dt.datetime.now(dt.UTC)
-        app = start_draft(
-            applicant_code=identity.personal_code,
-            role=data.role,
-            learner_code=data.learner_code,
-            now=now,
+        self, request: Req, data: JSONBody[DraftRequest], identity: Me, service: Service
+    ) -> ApplicationView:
+        """Step 1 (profile): start a draft for yourself or for a child you represent."""
+        app = await service.create_draft(
+            identity, data.role, data.learner_code, correlation_id(request)
         )
-        event = StatusChanged(
-            producer=ServiceName.APPLICATIONS,
-            correlation_id=correlation_id(request),
-            payload=StatusChangedPayload(
-                application_id=app.id,
-                from_status=None,
-                to_status=app.status,
-                changed_at=now,
-                actor_role=ActorRole.CITIZEN,
-                version=app.version,
+        return _view(request, app)
+
+    @get("/")
+    async def list_mine(
+        self,
+        request: Req,
+        identity: Me,
+        service: Service,
+        limit: Limit = 20,
+        offset: FromQuery[int] = 0,
+    ) -> Page[ApplicationSummary]:
+        """Your applications, newest first."""
+        _page_args(limit, offset)
+        apps, total = await service.store.list_for_applicant(identity.personal_code, limit, offset)
+        lang = language_of(request.headers.get("accept-language"))
+        return Page(
+            items=[ApplicationSummary.of(a, lang) for a in apps],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{app_id:str}")
+    async def get_one(
+        self, request: Req, app_id: FromPath[str], identity: Me, service: Service
+    ) -> ApplicationView:
+        """One application with its history and documents."""
+        return _view(request, await service.own(identity, app_id))
+
+    @put("/{app_id:str}/institution")
+    async def institution(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[InstitutionStep],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 2: the institution the application is addressed to."""
+        app = await service.choose_institution(
+            identity, app_id, data.version, data.institution_id, correlation_id(request)
+        )
+        return _view(request, app)
+
+    @put("/{app_id:str}/social-status")
+    async def social_status(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[SocialStatusStep],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 3: whether the learner belongs to a socially supported group."""
+        app = await service.set_social_status(
+            identity,
+            app_id,
+            data.version,
+            data.socially_supported,
+            data.social_group,
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @put("/{app_id:str}/resource")
+    async def resource(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[ResourceStep],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 4: the resource, from those the chosen institution lends."""
+        app = await service.choose_resource(
+            identity, app_id, data.version, data.offer_id, correlation_id(request)
+        )
+        return _view(request, app)
+
+    @put("/{app_id:str}/documents")
+    async def documents(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[DocumentsStep],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 5: acknowledge the documents you will confirm when receiving the resource."""
+        app = await service.acknowledge_documents(
+            identity,
+            app_id,
+            data.version,
+            [(d.code, d.version) for d in data.acknowledged],
+            language_of(request.headers.get("accept-language")),
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @patch("/{app_id:str}/contact")
+    async def contact(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[ContactStep],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 6, and later edits: how the institution can reach you."""
+        app = await service.update_contact(
+            identity,
+            app_id,
+            data.version,
+            Contact(phone=data.phone, email=str(data.email)),
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @post("/{app_id:str}/submit", status_code=202)
+    async def submit(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[Versioned],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Step 7: submit; the registers re-check eligibility and the status moves on."""
+        return _view(
+            request, await service.submit(identity, app_id, data.version, correlation_id(request))
+        )
+
+    @post("/{app_id:str}/withdraw", status_code=200)
+    async def withdraw(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[Withdrawal],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        return _view(
+            request,
+            await service.withdraw(
+                identity, app_id, data.version, data.reason, correlation_id(request)
             ),
         )
-        async with transaction(runtime.mongo) as session:
-            await store.insert(app, session)
-            await runtime.emit(session, event)
-        runtime.outbox.notify()
-        return app
 
-    @get("/applications/{app_id:str}")
-    async def get_application(
+    @post("/{app_id:str}/receipt-confirmation", status_code=200)
+    async def confirm_receipt(
         self,
+        request: Req,
         app_id: FromPath[str],
-        identity: NamedDependency[Identity],
-        store: NamedDependency[ApplicationStore],
-    ) -> Application:
-        app = await store.get(app_id)
-        if app is None or app.applicant_code != identity.personal_code:
-            raise ApiError(404, "application_not_found", "No such application.")
-        return app
+        data: JSONBody[Versioned],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Confirm on your own device that you received the resource; produces the handover act."""
+        app = await service.confirm_receipt(
+            identity,
+            app_id,
+            data.version,
+            language_of(request.headers.get("accept-language")),
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @post("/{app_id:str}/incidents", status_code=201)
+    async def report_incident(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[IncidentReport],
+        identity: Me,
+        service: Service,
+    ) -> IncidentCreated:
+        """Tell the institution that the issued resource was lost or stolen."""
+        app, incident = await service.report_incident(
+            identity,
+            app_id,
+            data.version,
+            data.kind,
+            data.description,
+            data.occurred_on,
+            correlation_id(request),
+        )
+        return IncidentCreated(incident=incident, application=_view(request, app))
+
+
+STAFF_VISIBLE = [s.value for s in ApplicationStatus if s is not ApplicationStatus.DRAFT]
+
+
+class StaffApplicationsController(Controller):
+    path = "/api/v1/staff/applications"
+    guards = [staff_only]
+    tags = ["applications (staff)"]
+
+    @get("/")
+    async def list_institution(
+        self,
+        request: Req,
+        identity: Me,
+        service: Service,
+        status: FromQuery[ApplicationStatus | None] = None,
+        q: FromQuery[str | None] = None,
+        incident: FromQuery[str | None] = None,
+        limit: Limit = 20,
+        offset: FromQuery[int] = 0,
+    ) -> Page[ApplicationSummary]:
+        """Your institution's applications; filter by status, search by learner name,
+        ``incident=open`` for those with an open loss/theft report."""
+        _page_args(limit, offset)
+        if status is ApplicationStatus.DRAFT:
+            raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
+        if q is not None and len(q) > 100:
+            raise ApiError(422, "query_too_long", "Search for at most 100 characters.")
+        if incident not in (None, "open"):
+            raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
+        statuses = [status.value] if status else STAFF_VISIBLE
+        assert identity.institution_id
+        apps, total = await service.store.list_for_institution(
+            identity.institution_id, statuses, q, 10_000, 0
+        )
+        if incident == "open":
+            apps = [a for a in apps if any(i.is_open for i in a.incidents)]
+            total = len(apps)
+        lang = language_of(request.headers.get("accept-language"))
+        return Page(
+            items=[ApplicationSummary.of(a, lang) for a in apps[offset : offset + limit]],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{app_id:str}")
+    async def get_one(
+        self, request: Req, app_id: FromPath[str], identity: Me, service: Service
+    ) -> ApplicationView:
+        return _view(request, await service.institutions(identity, app_id))
+
+    @post("/{app_id:str}/decision", status_code=200)
+    async def decide(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[DecisionRequest],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Grant, refuse (reason required) or postpone (reason and until-date)."""
+        app = await service.decide(
+            identity,
+            app_id,
+            data.version,
+            data.decision,
+            data.reason,
+            data.postponed_until,
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @post("/{app_id:str}/ready-for-issue", status_code=200)
+    async def ready(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[ReadyForIssue],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """The concrete item is prepared: status "Gatavs izsniegšanai"."""
+        item = IssuedItem(
+            model=data.model,
+            inventory_number=data.inventory_number,
+            serial_number=data.serial_number,
+        )
+        return _view(
+            request,
+            await service.mark_ready(identity, app_id, data.version, item, correlation_id(request)),
+        )
+
+    @post("/{app_id:str}/return", status_code=200)
+    async def record_return(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[ReturnRequest],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """The resource came back; produces the return act."""
+        app = await service.record_return(
+            identity,
+            app_id,
+            data.version,
+            data.condition,
+            data.note,
+            data.returned_on,
+            language_of(request.headers.get("accept-language")),
+            correlation_id(request),
+        )
+        return _view(request, app)
+
+    @post("/{app_id:str}/incidents/{incident_id:uuid}/close", status_code=200)
+    async def close_incident(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        incident_id: FromPath[UUID],
+        data: JSONBody[IncidentClosing],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        app = await service.close_incident(
+            identity, app_id, data.version, incident_id, data.note, correlation_id(request)
+        )
+        return _view(request, app)

@@ -1,45 +1,141 @@
-"""Applications' MongoDB collections: each application stored whole, with an
-optimistic version check."""
+"""Applications' MongoDB collections. Each application is stored whole with an
+optimistic version check; a few top-level fields are copies kept for queries.
+
+- ``applications``: the aggregates
+- ``open_slots``: one document per learner and resource type with an open
+  application; its unique ``_id`` is what makes "one open application per
+  learner and resource type" hold under concurrent submits
+- ``terms_acceptances``: who accepted which terms version
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
-from edu_runtime.mongo import Doc
+from edu_runtime.mongo import Doc, replace_versioned
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from edu_applications.domain.model import Application
+from edu_applications.domain.statuses import OPEN
+
+
+def search_key(text: str | None) -> str:
+    """Case- and diacritic-insensitive form of a name: 'Bērziņš' → 'berzins'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def to_doc(app: Application) -> Doc:
     doc: dict[str, Any] = app.model_dump(mode="python")
     doc["_id"] = str(doc.pop("id"))
+    doc["applicant_code"] = app.applicant.personal_code
+    doc["learner_code"] = app.learner.personal_code
+    doc["institution_id"] = app.institution_id
+    doc["learner_search"] = search_key(app.learner.full_name)
     return doc
 
 
 def from_doc(doc: Doc) -> Application:
-    data = dict(doc)
+    data = {
+        k: v
+        for k, v in doc.items()
+        if k not in {"applicant_code", "learner_code", "institution_id", "learner_search"}
+    }
     data["id"] = data.pop("_id")
     return Application.model_validate(data)
+
+
+class SlotTaken(Exception):
+    def __init__(self, application_id: str) -> None:
+        super().__init__(application_id)
+        self.application_id = application_id
 
 
 class ApplicationStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.applications = db["applications"]
+        self.slots = db["open_slots"]
         self.terms = db["terms_acceptances"]
 
     async def ensure_indexes(self) -> None:
-        await self.applications.create_index([("applicant_code", 1), ("created_at", -1)])
+        await self.applications.create_index(
+            [("applicant_code", ASCENDING), ("created_at", DESCENDING)]
+        )
+        await self.applications.create_index(
+            [("institution_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)]
+        )
+        await self.slots.create_index("application_id")
 
+    # --- aggregates ------------------------------------------------------
     async def insert(self, app: Application, session: AsyncClientSession) -> None:
         await self.applications.insert_one(to_doc(app), session=session)
 
-    async def get(self, app_id: str) -> Application | None:
-        doc = await self.applications.find_one({"_id": app_id})
+    async def save(self, app: Application, session: AsyncClientSession) -> None:
+        """Replace the stored version ``app.version - 1`` (StaleVersion otherwise)."""
+        await replace_versioned(
+            self.applications, to_doc(app), expected_version=app.version - 1, session=session
+        )
+
+    async def get(
+        self, app_id: str, session: AsyncClientSession | None = None
+    ) -> Application | None:
+        doc = await self.applications.find_one({"_id": app_id}, session=session)
         return from_doc(doc) if doc else None
 
+    async def list_for_applicant(
+        self, code: str, limit: int, offset: int
+    ) -> tuple[list[Application], int]:
+        query = {"applicant_code": code}
+        total = await self.applications.count_documents(query)
+        docs = (
+            await self.applications.find(query)
+            .sort("created_at", DESCENDING)
+            .skip(offset)
+            .limit(limit)
+            .to_list()
+        )
+        return [from_doc(d) for d in docs], total
+
+    async def list_for_institution(
+        self, institution_id: str, statuses: list[str], name: str | None, limit: int, offset: int
+    ) -> tuple[list[Application], int]:
+        query: dict[str, Any] = {"institution_id": institution_id, "status": {"$in": statuses}}
+        docs = await self.applications.find(query).sort("created_at", DESCENDING).to_list()
+        if name:
+            # Filtered here rather than with $regex: accent-insensitive, and the
+            # embedded server's regex support is not something to lean on.
+            needle = search_key(name)
+            docs = [d for d in docs if needle in d.get("learner_search", "")]
+        return [from_doc(d) for d in docs[offset : offset + limit]], len(docs)
+
+    async def delete(self, app_id: str, session: AsyncClientSession) -> dict[str, int]:
+        apps = await self.applications.delete_one({"_id": app_id}, session=session)
+        slots = await self.slots.delete_many({"application_id": app_id}, session=session)
+        return {"applications": apps.deleted_count, "open_slots": slots.deleted_count}
+
+    # --- one open application per learner and resource type ---------------
+    async def holder_of(self, slot: str) -> str | None:
+        doc = await self.slots.find_one({"_id": slot})
+        return str(doc["application_id"]) if doc else None
+
+    async def take_slot(self, slot: str, app_id: str, session: AsyncClientSession) -> None:
+        try:
+            await self.slots.insert_one({"_id": slot, "application_id": app_id}, session=session)
+        except DuplicateKeyError:
+            raise SlotTaken(await self.holder_of(slot) or "unknown") from None
+
+    async def free_slot_if_closed(self, app: Application, session: AsyncClientSession) -> None:
+        if app.status not in OPEN and app.open_slot:
+            await self.slots.delete_one(
+                {"_id": app.open_slot, "application_id": str(app.id)}, session=session
+            )
+
+    # --- terms -------------------------------------------------------------
     async def accept_terms(self, subject: str, version: str, at: dt.datetime) -> None:
         key = f"{subject}:{version}"
         # _id repeated in the replacement: nx-27017 does not copy it from the filter on upsert.

@@ -1,18 +1,148 @@
-"""The application aggregate (I/O-free). Extended by the workflow issue."""
+"""The application aggregate and its parts (I/O-free, immutable)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from uuid import UUID, uuid4
+from enum import StrEnum
+from uuid import UUID
 
 from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
+from edu_contracts.documents import DocumentKind
 from edu_contracts.personal_code import PersonalCode
-from pydantic import BaseModel, ConfigDict, Field
+from edu_contracts.registry_api import ResourceTargetGroup
+from pydantic import BaseModel, ConfigDict
 
 
-class Transition(BaseModel):
+class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+
+class SocialGroup(StrEnum):
+    """Socially supported groups an institution may buy resources for (step 3)."""
+
+    NEEDY = "needy"  # trūcīga ģimene
+    LOW_INCOME = "low_income"  # maznodrošināta ģimene
+    LARGE_FAMILY = "large_family"  # daudzbērnu ģimene
+    ORPHAN = "orphan_or_without_parental_care"  # bārenis vai bez vecāku gādības palicis bērns
+    DISABILITY = "disability"  # bērns vai persona ar invaliditāti
+    FOSTER_FAMILY = "foster_family"  # audžuģimenē ievietots bērns
+    OTHER = "other"
+
+
+class IncidentKind(StrEnum):
+    LOST = "lost"
+    STOLEN = "stolen"
+
+
+class ReturnCondition(StrEnum):
+    GOOD = "good"
+    DAMAGED = "damaged"
+    INCOMPLETE = "incomplete"
+    LOST = "lost"
+    STOLEN = "stolen"
+
+
+class DecisionKind(StrEnum):
+    GRANT = "grant"
+    REFUSE = "refuse"
+    POSTPONE = "postpone"
+
+
+class Actor(Frozen):
+    """Who did something: shown in the history by name, never by personal code."""
+
+    name: str
+    role: ActorRole
+    auth_method: str | None = None
+
+
+SYSTEM = Actor(name="VIIS", role=ActorRole.SYSTEM)
+
+
+class Person(Frozen):
+    personal_code: PersonalCode
+    full_name: str | None = None
+
+
+class InstitutionSnapshot(Frozen):
+    institution_id: str
+    name: str
+    registration_number: str | None = None
+    address: str | None = None
+
+
+class ResourceSnapshot(Frozen):
+    offer_id: str
+    resource_type: str
+    description: str
+    target_group: ResourceTargetGroup
+
+
+class Contact(Frozen):
+    phone: str
+    email: str
+
+
+class AcknowledgedDocument(Frozen):
+    code: str
+    title: str
+    version: str
+
+
+class IssuedItem(Frozen):
+    model: str
+    inventory_number: str
+    serial_number: str
+
+
+class Incident(Frozen):
+    id: UUID
+    kind: IncidentKind
+    description: str
+    occurred_on: dt.date | None = None
+    reported_at: dt.datetime
+    reported_by: str
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+    closing_note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Decision(Frozen):
+    kind: DecisionKind
+    reason: str | None = None
+    postponed_until: dt.date | None = None
+    decided_at: dt.datetime
+    decided_by: str
+
+
+class ReturnRecord(Frozen):
+    condition: ReturnCondition
+    note: str | None = None
+    returned_on: dt.date
+    received_by: str
+
+
+class DocumentStatus(StrEnum):
+    REQUESTED = "requested"
+    RENDERED = "rendered"
+    FAILED = "failed"
+
+
+class LinkedDocument(Frozen):
+    document_id: UUID
+    kind: DocumentKind
+    status: DocumentStatus = DocumentStatus.REQUESTED
+    number: str | None = None
+    sha256: str | None = None
+    requested_at: dt.datetime
+    rendered_at: dt.datetime | None = None
+
+
+class Transition(Frozen):
     at: dt.datetime
     actor: str
     actor_role: ActorRole
@@ -21,38 +151,37 @@ class Transition(BaseModel):
     reason: str | None = None
 
 
-class Application(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: UUID = Field(default_factory=uuid4)
+class Application(Frozen):
+    id: UUID
     version: int = 1
     status: ApplicationStatus = ApplicationStatus.DRAFT
-    applicant_code: PersonalCode
-    role: ApplicantRole
-    learner_code: PersonalCode
     created_at: dt.datetime
     updated_at: dt.datetime
+    role: ApplicantRole
+    applicant: Person
+    learner: Person
+    institution: InstitutionSnapshot | None = None
+    socially_supported: bool | None = None
+    social_group: SocialGroup | None = None
+    resource: ResourceSnapshot | None = None
+    acknowledged_documents: tuple[AcknowledgedDocument, ...] | None = None
+    contact: Contact | None = None
+    verification_request_id: UUID | None = None
+    rejection_reasons: tuple[str, ...] = ()
+    decision: Decision | None = None
+    item: IssuedItem | None = None
+    incidents: tuple[Incident, ...] = ()
+    documents: tuple[LinkedDocument, ...] = ()
+    return_record: ReturnRecord | None = None
     history: tuple[Transition, ...] = ()
 
+    @property
+    def institution_id(self) -> str | None:
+        return self.institution.institution_id if self.institution else None
 
-def start_draft(
-    *, applicant_code: str, role: ApplicantRole, learner_code: str | None, now: dt.datetime
-) -> Application:
-    """Step 1 (profile). Adults and employees apply for themselves."""
-    learner = learner_code if role is ApplicantRole.PARENT_OR_GUARDIAN else applicant_code
-    return Application(
-        applicant_code=applicant_code,
-        role=role,
-        learner_code=learner or applicant_code,
-        created_at=now,
-        updated_at=now,
-        history=(
-            Transition(
-                at=now,
-                actor=applicant_code,
-                actor_role=ActorRole.CITIZEN,
-                from_status=None,
-                to_status=ApplicationStatus.DRAFT,
-            ),
-        ),
-    )
+    @property
+    def open_slot(self) -> str | None:
+        """The key that allows one open application per learner and resource type."""
+        if self.resource is None:
+            return None
+        return f"{self.learner.personal_code}:{self.resource.resource_type}"

@@ -1,0 +1,28 @@
+"""Kafka consumers of applications: eligibility verdicts, rendered documents,
+purge orders. Each is idempotent (inbox) and changes state only through the
+use cases."""
+
+from __future__ import annotations
+
+from edu_contracts import topics
+from edu_contracts.documents import DocumentEvent, Rendered, RenderFailed
+from edu_contracts.registry import RegistryEvent
+from edu_contracts.retention import RetentionOrder
+from edu_runtime.runtime import ServiceRuntime
+
+from edu_applications.service import ApplicationService
+
+
+def register_consumers(runtime: ServiceRuntime, service: ApplicationService) -> None:
+    @runtime.subscriber(topics.REGISTRY_VERDICTS, "verdicts")
+    async def on_verdict(event: RegistryEvent) -> None:
+        await service.on_verdict(event)
+
+    @runtime.subscriber(topics.DOCUMENT_EVENTS, "documents")
+    async def on_document(event: DocumentEvent) -> None:
+        if isinstance(event, (Rendered, RenderFailed)):
+            await service.on_document(event.event_id, event.payload)
+
+    @runtime.subscriber(topics.RETENTION_ORDERS, "purges")
+    async def on_purge(event: RetentionOrder) -> None:
+        await service.on_purge(event)

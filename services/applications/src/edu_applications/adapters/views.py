@@ -1,0 +1,168 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+from uuid import UUID
+
+from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.documents import Language
+from edu_contracts.personal_code import PersonalCode
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+
+from edu_applications.domain.model import (
+    Application,
+    DecisionKind,
+    Incident,
+    IncidentKind,
+    ReturnCondition,
+    SocialGroup,
+)
+from edu_applications.domain.statuses import label
+
+_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+def _phone(value: str) -> str:
+    """'+371 2612 3456' → '+37126123456'; 8 bare digits are taken as Latvian."""
+    compact = re.sub(r"[\s\-()]", "", value)
+    if not _PHONE.match(compact):
+        raise ValueError("a phone number has 8 to 15 digits, optionally with a leading +")
+    if len(compact) == 8 and compact[0] in "26":
+        compact = "+371" + compact
+    return compact
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Versioned(Body):
+    version: int = Field(ge=1, description="The application version this change is based on.")
+
+
+class TermsAcceptance(Body):
+    terms_version: str | None = Field(default=None, description="Defaults to the current version.")
+
+
+class DraftRequest(Body):
+    role: ApplicantRole
+    learner_code: PersonalCode | None = Field(
+        default=None, description="The child's personal code (role parent_or_guardian)."
+    )
+
+
+class InstitutionStep(Versioned):
+    institution_id: str = Field(min_length=1, max_length=64)
+
+
+class SocialStatusStep(Versioned):
+    socially_supported: bool
+    social_group: SocialGroup | None = None
+
+
+class ResourceStep(Versioned):
+    offer_id: str = Field(min_length=1, max_length=64)
+
+
+class DocumentAck(Body):
+    code: str = Field(min_length=1, max_length=64)
+    version: str = Field(min_length=1, max_length=32)
+
+
+class DocumentsStep(Versioned):
+    acknowledged: list[DocumentAck] = Field(max_length=20)
+
+
+class ContactStep(Versioned):
+    phone: Phone
+    email: EmailStr
+
+
+class Withdrawal(Versioned):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class IncidentReport(Versioned):
+    kind: IncidentKind
+    description: str = Field(min_length=10, max_length=4000)
+    occurred_on: dt.date | None = None
+
+
+class DecisionRequest(Versioned):
+    decision: DecisionKind
+    reason: str | None = Field(default=None, max_length=2000)
+    postponed_until: dt.date | None = None
+
+
+class ReadyForIssue(Versioned):
+    model: str = Field(min_length=1, max_length=200)
+    inventory_number: str = Field(min_length=1, max_length=64)
+    serial_number: str = Field(min_length=1, max_length=64)
+
+
+class ReturnRequest(Versioned):
+    condition: ReturnCondition
+    note: str | None = Field(default=None, max_length=2000)
+    returned_on: dt.date | None = None
+
+
+class IncidentClosing(Versioned):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class ApplicationView(Application):
+    """The application with its status label in the caller's language."""
+
+    status_label: str
+
+    @classmethod
+    def of(cls, app: Application, lang: Language) -> ApplicationView:
+        return cls.model_validate({**app.model_dump(), "status_label": label(app.status, lang)})
+
+
+class ApplicationSummary(BaseModel):
+    id: UUID
+    version: int
+    status: ApplicationStatus
+    status_label: str
+    role: ApplicantRole
+    learner_name: str | None
+    institution_name: str | None
+    resource_type: str | None
+    open_incidents: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, app: Application, lang: Language) -> ApplicationSummary:
+        return cls(
+            id=app.id,
+            version=app.version,
+            status=app.status,
+            status_label=label(app.status, lang),
+            role=app.role,
+            learner_name=app.learner.full_name,
+            institution_name=app.institution.name if app.institution else None,
+            resource_type=app.resource.resource_type if app.resource else None,
+            open_incidents=sum(1 for i in app.incidents if i.is_open),
+            created_at=app.created_at,
+            updated_at=app.updated_at,
+        )
+
+
+class IncidentCreated(BaseModel):
+    incident: Incident
+    application: ApplicationView
+
+
+def language_of(accept_language: str | None) -> Language:
+    """English only when the caller prefers it; Latvian is the default."""
+    if accept_language and accept_language.strip().lower().startswith("en"):
+        return Language.EN
+    return Language.LV

@@ -1,0 +1,296 @@
+"""The application state machine and wizard rules, without I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from uuid import uuid4
+
+import pytest
+from edu_applications.domain import workflow
+from edu_applications.domain.errors import Conflict, DomainError, IllegalTransition
+from edu_applications.domain.model import (
+    SYSTEM,
+    AcknowledgedDocument,
+    Actor,
+    Application,
+    Contact,
+    DecisionKind,
+    IncidentKind,
+    IssuedItem,
+    Person,
+    ReturnCondition,
+    SocialGroup,
+)
+from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transition, label
+from edu_contracts.applications import ActorRole, ApplicantRole
+from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.documents import Language
+from edu_contracts.registry import EligibilityVerdictPayload, IneligibilityReason
+from edu_contracts.registry_api import (
+    FounderType,
+    InstitutionSummary,
+    LearnerInstitution,
+    LearnerInstitutions,
+    ProgrammeType,
+    ResourceOffer,
+    ResourceTargetGroup,
+)
+
+NOW = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
+PARENT = Person(personal_code="140386-11016", full_name="Līga Bērziņa")
+CHILD = Person(personal_code="321234-56789", full_name="Jānis Bērziņš")
+CITIZEN = Actor(name="Līga Bērziņa", role=ActorRole.CITIZEN)
+STAFF = Actor(name="Ūna Šķēle", role=ActorRole.STAFF)
+
+
+def institution(accepting: bool = True, eligible: bool = True) -> InstitutionSummary:
+    return InstitutionSummary(
+        institution_id="RIGA-1",
+        name="Rīgas 1. vidusskola",
+        founder_type=FounderType.MUNICIPAL,
+        programme_types=(ProgrammeType.GENERAL_BASIC,),
+        accepting_applications=accepting,
+        eligible_for_applications=eligible,
+    )
+
+
+def available(*summaries: InstitutionSummary) -> LearnerInstitutions:
+    return LearnerInstitutions(
+        learner_code=CHILD.personal_code,
+        items=tuple(LearnerInstitution(institution=s) for s in summaries),
+    )
+
+
+OFFERS = [
+    ResourceOffer(
+        offer_id="o1",
+        institution_id="RIGA-1",
+        resource_type="laptop",
+        description="Klēpjdators",
+        target_group=ResourceTargetGroup.EVERYONE,
+    ),
+    ResourceOffer(
+        offer_id="o2",
+        institution_id="RIGA-1",
+        resource_type="tablet",
+        description="Planšete",
+        target_group=ResourceTargetGroup.SOCIALLY_SUPPORTED,
+    ),
+]
+DOCS = [AcknowledgedDocument(code="handover_act", title="Pieņemšanas-nodošanas akts", version="1")]
+
+
+def draft() -> Application:
+    return workflow.start_draft(
+        app_id=uuid4(),
+        role=ApplicantRole.PARENT_OR_GUARDIAN,
+        applicant=PARENT,
+        learner=CHILD,
+        actor=CITIZEN,
+        now=NOW,
+    )
+
+
+def complete_draft() -> Application:
+    app = workflow.choose_institution(draft(), institution(), available(institution()), NOW)
+    app = workflow.set_social_status(app, False, None, NOW)
+    app = workflow.choose_resource(app, OFFERS, "o1", NOW)
+    app = workflow.acknowledge_documents(app, DOCS, [("handover_act", "1")], NOW)
+    return workflow.update_contact(app, Contact(phone="+37126123456", email="liga@example.lv"), NOW)
+
+
+def submitted() -> Application:
+    request = uuid4()
+    app = workflow.submit(complete_draft(), CITIZEN, NOW, request)
+    verdict = EligibilityVerdictPayload(
+        application_id=app.id, request_event_id=request, eligible=True, checked_at=NOW
+    )
+    result = workflow.apply_verdict(app, verdict, SYSTEM, NOW)
+    assert result is not None
+    return result
+
+
+def test_every_status_has_latvian_and_english_labels() -> None:
+    assert set(LABELS) == set(S)
+    assert label(S.READY_FOR_ISSUE) == "Gatavs izsniegšanai"
+    assert label(S.READY_FOR_ISSUE, Language.EN) == "Ready for issue"
+
+
+@pytest.mark.parametrize(("current", "target"), list(itertools.product(S, S)))
+def test_transition_table_is_enforced(current: S, target: S) -> None:
+    if target in TRANSITIONS[current]:
+        ensure_transition(current, target)
+    else:
+        with pytest.raises(IllegalTransition) as err:
+            ensure_transition(current, target)
+        assert err.value.status == 409
+        assert err.value.extra == {
+            "current_status": current.value,
+            "current_status_label": label(current),
+        }
+
+
+def test_closed_statuses_are_final() -> None:
+    for closed in (S.RETURNED, S.REFUSED, S.REJECTED, S.WITHDRAWN):
+        assert TRANSITIONS[closed] == frozenset()
+
+
+def test_wizard_happy_path_versions_and_history() -> None:
+    app = complete_draft()
+    assert app.version == 6  # created + five steps
+    assert [t.to_status for t in app.history] == [S.DRAFT]
+    app = submitted()
+    assert app.status is S.SUBMITTED
+    assert [t.to_status for t in app.history] == [S.DRAFT, S.BEING_VERIFIED, S.SUBMITTED]
+    assert app.history[-1].actor_role is ActorRole.SYSTEM
+
+
+def test_institution_rules() -> None:
+    with pytest.raises(DomainError, match="does not study") as err:
+        workflow.choose_institution(draft(), institution(), available(), NOW)
+    assert err.value.reason == "institution_not_available"
+    with pytest.raises(Conflict) as closed:
+        workflow.choose_institution(
+            draft(), institution(accepting=False), available(institution()), NOW
+        )
+    assert closed.value.reason == "institution_not_accepting"
+    with pytest.raises(DomainError) as ineligible:
+        workflow.choose_institution(
+            draft(), institution(eligible=False), available(institution()), NOW
+        )
+    assert ineligible.value.reason == "institution_not_eligible"
+
+
+def test_resource_needs_earlier_steps_and_matching_target_group() -> None:
+    with pytest.raises(Conflict) as early:
+        workflow.choose_resource(draft(), OFFERS, "o1", NOW)
+    assert early.value.reason == "institution_not_chosen"
+    app = workflow.choose_institution(draft(), institution(), available(institution()), NOW)
+    app = workflow.set_social_status(app, False, None, NOW)
+    with pytest.raises(DomainError) as mismatch:
+        workflow.choose_resource(app, OFFERS, "o2", NOW)
+    assert mismatch.value.reason == "target_group_mismatch"
+    with pytest.raises(DomainError) as unknown:
+        workflow.choose_resource(app, OFFERS, "nope", NOW)
+    assert unknown.value.reason == "resource_not_offered"
+    supported = workflow.set_social_status(app, True, SocialGroup.LARGE_FAMILY, NOW)
+    assert workflow.choose_resource(supported, OFFERS, "o2", NOW).resource is not None
+    # Dropping the supported status drops a resource meant only for supported learners.
+    chosen = workflow.choose_resource(supported, OFFERS, "o2", NOW)
+    assert workflow.set_social_status(chosen, False, None, NOW).resource is None
+
+
+def test_social_status_group_rules() -> None:
+    with pytest.raises(DomainError) as missing:
+        workflow.set_social_status(draft(), True, None, NOW)
+    assert missing.value.reason == "social_group_required"
+    with pytest.raises(DomainError):
+        workflow.set_social_status(draft(), False, SocialGroup.NEEDY, NOW)
+
+
+def test_documents_must_match_the_current_list() -> None:
+    with pytest.raises(DomainError) as err:
+        workflow.acknowledge_documents(draft(), DOCS, [("handover_act", "0")], NOW)
+    assert err.value.reason == "documents_not_acknowledged"
+
+
+def test_submit_lists_missing_steps() -> None:
+    with pytest.raises(DomainError) as err:
+        workflow.submit(draft(), CITIZEN, NOW, uuid4())
+    assert err.value.extra == {
+        "missing": ["institution", "social_status", "resource", "documents", "contact"]
+    }
+
+
+def test_negative_verdict_rejects_with_reasons_and_stale_verdicts_are_ignored() -> None:
+    request = uuid4()
+    app = workflow.submit(complete_draft(), CITIZEN, NOW, request)
+    stale = EligibilityVerdictPayload(
+        application_id=app.id, request_event_id=uuid4(), eligible=True, checked_at=NOW
+    )
+    assert workflow.apply_verdict(app, stale, SYSTEM, NOW) is None
+    verdict = EligibilityVerdictPayload(
+        application_id=app.id,
+        request_event_id=request,
+        eligible=False,
+        reasons=(IneligibilityReason.NOT_ENROLLED,),
+        checked_at=NOW,
+    )
+    rejected = workflow.apply_verdict(app, verdict, SYSTEM, NOW)
+    assert rejected is not None
+    assert rejected.status is S.REJECTED
+    assert rejected.rejection_reasons == ("not_enrolled",)
+    withdrawn = workflow.withdraw(app, CITIZEN, NOW, None)
+    assert workflow.apply_verdict(withdrawn, verdict, SYSTEM, NOW) is None
+
+
+def test_staff_decisions_need_reasons_and_dates() -> None:
+    app = submitted()
+    with pytest.raises(DomainError) as refuse:
+        workflow.decide(app, DecisionKind.REFUSE, " ", None, STAFF, NOW)
+    assert refuse.value.reason == "reason_required"
+    with pytest.raises(DomainError) as postpone:
+        workflow.decide(app, DecisionKind.POSTPONE, "Gaidām piegādi", NOW.date(), STAFF, NOW)
+    assert postpone.value.reason == "postponed_until_required"
+    later = NOW.date() + dt.timedelta(days=14)
+    postponed = workflow.decide(app, DecisionKind.POSTPONE, "Gaidām piegādi", later, STAFF, NOW)
+    assert postponed.status is S.POSTPONED
+    assert postponed.decision is not None
+    assert postponed.decision.postponed_until == later
+    granted = workflow.decide(postponed, DecisionKind.GRANT, None, None, STAFF, NOW)
+    assert granted.status is S.GRANTED
+
+
+def test_issue_incident_and_return() -> None:
+    app = workflow.decide(submitted(), DecisionKind.GRANT, None, None, STAFF, NOW)
+    ready = workflow.mark_ready(
+        app, IssuedItem(model="Lenovo", inventory_number="INV-1", serial_number="SN-1"), STAFF, NOW
+    )
+    with pytest.raises(Conflict) as early:
+        workflow.report_incident(ready, IncidentKind.LOST, "Pazaudēts autobusā", None, CITIZEN, NOW)
+    assert early.value.reason == "not_issued"
+    issued = workflow.confirm_receipt(ready, CITIZEN, NOW, uuid4())
+    assert issued.status is S.ISSUED
+    assert issued.documents[0].kind.value == "handover_act"
+    with_incident, incident = workflow.report_incident(
+        issued, IncidentKind.STOLEN, "Nozagts no somas", None, CITIZEN, NOW
+    )
+    closed = workflow.close_incident(with_incident, incident.id, "Policijā ziņots", STAFF, NOW)
+    assert not closed.incidents[0].is_open
+    with pytest.raises(Conflict):
+        workflow.close_incident(closed, incident.id, "again", STAFF, NOW)
+    returned = workflow.record_return(
+        closed, ReturnCondition.STOLEN, None, NOW.date(), STAFF, NOW, uuid4()
+    )
+    assert returned.status is S.RETURNED
+    assert [d.kind.value for d in returned.documents] == ["handover_act", "return_act"]
+    with pytest.raises(IllegalTransition):
+        workflow.withdraw(returned, CITIZEN, NOW, None)
+
+
+def test_document_link_is_idempotent() -> None:
+    doc_id = uuid4()
+    app = workflow.decide(submitted(), DecisionKind.GRANT, None, None, STAFF, NOW)
+    app = workflow.mark_ready(
+        app, IssuedItem(model="M", inventory_number="I", serial_number="S"), STAFF, NOW
+    )
+    app = workflow.confirm_receipt(app, CITIZEN, NOW, doc_id)
+    linked = workflow.link_document(app, doc_id, "PNA-2026-000001", "a" * 64, NOW, NOW)
+    assert linked is not None
+    assert linked.documents[0].number == "PNA-2026-000001"
+    assert workflow.link_document(linked, doc_id, "PNA-2026-000001", "a" * 64, NOW, NOW) is None
+
+
+def test_drafts_cannot_be_edited_after_submission() -> None:
+    app = submitted()
+    with pytest.raises(Conflict) as err:
+        workflow.set_social_status(app, False, None, NOW)
+    assert err.value.reason == "not_a_draft"
+    # but the contact can still change while the application is open
+    assert (
+        workflow.update_contact(
+            app, Contact(phone="+37129999999", email="x@example.lv"), NOW
+        ).version
+        == app.version + 1
+    )

@@ -1,0 +1,205 @@
+"""Steps shared by the cross-service tests: people with tokens, and the
+wizard and staff actions through the public HTTP APIs."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+from edu_tools.gateway import GatewayKeys
+from edu_tools.testing import bearer, eventually
+
+from tests.conftest import Stack
+from tests.world import World
+
+APPS = "/api/v1/applications"
+STAFF = "/api/v1/staff/applications"
+
+
+@dataclass
+class Actors:
+    """Tokens for the people of one world."""
+
+    world: World
+    parent: dict[str, str]
+    adult: dict[str, str]
+    employee_citizen: dict[str, str]
+    stranger: dict[str, str]
+    staff: dict[str, str]
+    other_staff: dict[str, str]
+
+
+async def make_actors(stack: Stack, gateway: GatewayKeys) -> Actors:
+    world = await stack.world()
+    w = world
+
+    def citizen(p: Any) -> dict[str, str]:
+        return bearer(gateway.mint(p.code, given_name=p.given_name, family_name=p.family_name))
+
+    return Actors(
+        world=w,
+        parent=citizen(w.parent),
+        adult=citizen(w.adult_learner),
+        employee_citizen=citizen(w.employee),
+        stranger=citizen(w.stranger),
+        staff=bearer(
+            gateway.mint(
+                w.employee.code,
+                role="staff",
+                institution_id=w.institution_id,
+                given_name="Ūna",
+                family_name="Šķēle",
+            )
+        ),
+        other_staff=bearer(
+            gateway.mint(w.stranger.code, role="staff", institution_id=w.other_institution_id)
+        ),
+    )
+
+
+async def ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def refused(response: Any, status: int, reason: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["reason"] == reason, body
+    return body
+
+
+async def accept_terms(stack: Stack, headers: dict[str, str]) -> None:
+    await ok(
+        await stack.applications.client.post(
+            "/api/v1/terms/resource-applications/acceptance", json={}, headers=headers
+        ),
+        201,
+    )
+
+
+async def receipt_documents(stack: Stack, headers: dict[str, str]) -> list[dict[str, str]]:
+    body = await ok(
+        await stack.documents.client.get("/api/v1/documents/receipt-documents", headers=headers)
+    )
+    return [{"code": d["code"], "version": d["version"]} for d in body["items"]]
+
+
+async def complete_draft(
+    stack: Stack,
+    a: Actors,
+    headers: dict[str, str],
+    *,
+    role: str = "parent_or_guardian",
+    learner: str | None = None,
+    institution: str | None = None,
+    offer: str | None = None,
+) -> dict[str, Any]:
+    c = stack.applications.client
+    w = a.world
+    body: dict[str, Any] = {"role": role}
+    if role == "parent_or_guardian":
+        body["learner_code"] = learner or w.child.code
+    app = await ok(await c.post(APPS, json=body, headers=headers), 201)
+    url = f"{APPS}/{app['id']}"
+    app = await ok(
+        await c.put(
+            f"{url}/institution",
+            json={"version": app["version"], "institution_id": institution or w.institution_id},
+            headers=headers,
+        )
+    )
+    app = await ok(
+        await c.put(
+            f"{url}/social-status",
+            json={"version": app["version"], "socially_supported": False},
+            headers=headers,
+        )
+    )
+    app = await ok(
+        await c.put(
+            f"{url}/resource",
+            json={"version": app["version"], "offer_id": offer or w.laptop_offer},
+            headers=headers,
+        )
+    )
+    docs = await receipt_documents(stack, headers)
+    app = await ok(
+        await c.put(
+            f"{url}/documents",
+            json={"version": app["version"], "acknowledged": docs},
+            headers=headers,
+        )
+    )
+    return await ok(
+        await c.patch(
+            f"{url}/contact",
+            json={"version": app["version"], "phone": "2612 3456", "email": "liga@example.lv"},
+            headers=headers,
+        )
+    )
+
+
+async def wait_status(
+    stack: Stack, app_id: str, headers: dict[str, str], status: str
+) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        body = await ok(await stack.applications.client.get(f"{APPS}/{app_id}", headers=headers))
+        return body if body["status"] == status else None
+
+    return await eventually(probe, timeout=20)
+
+
+async def submitted(stack: Stack, a: Actors, **kwargs: Any) -> dict[str, Any]:
+    headers = kwargs.pop("headers", a.parent)
+    await accept_terms(stack, headers)
+    app = await complete_draft(stack, a, headers, **kwargs)
+    app = await ok(
+        await stack.applications.client.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=headers
+        ),
+        202,
+    )
+    assert app["status"] == "being_verified"
+    return await wait_status(stack, app["id"], headers, "submitted")
+
+
+async def staff_post(
+    stack: Stack,
+    a: Actors,
+    app: dict[str, Any],
+    action: str,
+    body: dict[str, Any],
+    status: int = 200,
+) -> dict[str, Any]:
+    current = await ok(await stack.applications.client.get(f"{STAFF}/{app['id']}", headers=a.staff))
+    return await ok(
+        await stack.applications.client.post(
+            f"{STAFF}/{app['id']}/{action}",
+            json={"version": current["version"], **body},
+            headers=a.staff,
+        ),
+        status,
+    )
+
+
+async def pdf_text(stack: Stack, document_id: str, headers: dict[str, str]) -> str:
+    r = await stack.documents.client.get(f"/api/v1/documents/{document_id}/pdf", headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.content.startswith(b"%PDF")
+    done = await asyncio.to_thread(
+        subprocess.run, ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+async def linked(stack: Stack, app_id: str, headers: dict[str, str], kind: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        body = await ok(await stack.applications.client.get(f"{APPS}/{app_id}", headers=headers))
+        docs = [d for d in body["documents"] if d["kind"] == kind and d["status"] == "rendered"]
+        return docs[0] if docs else None
+
+    return await eventually(probe, timeout=30)

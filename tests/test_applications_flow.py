@@ -1,0 +1,506 @@
+"""Education resource applications end to end, against the real services and
+the embedded Kafka and MongoDB: every role through the whole life, the illegal
+transitions, cross-tenant access, concurrency and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from edu_tools.gateway import GatewayKeys
+from edu_tools.testing import bearer, eventually
+
+from tests.conftest import Stack
+from tests.flows import (
+    APPS,
+    STAFF,
+    Actors,
+    accept_terms,
+    complete_draft,
+    linked,
+    make_actors,
+    ok,
+    pdf_text,
+    refused,
+    staff_post,
+    submitted,
+    wait_status,
+)
+
+
+@pytest.fixture
+async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
+    return await make_actors(stack, gateway)
+
+
+async def test_parent_walks_the_whole_life_with_handover_incident_and_return(
+    stack: Stack, actors: Actors
+) -> None:
+    a, c = actors, stack.applications.client
+    app = await submitted(stack, a)
+    assert app["learner"]["full_name"] == "Jānis Bērziņš"
+    assert app["status_label"] == "Iesniegts"
+
+    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    app = await staff_post(
+        stack,
+        a,
+        app,
+        "decision",
+        {"decision": "postpone", "reason": "Gaidām piegādi", "postponed_until": later},
+    )
+    assert app["status"] == "postponed"
+    app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
+    assert app["status"] == "granted"
+    app = await staff_post(
+        stack,
+        a,
+        app,
+        "ready-for-issue",
+        {
+            "model": "Lenovo ThinkPad E14",
+            "inventory_number": "INV-0042",
+            "serial_number": "PF3ABC12",
+        },
+    )
+    assert app["status"] == "ready_for_issue"
+    assert app["status_label"] == "Gatavs izsniegšanai"
+
+    app = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/receipt-confirmation",
+            json={"version": app["version"]},
+            headers=a.parent,
+        )
+    )
+    assert app["status"] == "issued"
+    act = await linked(stack, app["id"], a.parent, "handover_act")
+    assert len(act["sha256"]) == 64
+    text = await pdf_text(stack, act["document_id"], a.parent)
+    for expected in ("Līga Bērziņa", "Jānis Bērziņš", "INV-0042", "PF3ABC12"):
+        assert expected in text
+    # The institution's staff can read the act too; a stranger cannot.
+    assert (
+        await stack.documents.client.get(
+            f"/api/v1/documents/{act['document_id']}/pdf", headers=a.staff
+        )
+    ).status_code == 200
+    assert (
+        await stack.documents.client.get(
+            f"/api/v1/documents/{act['document_id']}/pdf", headers=a.stranger
+        )
+    ).status_code == 404
+
+    app = await ok(await c.get(f"{APPS}/{app['id']}", headers=a.parent))
+    created = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/incidents",
+            json={
+                "version": app["version"],
+                "kind": "stolen",
+                "description": "Nozagts no skolas somas autobusā",
+            },
+            headers=a.parent,
+        ),
+        201,
+    )
+    incident_id = created["incident"]["id"]
+    listed = await ok(await c.get(STAFF, params={"incident": "open"}, headers=a.staff))
+    assert app["id"] in [i["id"] for i in listed["items"]]
+    app = await staff_post(
+        stack, a, app, f"incidents/{incident_id}/close", {"note": "Iesniegts ziņojums policijā"}
+    )
+    assert app["incidents"][0]["closing_note"] == "Iesniegts ziņojums policijā"
+
+    app = await staff_post(stack, a, app, "return", {"condition": "stolen", "note": "Nozagts"})
+    assert app["status"] == "returned"
+    await linked(stack, app["id"], a.parent, "return_act")
+    history = [h["to_status"] for h in app["history"]]
+    assert history == [
+        "draft",
+        "being_verified",
+        "submitted",
+        "postponed",
+        "granted",
+        "ready_for_issue",
+        "issued",
+        "returned",
+    ]
+    assert {h["actor_role"] for h in app["history"]} == {"citizen", "system", "staff"}
+
+    # Closing moves retention's clock.
+    async def tracked() -> Any:
+        doc = await stack.db(stack.retention_settings).tracked_applications.find_one(
+            {"_id": app["id"]}
+        )
+        return doc if doc and doc["status"] == "returned" else None
+
+    await eventually(tracked)
+
+
+async def test_refused_and_withdrawn(stack: Stack, actors: Actors) -> None:
+    a, c = actors, stack.applications.client
+    app = await submitted(stack, a)
+    body = await refused(
+        await c.post(
+            f"{STAFF}/{app['id']}/decision",
+            json={"version": app["version"], "decision": "refuse"},
+            headers=a.staff,
+        ),
+        422,
+        "reason_required",
+    )
+    assert "reason" in body["detail"]
+    app = await staff_post(
+        stack, a, app, "decision", {"decision": "refuse", "reason": "Resursi beigušies"}
+    )
+    assert app["status"] == "refused"
+    assert app["status_label"] == "Atteikts"
+
+    # A refused application frees the slot: the learner may apply again, then withdraw.
+    again = await submitted(stack, a)
+    withdrawn = await ok(
+        await c.post(
+            f"{APPS}/{again['id']}/withdraw",
+            json={"version": again["version"], "reason": "Vairs nevajag"},
+            headers=a.parent,
+        )
+    )
+    assert withdrawn["status"] == "withdrawn"
+    await refused(
+        await c.post(
+            f"{APPS}/{again['id']}/withdraw",
+            json={"version": withdrawn["version"]},
+            headers=a.parent,
+        ),
+        409,
+        "illegal_transition",
+    )
+
+
+async def test_verification_rejects_when_the_registers_disagree(
+    stack: Stack, actors: Actors
+) -> None:
+    a, c = actors, stack.applications.client
+    await accept_terms(stack, a.parent)
+    app = await complete_draft(stack, a, a.parent)
+    # Between the wizard and the submit the child leaves the school.
+    registry = stack.db(stack.registry_settings)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    result = await registry.enrolments.update_many(
+        {"learner_code": a.world.child.code, "institution_id": a.world.institution_id},
+        {"$set": {"enrolled_to": yesterday}},
+    )
+    assert result.modified_count == 1
+    app = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
+        ),
+        202,
+    )
+    app = await wait_status(stack, app["id"], a.parent, "rejected")
+    assert "not_enrolled" in app["rejection_reasons"]
+    assert app["status_label"] == "Noraidīts pārbaudē"
+
+
+async def test_adult_learner_and_employee_apply_for_themselves(
+    stack: Stack, actors: Actors
+) -> None:
+    a = actors
+    w = a.world
+    app = await submitted(
+        stack,
+        a,
+        headers=a.adult,
+        role="adult_learner",
+        institution=w.other_institution_id,
+        offer=f"{w.other_institution_id}-LAPTOP",
+    )
+    assert app["learner"]["personal_code"] == w.adult_learner.code
+    app = await submitted(stack, a, headers=a.employee_citizen, role="employee")
+    assert app["role"] == "employee"
+    # Someone enrolled nowhere cannot start as an adult learner.
+    await accept_terms(stack, a.stranger)
+    await refused(
+        await stack.applications.client.post(
+            APPS, json={"role": "adult_learner"}, headers=a.stranger
+        ),
+        422,
+        "not_enrolled",
+    )
+
+
+async def test_illegal_transitions_answer_409_with_the_current_status(
+    stack: Stack, actors: Actors
+) -> None:
+    a, c = actors, stack.applications.client
+    app = await submitted(stack, a)
+    body = await refused(
+        await c.post(
+            f"{APPS}/{app['id']}/receipt-confirmation",
+            json={"version": app["version"]},
+            headers=a.parent,
+        ),
+        409,
+        "illegal_transition",
+    )
+    assert body["extra"]["current_status"] == "submitted"
+    await refused(
+        await c.post(
+            f"{STAFF}/{app['id']}/ready-for-issue",
+            json={
+                "version": app["version"],
+                "model": "M",
+                "inventory_number": "I",
+                "serial_number": "S",
+            },
+            headers=a.staff,
+        ),
+        409,
+        "illegal_transition",
+    )
+    await refused(
+        await c.post(
+            f"{STAFF}/{app['id']}/return",
+            json={"version": app["version"], "condition": "good"},
+            headers=a.staff,
+        ),
+        409,
+        "illegal_transition",
+    )
+    await refused(
+        await c.post(
+            f"{APPS}/{app['id']}/incidents",
+            json={
+                "version": app["version"],
+                "kind": "lost",
+                "description": "Pazaudēts parkā vakar",
+            },
+            headers=a.parent,
+        ),
+        409,
+        "not_issued",
+    )
+    await refused(
+        await c.put(
+            f"{APPS}/{app['id']}/social-status",
+            json={"version": app["version"], "socially_supported": False},
+            headers=a.parent,
+        ),
+        409,
+        "not_a_draft",
+    )
+
+
+async def test_other_people_and_other_institutions_get_404(stack: Stack, actors: Actors) -> None:
+    a, c = actors, stack.applications.client
+    app = await submitted(stack, a)
+    await refused(
+        await c.get(f"{APPS}/{app['id']}", headers=a.stranger), 404, "application_not_found"
+    )
+    await refused(
+        await c.post(
+            f"{APPS}/{app['id']}/withdraw", json={"version": app["version"]}, headers=a.stranger
+        ),
+        404,
+        "application_not_found",
+    )
+    await refused(
+        await c.get(f"{STAFF}/{app['id']}", headers=a.other_staff), 404, "application_not_found"
+    )
+    await refused(
+        await c.post(
+            f"{STAFF}/{app['id']}/decision",
+            json={"version": app["version"], "decision": "grant"},
+            headers=a.other_staff,
+        ),
+        404,
+        "application_not_found",
+    )
+    listed = await ok(await c.get(STAFF, headers=a.other_staff))
+    assert app["id"] not in [i["id"] for i in listed["items"]]
+    # Roles are not interchangeable.
+    await refused(await c.get(STAFF, headers=a.parent), 403, "staff_only")
+    await refused(await c.get(APPS, headers=a.staff), 403, "citizens_only")
+    # Drafts are private to the applicant, even for the institution's staff.
+    draft = await ok(
+        await c.post(
+            APPS,
+            json={"role": "parent_or_guardian", "learner_code": a.world.child.code},
+            headers=a.parent,
+        ),
+        201,
+    )
+    draft = await ok(
+        await c.put(
+            f"{APPS}/{draft['id']}/institution",
+            json={"version": draft["version"], "institution_id": a.world.institution_id},
+            headers=a.parent,
+        )
+    )
+    await refused(
+        await c.get(f"{STAFF}/{draft['id']}", headers=a.staff), 404, "application_not_found"
+    )
+
+
+async def test_stale_versions_and_one_open_application_per_resource_type(
+    stack: Stack, actors: Actors
+) -> None:
+    a, c = actors, stack.applications.client
+    app = await submitted(stack, a)
+    body = await refused(
+        await c.patch(
+            f"{APPS}/{app['id']}/contact",
+            json={"version": app["version"] - 1, "phone": "+37129999999", "email": "a@b.lv"},
+            headers=a.parent,
+        ),
+        409,
+        "stale_version",
+    )
+    assert body["extra"]["current_version"] == app["version"]
+    # A second laptop application for the same child is refused, naming the open one.
+    second = await ok(
+        await c.post(
+            APPS,
+            json={"role": "parent_or_guardian", "learner_code": a.world.child.code},
+            headers=a.parent,
+        ),
+        201,
+    )
+    url = f"{APPS}/{second['id']}"
+    second = await ok(
+        await c.put(
+            f"{url}/institution",
+            json={"version": second["version"], "institution_id": a.world.institution_id},
+            headers=a.parent,
+        )
+    )
+    second = await ok(
+        await c.put(
+            f"{url}/social-status",
+            json={"version": second["version"], "socially_supported": False},
+            headers=a.parent,
+        )
+    )
+    body = await refused(
+        await c.put(
+            f"{url}/resource",
+            json={"version": second["version"], "offer_id": a.world.laptop_offer},
+            headers=a.parent,
+        ),
+        409,
+        "open_application_exists",
+    )
+    assert body["extra"]["application_id"] == app["id"]
+    # ... while a tablet (socially supported only) needs the supported status.
+    await refused(
+        await c.put(
+            f"{url}/resource",
+            json={"version": second["version"], "offer_id": a.world.tablet_offer},
+            headers=a.parent,
+        ),
+        422,
+        "target_group_mismatch",
+    )
+
+
+async def test_terms_representation_and_bad_input(
+    stack: Stack, actors: Actors, gateway: GatewayKeys
+) -> None:
+    a, c = actors, stack.applications.client
+    newcomer = bearer(gateway.mint(a.world.stranger.code))
+    await refused(
+        await c.post(APPS, json={"role": "adult_learner"}, headers=newcomer),
+        403,
+        "terms_not_accepted",
+    )
+    await accept_terms(stack, a.stranger)
+    await refused(
+        await c.post(
+            APPS,
+            json={"role": "parent_or_guardian", "learner_code": a.world.child.code},
+            headers=a.stranger,
+        ),
+        403,
+        "not_represented",
+    )
+    await accept_terms(stack, a.parent)
+    r = await c.post(
+        APPS, json={"role": "parent_or_guardian", "learner_code": "010101-10000"}, headers=a.parent
+    )
+    assert r.status_code == 422
+    r = await c.post(APPS, json={"role": "king"}, headers=a.parent)
+    assert r.status_code == 422
+    app = await ok(
+        await c.post(
+            APPS,
+            json={"role": "parent_or_guardian", "learner_code": a.world.child.code},
+            headers=a.parent,
+        ),
+        201,
+    )
+    r = await c.patch(
+        f"{APPS}/{app['id']}/contact",
+        json={"version": app["version"], "phone": "abc", "email": "not-an-email"},
+        headers=a.parent,
+    )
+    assert r.status_code == 422
+    assert r.json()["reason"] == "validation_error"
+    await refused(
+        await c.put(
+            f"{APPS}/{app['id']}/institution",
+            json={"version": app["version"], "institution_id": a.world.closed_institution_id},
+            headers=a.parent,
+        ),
+        409,
+        "institution_not_accepting",
+    )
+    await refused(
+        await c.put(
+            f"{APPS}/{app['id']}/institution",
+            json={"version": app["version"], "institution_id": a.world.other_institution_id},
+            headers=a.parent,
+        ),
+        422,
+        "institution_not_available",
+    )
+    body = await refused(
+        await c.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
+        ),
+        422,
+        "application_incomplete",
+    )
+    assert body["extra"]["missing"][0] == "institution"
+    await refused(
+        await c.get(APPS, params={"limit": 1000}, headers=a.parent), 422, "bad_pagination"
+    )
+    # Nothing was half-written: the draft is still at its first version.
+    assert (await ok(await c.get(f"{APPS}/{app['id']}", headers=a.parent)))["version"] == app[
+        "version"
+    ]
+
+
+async def test_lists_are_paginated_newest_first_and_staff_can_search_by_name(
+    stack: Stack, actors: Actors
+) -> None:
+    a, c = actors, stack.applications.client
+    first = await submitted(stack, a)
+    await ok(
+        await c.post(
+            f"{APPS}/{first['id']}/withdraw", json={"version": first["version"]}, headers=a.parent
+        )
+    )
+    second = await submitted(stack, a)
+    page = await ok(await c.get(APPS, params={"limit": 1}, headers=a.parent))
+    assert page["total"] >= 2
+    assert page["items"][0]["id"] == second["id"]
+    found = await ok(
+        await c.get(STAFF, params={"q": "berzins", "status": "submitted"}, headers=a.staff)
+    )
+    assert [i["id"] for i in found["items"]] == [second["id"]]
+    english = await ok(
+        await c.get(f"{APPS}/{second['id']}", headers={**a.parent, "Accept-Language": "en"})
+    )
+    assert english["status_label"] == "Submitted"

@@ -1,0 +1,364 @@
+"""Benchmark of the application workflow on the real stack (not a test).
+
+Starts the embedded Kafka and MongoDB and the four services as separate
+processes on free ports, loads N synthetic families into the registry, fills N
+complete drafts through the API, then measures:
+
+1. sustained submissions per second: N submits sent with C concurrent clients,
+   until the registry's verdicts have moved every application to "submitted";
+2. the time from a receipt confirmation to the handover act being rendered,
+   stored and linked to the application (p50/p95/max), for M confirmations
+   sent at a steady rate.
+
+Budget (issue: applications): ≥ 100 submissions/s and p95 ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from edu_contracts.personal_code import old_format_check_digit
+from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
+from pymongo import AsyncMongoClient
+from rich.console import Console
+
+from edu_tools.backends import Backends, ChildProcess, free_port, spawn
+from edu_tools.gateway import GatewayKeys
+
+BUDGET_SUBMISSIONS_PER_S = 100.0
+BUDGET_P95_S = 1.0
+
+console = Console()
+
+
+def _code(birth: dt.date, serial: int) -> str:
+    century = {1900: "1", 2000: "2"}[birth.year // 100 * 100]
+    while True:
+        first_ten = f"{birth:%d%m}{birth.year % 100:02d}{century}{serial % 1000:03d}"
+        check = old_format_check_digit(first_ten)
+        if check is not None:
+            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
+        serial += 1
+
+
+def families(n: int) -> list[tuple[str, str]]:
+    """n distinct (parent, child) code pairs."""
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    day = 0
+    while len(pairs) < n:
+        day += 1
+        parent_birth = dt.date(1975, 1, 1) + dt.timedelta(days=day % 5000)
+        child_birth = dt.date(2012, 1, 1) + dt.timedelta(days=day % 3000)
+        parent, child = (
+            _code(parent_birth, day // 5000 * 7),
+            _code(child_birth, day // 3000 * 11 + 500),
+        )
+        if parent in seen or child in seen:
+            continue
+        seen.update((parent, child))
+        pairs.append((parent, child))
+    return pairs
+
+
+async def seed_registry(db: Any, pairs: list[tuple[str, str]], school: str) -> None:
+    from edu_registry_reader.domain.records import (
+        EnrolmentRecord,
+        InstitutionRecord,
+        PersonRecord,
+        RepresentationKind,
+        RepresentationRecord,
+        RepresentationSource,
+        ResourceOfferRecord,
+    )
+
+    today = dt.datetime.now(dt.UTC).date()
+    records: list[Any] = [
+        InstitutionRecord(
+            institution_id=school,
+            name="Etalonu vidusskola",
+            founder_type=FounderType.MUNICIPAL,
+            programme_types=(ProgrammeType.GENERAL_BASIC,),
+            accepting_applications=True,
+        ),
+        ResourceOfferRecord(
+            offer_id=f"{school}-LAPTOP",
+            institution_id=school,
+            resource_type="laptop",
+            description="Klēpjdators",
+            target_group=ResourceTargetGroup.EVERYONE,
+        ),
+    ]
+    for parent, child in pairs:
+        records += [
+            PersonRecord(personal_code=parent, given_name="Līga", family_name="Bērziņa"),
+            PersonRecord(personal_code=child, given_name="Jānis", family_name="Bērziņš"),
+            RepresentationRecord(
+                representative_code=parent,
+                represented_code=child,
+                basis=RepresentationKind.MINOR_CHILD,
+                source=RepresentationSource.POPULATION_REGISTER,
+                valid_from=today - dt.timedelta(days=3000),
+            ),
+            EnrolmentRecord(
+                learner_code=child,
+                institution_id=school,
+                programme_type=ProgrammeType.GENERAL_BASIC,
+                enrolled_from=today - dt.timedelta(days=300),
+            ),
+        ]
+    by_collection: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_collection.setdefault(record.COLLECTION, []).append(record.to_doc())
+    for collection, docs in by_collection.items():
+        for i in range(0, len(docs), 5000):
+            await db[collection].insert_many(docs[i : i + 5000], ordered=False)
+
+
+async def bounded(concurrency: int, jobs: list[Callable[[], Awaitable[None]]]) -> None:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def run(job: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            await job()
+
+    await asyncio.gather(*(run(j) for j in jobs))
+
+
+async def _check(r: httpx.Response, status: int = 200) -> dict[str, Any]:
+    if r.status_code != status:
+        raise RuntimeError(
+            f"{r.request.method} {r.request.url.path} → {r.status_code}: {r.text[:300]}"
+        )
+    body: dict[str, Any] = r.json()
+    return body
+
+
+async def run(n: int, concurrency: int, receipts: int, rate: float) -> int:  # noqa: PLR0915
+    work = Path(tempfile.mkdtemp(prefix="edu-bench-"))
+    keys = GatewayKeys(work).ensure()
+    backends = Backends(work, kafka_port=free_port(), mongo_port=free_port())
+    ports = {
+        name: free_port() for name in ("registry-reader", "applications", "documents", "retention")
+    }
+    suffix = uuid.uuid4().hex[:6]
+    env = dict(os.environ)
+    env.update(
+        {
+            "EDU_DATA_DIR": str(work),
+            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
+            "EDU_MONGO_URL": backends.mongo_url,
+            "EDU_REGISTRY_URL": f"http://127.0.0.1:{ports['registry-reader']}",
+            "EDU_DOCUMENTS_URL": f"http://127.0.0.1:{ports['documents']}",
+            "EDU_LOG_LEVEL": "WARNING",
+            "EDU_OUTBOX_POLL_SECONDS": "0.2",
+        }
+    )
+    for name, port in ports.items():
+        prefix = "EDU_" + name.upper().replace("-", "_") + "_"
+        env[prefix + "HTTP_PORT"] = str(port)
+        env[prefix + "MONGO_DB"] = f"bench_{name.replace('-', '_')}_{suffix}"
+    children: list[ChildProcess] = []
+    backends.start()
+    try:
+        for name in ports:
+            module = "edu_" + name.replace("-", "_")
+            children.append(
+                spawn(
+                    name,
+                    [sys.executable, "-m", module],
+                    log_path=work / "logs" / f"{name}.log",
+                    env=env,
+                )
+            )
+        async with httpx.AsyncClient(timeout=30) as http:
+            deadline = time.monotonic() + 90
+            for port in ports.values():
+                while True:
+                    try:
+                        if (
+                            await http.get(f"http://127.0.0.1:{port}/health/ready")
+                        ).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("services not ready")
+                    await asyncio.sleep(0.2)
+            console.print(f"stack ready; logs in {work}/logs")
+
+            mongo: AsyncMongoClient[Any] = AsyncMongoClient(backends.mongo_url, tz_aware=True)
+            school = f"BENCH-{suffix}"
+            pairs = families(n)
+            await seed_registry(mongo[env["EDU_REGISTRY_READER_MONGO_DB"]], pairs, school)
+            apps_db = mongo[env["EDU_APPLICATIONS_MONGO_DB"]]
+            base = f"http://127.0.0.1:{ports['applications']}/api/v1"
+            docs_base = f"http://127.0.0.1:{ports['documents']}/api/v1/documents"
+            tokens = {
+                p: {
+                    "Authorization": f"Bearer {keys.mint(p, given_name='Līga', family_name='Bērziņa')}"
+                }
+                for p, _ in pairs
+            }
+            staff = {
+                "Authorization": f"Bearer {keys.mint(pairs[0][0], role='staff', institution_id=school)}"
+            }
+            receipt_docs = (
+                await _check(
+                    await http.get(f"{docs_base}/receipt-documents", headers=tokens[pairs[0][0]])
+                )
+            )["items"]
+            acknowledged = [{"code": d["code"], "version": d["version"]} for d in receipt_docs]
+            drafts: dict[str, tuple[str, int]] = {}
+
+            async def fill(parent: str, child: str) -> None:
+                h = tokens[parent]
+                await _check(
+                    await http.post(
+                        f"{base}/terms/resource-applications/acceptance", json={}, headers=h
+                    ),
+                    201,
+                )
+                app = await _check(
+                    await http.post(
+                        f"{base}/applications",
+                        json={"role": "parent_or_guardian", "learner_code": child},
+                        headers=h,
+                    ),
+                    201,
+                )
+                url = f"{base}/applications/{app['id']}"
+                v = app["version"]
+                for method, step, body in (
+                    ("PUT", "institution", {"institution_id": school}),
+                    ("PUT", "social-status", {"socially_supported": False}),
+                    ("PUT", "resource", {"offer_id": f"{school}-LAPTOP"}),
+                    ("PUT", "documents", {"acknowledged": acknowledged}),
+                    ("PATCH", "contact", {"phone": "+37126123456", "email": "bench@example.lv"}),
+                ):
+                    v = (
+                        await _check(
+                            await http.request(
+                                method, f"{url}/{step}", json={"version": v, **body}, headers=h
+                            )
+                        )
+                    )["version"]
+                drafts[parent] = (app["id"], v)
+
+            t0 = time.monotonic()
+            await bounded(concurrency, [functools.partial(fill, p, c) for p, c in pairs])
+            console.print(
+                f"{n} complete drafts in {time.monotonic() - t0:.1f}s (setup, not measured)"
+            )
+
+            async def submit(parent: str) -> None:
+                app_id, version = drafts[parent]
+                await _check(
+                    await http.post(
+                        f"{base}/applications/{app_id}/submit",
+                        json={"version": version},
+                        headers=tokens[parent],
+                    ),
+                    202,
+                )
+
+            t0 = time.monotonic()
+            await bounded(concurrency, [functools.partial(submit, p) for p, _ in pairs])
+            accepted = time.monotonic() - t0
+            while await apps_db.applications.count_documents({"status": "submitted"}) < n:
+                if time.monotonic() - t0 > 300:
+                    raise TimeoutError("verdicts did not arrive")
+                await asyncio.sleep(0.05)
+            elapsed = time.monotonic() - t0
+            rate_submissions = n / elapsed
+            console.print(
+                f"submissions: {n} in {elapsed:.2f}s end to end (HTTP accepted in {accepted:.2f}s) → "
+                f"[bold]{rate_submissions:.0f}/s[/] (budget ≥ {BUDGET_SUBMISSIONS_PER_S:.0f}/s)"
+            )
+
+            chosen = pairs[:receipts]
+            ready: dict[str, tuple[str, int]] = {}
+
+            async def prepare(parent: str) -> None:
+                app_id, _ = drafts[parent]
+                url = f"{base}/staff/applications/{app_id}"
+                app = await _check(await http.get(url, headers=staff))
+                app = await _check(
+                    await http.post(
+                        f"{url}/decision",
+                        json={"version": app["version"], "decision": "grant"},
+                        headers=staff,
+                    )
+                )
+                app = await _check(
+                    await http.post(
+                        f"{url}/ready-for-issue",
+                        json={
+                            "version": app["version"],
+                            "model": "Lenovo E14",
+                            "inventory_number": f"INV-{app_id[:8]}",
+                            "serial_number": app_id[-10:],
+                        },
+                        headers=staff,
+                    )
+                )
+                ready[parent] = (app_id, app["version"])
+
+            await bounded(concurrency, [functools.partial(prepare, p) for p, _ in chosen])
+            latencies: list[float] = []
+
+            async def confirm(parent: str) -> None:
+                app_id, version = ready[parent]
+                start = time.monotonic()
+                await _check(
+                    await http.post(
+                        f"{base}/applications/{app_id}/receipt-confirmation",
+                        json={"version": version},
+                        headers=tokens[parent],
+                    )
+                )
+                while True:
+                    doc = await apps_db.applications.find_one({"_id": app_id}, {"documents": 1})
+                    if doc and any(d.get("status") == "rendered" for d in doc.get("documents", [])):
+                        latencies.append(time.monotonic() - start)
+                        return
+                    if time.monotonic() - start > 60:
+                        raise TimeoutError(f"handover act of {app_id} not linked")
+                    await asyncio.sleep(0.01)
+
+            tasks = []
+            for parent, _ in chosen:
+                tasks.append(asyncio.create_task(confirm(parent)))
+                await asyncio.sleep(1 / rate)
+            await asyncio.gather(*tasks)
+            latencies.sort()
+            p50 = statistics.median(latencies)
+            p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+            console.print(
+                f"receipt → handover act linked: {len(latencies)} at {rate:.0f}/s: p50 {p50 * 1000:.0f} ms, "
+                f"[bold]p95 {p95 * 1000:.0f} ms[/], max {latencies[-1] * 1000:.0f} ms (budget p95 ≤ {BUDGET_P95_S * 1000:.0f} ms)"
+            )
+            await mongo.close()
+            ok = rate_submissions >= BUDGET_SUBMISSIONS_PER_S and p95 <= BUDGET_P95_S
+            console.print("[green]within budget[/]" if ok else "[red]over budget[/]")
+            return 0 if ok else 1
+    finally:
+        for child in reversed(children):
+            child.stop()
+        backends.stop()
+
+
+def main(n: int = 1000, concurrency: int = 32, receipts: int = 200, rate: float = 20.0) -> int:
+    return asyncio.run(run(n, concurrency, receipts, rate))

@@ -427,9 +427,10 @@ async def test_terms_representation_and_bad_input(
     )
     await accept_terms(stack, a.parent)
     r = await c.post(
-        APPS, json={"role": "parent_or_guardian", "learner_code": "010101-10000"}, headers=a.parent
+        APPS, json={"role": "parent_or_guardian", "learner_code": "140386-11017"}, headers=a.parent
     )
-    assert r.status_code == 422
+    assert (r.status_code, r.json()["reason"]) == (422, "personal_code_checksum")
+    assert "140386-11017" not in r.text  # never echoed back
     r = await c.post(APPS, json={"role": "king"}, headers=a.parent)
     assert r.status_code == 422
     app = await ok(

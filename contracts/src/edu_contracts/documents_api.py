@@ -8,6 +8,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime
+
+from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.envelope import Contract
 
 
@@ -20,3 +28,50 @@ class ReceiptDocument(Contract):
 
 class ReceiptDocuments(Contract):
     items: tuple[ReceiptDocument, ...]
+
+
+class DocumentStatus(StrEnum):
+    RENDERING = "rendering"  # the command is not (yet) applied; poll again
+    RENDERED = "rendered"
+    FAILED = "failed"
+
+
+class DocumentView(Contract):
+    """``GET /api/v1/documents/{id}`` (200) and the items of the document list."""
+
+    id: UUID
+    kind: DocumentKind
+    status: DocumentStatus
+    number: str | None = None
+    language: Language
+    application_id: UUID | None = None
+    institution_id: str | None = None
+    sha256: str | None = None
+    size_bytes: int | None = None
+    failure_reason: str | None = None
+    created_at: AwareDatetime
+    pdf_path: str | None = None
+
+
+class DocumentPending(Contract):
+    """``GET /api/v1/documents/{id}`` (202): nothing is known about this id yet.
+
+    Returned for any id without a record, so it tells nobody whether a document
+    exists; the client polls again after ``retry_after_seconds``.
+    """
+
+    id: UUID
+    status: Literal[DocumentStatus.RENDERING] = DocumentStatus.RENDERING
+    retry_after_seconds: int = 1
+
+
+class DocumentVerification(Contract):
+    """``GET /api/v1/documents/verify/{number}?sha256=…``: was a document with this
+    number and this content issued? No personal data, and the same answer for an
+    unknown number as for a known number with a different hash."""
+
+    number: str
+    sha256: str
+    issued: bool
+    kind: DocumentKind | None = None
+    issued_on: dt.date | None = None

@@ -69,3 +69,42 @@ class MyDataBlocks(Contract):
     documents: tuple[EducationDocumentEntry, ...] | None = None
     scholarships: tuple[ScholarshipEntry, ...] | None = None
     preschool_queue: tuple[PreschoolQueueEntry, ...] | None = None
+
+
+class MyDataSubject(Contract):
+    """Whose data an answer of ``GET /api/v1/my-data`` is, and on what basis the
+    caller sees it."""
+
+    personal_code: PersonalCode
+    full_name: str | None = None
+    basis: RepresentationBasis
+
+
+class MyDataAnswer(Contract):
+    """``GET /api/v1/my-data``. In the JSON a block with no data is absent from
+    ``blocks``; when VIIS holds nothing, ``blocks`` is ``{}`` and ``message`` is
+    the no-data text (seeds part A step 4)."""
+
+    subject: MyDataSubject
+    blocks: MyDataBlocks
+    message: str | None = None
+    extracted_at: dt.datetime
+
+
+class AccessLogEntry(Contract):
+    """One read of the caller's data, as ``GET /api/v1/my-data/access-log`` shows
+    it: the viewer by name (never by personal code)."""
+
+    viewed_at: dt.datetime
+    viewer_name: str
+    viewer_is_self: bool
+    basis: RepresentationBasis
+    blocks: tuple[str, ...]
+    purpose: str
+
+
+class AccessLogPage(Contract):
+    items: tuple[AccessLogEntry, ...]
+    total: int
+    limit: int
+    offset: int

@@ -15,6 +15,7 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 _SHAPE = re.compile(r"^(\d{6})-?(\d{5})$")
 _WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -80,5 +81,14 @@ def _to_str(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-PersonalCode = Annotated[str, BeforeValidator(_to_str), AfterValidator(normalize_personal_code)]
+def _validated(value: str) -> str:
+    try:
+        return normalize_personal_code(value)
+    except PersonalCodeError as err:
+        # The error type and the message both carry the machine-readable reason,
+        # so an HTTP layer can answer with it whatever wraps the pydantic error.
+        raise PydanticCustomError(err.reason, f"{err.reason}: {err}") from None
+
+
+PersonalCode = Annotated[str, BeforeValidator(_to_str), AfterValidator(_validated)]
 """A validated, normalised Latvian personal code."""

@@ -31,7 +31,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from edu_runtime.mongo import Doc
+from edu_runtime.mongo import Doc, transaction
 from edu_runtime.pseudonym import redact_personal_codes
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class Inbox:
         """
         if await self.seen(event_id):
             return False
-        async with self._client.start_session() as session, await session.start_transaction():
+        async with transaction(self._client) as session:
             try:
                 await self.collection.insert_one(
                     {"_id": self._key(event_id), "at": dt.datetime.now(dt.UTC)}, session=session

@@ -5,6 +5,7 @@ with a stack trace, never a personal code echoed back)."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from edu_contracts.http import ErrorBody
@@ -22,6 +23,8 @@ from pydantic import ValidationError
 from edu_runtime.pseudonym import redact_personal_codes
 
 log = logging.getLogger(__name__)
+
+_PERSONAL_CODE_REASON = re.compile(r"personal_code_(format|checksum|date)")
 
 
 class ApiError(HTTPException):
@@ -63,25 +66,22 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if isinstance(exc, PersonalCodeError):
         return _response(422, exc.reason, str(exc))
     if isinstance(exc, ValidationError):
+        types = [str(e.get("type", "")) for e in exc.errors()]
+        reason = next((t for t in types if _PERSONAL_CODE_REASON.fullmatch(t)), "validation_error")
         return _response(
             422,
-            "validation_error",
+            reason,
             "The request is not valid.",
             {"errors": _validation_errors([dict(e) for e in exc.errors()])},
         )
     if isinstance(exc, ValidationException):
-        reason = "validation_error"
-        details: list[dict[str, Any]] = []
-        if isinstance(exc.extra, list):
-            details = [e for e in exc.extra if isinstance(e, dict)]
-            for e in details:
-                if "personal_code" in str(e.get("message", "")) or "personal code" in str(
-                    e.get("message", "")
-                ):
-                    reason = "personal_code_invalid"
+        details = (
+            [e for e in exc.extra if isinstance(e, dict)] if isinstance(exc.extra, list) else []
+        )
+        found = _PERSONAL_CODE_REASON.search(" ".join(str(e.get("message", "")) for e in details))
         return _response(
-            400 if exc.status_code == 400 else 422,
-            reason,
+            422,
+            found.group(0) if found else "validation_error",
             "The request is not valid.",
             {"errors": _validation_errors(details)},
         )

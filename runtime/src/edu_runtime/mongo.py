@@ -7,9 +7,14 @@ avoids the array operators the embedded nx-27017 server gets wrong.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from bson.binary import UuidRepresentation
 from bson.codec_options import CodecOptions
@@ -35,11 +40,47 @@ CODEC_OPTIONS: CodecOptions[Doc] = CodecOptions(
 )
 
 
+_serialized: dict[int, asyncio.Lock] = {}
+
+
+def serialize_transactions(client: AsyncMongoClient[Doc]) -> None:
+    """Run this client's transactions one at a time.
+
+    MongoDB isolates concurrent transactions and does not need this. The
+    embedded nx-27017 server does: its sessions on one database share one SQLite
+    transaction, so an abort in one silently rolls back another that had
+    committed (measured). On by default for local runs; off in deploy/.
+    """
+    _serialized[id(client)] = asyncio.Lock()
+
+
 @asynccontextmanager
 async def transaction(client: AsyncMongoClient[Doc]) -> AsyncIterator[AsyncClientSession]:
     """One multi-document transaction: committed on normal exit, aborted on error."""
-    async with client.start_session() as session, await session.start_transaction():
+    lock = _serialized.get(id(client))
+    async with contextlib.AsyncExitStack() as stack:
+        if lock is not None:
+            await stack.enter_async_context(lock)
+        session = await stack.enter_async_context(client.start_session())
+        await stack.enter_async_context(await session.start_transaction())
         yield session
+
+
+def bson_safe(value: Any) -> Any:
+    """Plain BSON for a model dump: UUIDs and dates as strings (the embedded
+    server cannot store UUID binaries, and BSON has no date-only type);
+    datetimes stay native so they sort and compare as instants."""
+    if isinstance(value, dict):
+        return {k: bson_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [bson_safe(v) for v in value]
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 class StaleVersion(Exception):

@@ -24,7 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from edu_runtime.auth import JwksKeyStore, TokenVerifier
 from edu_runtime.consumer import Inbox
 from edu_runtime.kafka import create_broker, ensure_topics
-from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client
+from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client, serialize_transactions
 from edu_runtime.outbox import Outbox, OutboxRelay
 from edu_runtime.settings import ServiceSettings
 from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
@@ -45,6 +45,8 @@ class ServiceRuntime:
         )
         instrument_pymongo(self.tracer_provider)
         self.mongo: AsyncMongoClient[Doc] = create_client(settings.mongo_url, settings.service_name)
+        if settings.mongo_serialize_transactions:
+            serialize_transactions(self.mongo)
         self.db: AsyncDatabase[Doc] = self.mongo.get_database(
             settings.mongo_db, codec_options=CODEC_OPTIONS
         )

@@ -57,6 +57,13 @@ class ServiceSettings(BaseSettings):
         validation_alias=_shared("MONGO_URL"),
     )
 
+    mongo_serialize_transactions: bool = Field(
+        default=True,
+        validation_alias=_shared("MONGO_SERIALIZE_TRANSACTIONS"),
+        description="Run a process's transactions one at a time: needed by the embedded "
+        "nx-27017 server, whose sessions share one SQLite transaction; off for MongoDB.",
+    )
+
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias=_shared("DATA_DIR"))
     jwt_jwks_file: Path | None = Field(
         default=None,

@@ -80,6 +80,38 @@ def token(
     )
 
 
+@app.command()
+def traces(
+    last: Annotated[int, typer.Option(help="How many of the latest traces.")] = 5,
+    trace: Annotated[str | None, typer.Option(help="One trace by id (a prefix is enough).")] = None,
+    correlation: Annotated[
+        str | None, typer.Option(help="The trace(s) of a correlation id.")
+    ] = None,
+    service: Annotated[str | None, typer.Option(help="Only traces touching this service.")] = None,
+    all_traces: Annotated[
+        bool, typer.Option("--all", help="Include background database polls.")
+    ] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option(envvar="EDU_TRACES_FILE", help="Span file; default DATA_DIR/traces.jsonl."),
+    ] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Print the latest traces (from the services' span file) as trees with durations."""
+    from edu_tools.traces import show
+
+    typer.echo(
+        show(
+            file or data_dir / "traces.jsonl",
+            last=last,
+            trace_id=trace,
+            correlation_id=correlation,
+            service=service,
+            include_background=all_traces,
+        )
+    )
+
+
 schemas_app = typer.Typer(
     help="Committed JSON Schemas and AsyncAPI document.", no_args_is_help=True
 )
@@ -104,6 +136,26 @@ def schemas_check() -> None:
     for path in files:
         typer.echo(f"stale: {path}", err=True)
     raise typer.Exit(1 if files else 0)
+
+
+bench_app = typer.Typer(
+    help="Benchmarks (not tests): they print figures and the budget they compare against.",
+    no_args_is_help=True,
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("applications")
+def bench_applications(
+    n: Annotated[int, typer.Option(help="Applications to submit.")] = 1000,
+    concurrency: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 32,
+    receipts: Annotated[int, typer.Option(help="Receipt confirmations to time.")] = 200,
+    rate: Annotated[float, typer.Option(help="Receipt confirmations per second.")] = 20.0,
+) -> None:
+    """Submissions/s and receipt → handover act linked latency, on the real stack."""
+    from edu_tools.bench_applications import main as run_bench
+
+    raise typer.Exit(run_bench(n, concurrency, receipts, rate))
 
 
 def _mount_service_commands() -> None:

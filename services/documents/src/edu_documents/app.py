@@ -8,20 +8,44 @@ from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
 from litestar import Litestar
+from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from edu_documents.adapters.consumers import register_consumers
+from edu_documents.adapters.http import DocumentsController
+from edu_documents.adapters.previews import Previews
+from edu_documents.adapters.store import DocumentStore
+from edu_documents.rendering import ensure_fonts
+from edu_documents.service import DocumentService
 from edu_documents.settings import DocumentsSettings
 
 
 def create_app(
     settings: DocumentsSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
+    # Fail at start-up, not at the first render, when the font is missing.
+    ensure_fonts(settings.font_dir)
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(topics.DOCUMENT_EVENTS, topics.RETENTION_CONFIRMATIONS)
+    store = DocumentStore(runtime.db, number_block=settings.number_block)
+    service = DocumentService(runtime, store)
+    previews = Previews(service)
+    register_consumers(runtime, service)
+
+    async def shutdown() -> None:
+        service.close()
+
     return create_http_app(
         runtime,
         title="documents",
         description="Handover and return acts, 'Saglabāt kā PDF' printouts: rendering, "
         "storage, download and verification.",
-        route_handlers=[],
+        route_handlers=[DocumentsController],
+        dependencies={
+            "store": Provide(lambda: store, sync_to_thread=False),
+            "service": Provide(lambda: service, sync_to_thread=False),
+            "previews": Provide(lambda: previews, sync_to_thread=False),
+        },
+        on_startup=[store.ensure_indexes],
+        on_shutdown=[shutdown],
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from edu_documents.rendering.fonts import DEFAULT_FONT_DIR
 
 
 class DocumentsSettings(ServiceSettings):
@@ -17,3 +21,18 @@ class DocumentsSettings(ServiceSettings):
 
     http_port: int = 8103
     mongo_db: str = "edu_documents"
+    font_dir: Path = Field(
+        default=DEFAULT_FONT_DIR,
+        description="Directory with DejaVuSans*.ttf (Debian package fonts-dejavu-core).",
+    )
+    serialize_transactions: bool = Field(
+        default=True,
+        description="Run this process's MongoDB transactions one at a time: the embedded "
+        "nx-27017 server loses one of two concurrent transactions. Off on real MongoDB.",
+    )
+    number_block: int = Field(
+        default=10,
+        ge=1,
+        description="Document numbers each replica reserves at a time (1: strictly "
+        "consecutive numbers, one counter round trip per document).",
+    )

@@ -6,10 +6,16 @@ from collections.abc import Sequence
 
 from edu_contracts import topics
 from edu_runtime.http import create_http_app
+from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.runtime import ServiceRuntime
 from litestar import Litestar
+from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from edu_registry_reader.adapters.consumers import register_consumers
+from edu_registry_reader.adapters.http import LookupsController, MyDataController
+from edu_registry_reader.adapters.store import RegisterStore
+from edu_registry_reader.service import RegistryService
 from edu_registry_reader.settings import RegistryReaderSettings
 
 
@@ -18,10 +24,20 @@ def create_app(
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(topics.REGISTRY_VERDICTS, topics.DOCUMENT_COMMANDS)
+    store = RegisterStore(
+        runtime.db, Pseudonymizer(settings.pseudonym_key.get_secret_value().encode())
+    )
+    service = RegistryService(store)
+    register_consumers(runtime, store)
     return create_http_app(
         runtime,
         title="registry-reader",
         description="Replica of the VIIS registers: 'My data in the education registers', "
         "lookups for the application wizard, eligibility verdicts, access log.",
-        route_handlers=[],
+        route_handlers=[MyDataController, LookupsController],
+        dependencies={
+            "service": Provide(lambda: service, sync_to_thread=False),
+            "runtime": Provide(lambda: runtime, sync_to_thread=False),
+        },
+        on_startup=[store.ensure_indexes],
     )

@@ -1,10 +1,11 @@
-"""A minimal fixture of demo identities (replaced by the synthetic register
-generator of the 'My data' work)."""
+"""Personal codes for hand-written fixtures (tests of other services use it).
+
+The demo identities themselves now come from the loaded registers:
+``edu registry sample --kind KIND`` (see ``adapters/samples.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from edu_contracts.personal_code import old_format_check_digit
 
@@ -20,36 +21,11 @@ def old_code(birth: dt.date, serial: int) -> str:
         serial += 1
 
 
-def demo_identities(today: dt.date) -> dict[str, dict[str, Any]]:
-    parent_birth = dt.date(today.year - 40, 3, 14)
-    child_birth = dt.date(today.year - 10, 9, 1)
-    return {
-        "parent-with-minor": {
-            "personal_code": old_code(parent_birth, 101),
-            "given_name": "Līga",
-            "family_name": "Bērziņa",
-            "children": [
-                {
-                    "personal_code": old_code(child_birth, 202),
-                    "given_name": "Jānis",
-                    "family_name": "Bērziņš",
-                }
-            ],
-        },
-        "adult-learner": {
-            "personal_code": old_code(dt.date(today.year - 24, 5, 20), 303),
-            "given_name": "Ģirts",
-            "family_name": "Ķēniņš",
-        },
-        "no-data": {
-            "personal_code": old_code(dt.date(today.year - 55, 1, 30), 404),
-            "given_name": "Ņina",
-            "family_name": "Ļaudaka",
-        },
-        "staff": {
-            "personal_code": old_code(dt.date(today.year - 35, 7, 7), 505),
-            "given_name": "Ūna",
-            "family_name": "Šķēle",
-            "institution_id": "RIGA-VSK-01",
-        },
-    }
+def new_code(serial: int) -> str:
+    """A valid new-format (32NNNN-NNNNN) personal code; ``serial`` picks one of many."""
+    while True:
+        first_ten = f"32{serial % 10**8:08d}"
+        check = old_format_check_digit(first_ten)
+        if check is not None:
+            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
+        serial += 1

@@ -14,7 +14,7 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-from edu_runtime.mongo import Doc, replace_versioned
+from edu_runtime.mongo import Doc, bson_safe, replace_versioned
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -31,7 +31,7 @@ def search_key(text: str | None) -> str:
 
 
 def to_doc(app: Application) -> Doc:
-    doc: dict[str, Any] = app.model_dump(mode="python")
+    doc: dict[str, Any] = bson_safe(app.model_dump(mode="python"))
     doc["_id"] = str(doc.pop("id"))
     doc["applicant_code"] = app.applicant.personal_code
     doc["learner_code"] = app.learner.personal_code

@@ -1,21 +1,47 @@
-"""Kafka consumers of retention."""
+"""Kafka consumers of retention. Each applies an event at most once (inbox)
+in the same transaction as the change it causes, holding the store's write
+lock (see ``RetentionStore.write_lock``)."""
 
 from __future__ import annotations
 
 from edu_contracts import topics
 from edu_contracts.applications import ApplicationEvent, StatusChanged
+from edu_contracts.documents import DocumentEvent, Rendered
+from edu_contracts.retention import RetentionConfirmation
 from edu_runtime.runtime import ServiceRuntime
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from edu_retention.adapters.store import RetentionStore
+from edu_retention.clock import Clock
 
 
-def register_consumers(runtime: ServiceRuntime, store: RetentionStore) -> None:
-    inbox = runtime.inbox("application-events")
+def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Clock) -> None:
+    application_inbox = runtime.inbox("application-events")
+    document_inbox = runtime.inbox("document-events")
+    confirmation_inbox = runtime.inbox("purge-confirmations")
 
     @runtime.subscriber(topics.APPLICATION_EVENTS, "application-events")
     async def on_application_event(event: ApplicationEvent) -> None:
         if not isinstance(event, StatusChanged):
             return  # retention only cares about status changes
-        await inbox.apply_once(
-            event.event_id, lambda session: store.track_status(event.payload, session)
-        )
+        async with store.write_lock:
+            await application_inbox.apply_once(
+                event.event_id, lambda session: store.apply_status_change(event.payload, session)
+            )
+
+    @runtime.subscriber(topics.DOCUMENT_EVENTS, "document-events")
+    async def on_document_event(event: DocumentEvent) -> None:
+        if not isinstance(event, Rendered):
+            return  # a failed rendering left nothing to delete
+        async with store.write_lock:
+            await document_inbox.apply_once(
+                event.event_id, lambda session: store.record_printout(event.payload, session)
+            )
+
+    @runtime.subscriber(topics.RETENTION_CONFIRMATIONS, "purge-confirmations")
+    async def on_confirmation(event: RetentionConfirmation) -> None:
+        async def work(session: AsyncClientSession) -> None:
+            await store.record_confirmation(event.payload, session, clock.now())
+
+        async with store.write_lock:
+            await confirmation_inbox.apply_once(event.event_id, work)

@@ -1,0 +1,237 @@
+"""HTTP API of documents (citizens through the gateway, and staff).
+
+Access rule for a document: the citizen it concerns (by pseudonym of the
+caller's personal code) and staff of its institution; anybody else gets the
+same 404 as for a document that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+from uuid import UUID
+
+from edu_contracts.documents import Language
+from edu_contracts.documents_api import (
+    DocumentPending,
+    DocumentStatus,
+    DocumentVerification,
+    DocumentView,
+    ReceiptDocument,
+    ReceiptDocuments,
+)
+from edu_contracts.http import Page
+from edu_runtime.auth import Identity
+from edu_runtime.errors import ApiError
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+
+from edu_documents.adapters.previews import Previews
+from edu_documents.adapters.store import DocumentStore
+from edu_documents.domain.model import DocumentRecord, may_read
+from edu_documents.domain.numbering import is_document_number
+from edu_documents.domain.receipt import RECEIPT_DOCUMENTS, receipt_document
+from edu_documents.service import DocumentService
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1/documents"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_LIMIT = 100
+Req = Request[Any, Any, Any]
+Me = NamedDependency[Identity]
+Store = NamedDependency[DocumentStore]
+Service = NamedDependency[DocumentService]
+PreviewCache = NamedDependency[Previews]
+
+
+def language_of(lang: str | None, accept_language: str | None) -> Language:
+    """``?lang=`` wins; otherwise the first language the client accepts; Latvian by default."""
+    if lang is not None:
+        try:
+            return Language(lang.lower())
+        except ValueError:
+            raise ApiError(400, "unsupported_language", "lang must be 'lv' or 'en'.") from None
+    first = (accept_language or "").split(",")[0].strip().lower()
+    return Language.EN if first.startswith("en") else Language.LV
+
+
+def view_of(record: DocumentRecord) -> DocumentView:
+    rendered = record.number is not None
+    return DocumentView(
+        id=UUID(record.id),
+        kind=record.kind,
+        status=DocumentStatus(record.status.value),
+        number=record.number,
+        language=record.language,
+        application_id=UUID(record.application_id) if record.application_id else None,
+        institution_id=record.institution_id,
+        sha256=record.sha256,
+        size_bytes=record.size_bytes,
+        failure_reason=record.failure_reason,
+        created_at=record.created_at,
+        pdf_path=f"{PREFIX}/{record.id}/pdf" if rendered else None,
+    )
+
+
+def _readable(record: DocumentRecord | None, identity: Identity, service: DocumentService) -> bool:
+    return record is not None and may_read(
+        record,
+        role=identity.role.value,
+        reader=service.pseudonym(identity.personal_code),
+        institution_id=identity.institution_id,
+    )
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "document_not_found", "No such document.")
+
+
+def _pdf_response(pdf: bytes, filename: str, *, cache: str) -> Response[bytes]:
+    return Response(
+        content=pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": cache,
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+class DocumentsController(Controller):
+    path = PREFIX
+
+    @get("/")
+    async def list_documents(
+        self,
+        identity: Me,
+        store: Store,
+        service: Service,
+        application_id: FromQuery[UUID | None] = None,
+        limit: FromQuery[int] = 20,
+        offset: FromQuery[int] = 0,
+    ) -> Page[DocumentView]:
+        """Citizens: the documents that concern them. Staff: their institution's.
+        Optionally only those of one application; newest first."""
+        if not 1 <= limit <= MAX_LIMIT or offset < 0:
+            raise ApiError(
+                400, "invalid_page", f"limit must be 1..{MAX_LIMIT} and offset at least 0."
+            )
+        app_id = str(application_id) if application_id else None
+        if identity.role.value == "staff" and identity.institution_id:
+            records, total = await store.list_for_institution(
+                identity.institution_id, app_id, limit=limit, offset=offset
+            )
+        else:
+            records, total = await store.list_for_reader(
+                service.pseudonym(identity.personal_code), app_id, limit=limit, offset=offset
+            )
+        return Page(items=[view_of(r) for r in records], total=total, limit=limit, offset=offset)
+
+    @get("/receipt-documents")
+    async def receipt_documents(
+        self, request: Req, lang: FromQuery[str | None] = None
+    ) -> ReceiptDocuments:
+        """The documents a citizen will confirm on receiving a resource (wizard step 5)."""
+        language = language_of(lang, request.headers.get("accept-language"))
+        return ReceiptDocuments(
+            items=tuple(
+                ReceiptDocument(
+                    code=spec.code,
+                    title=spec.titles[language],
+                    version=spec.version,
+                    preview_path=f"{PREFIX}/receipt-documents/{spec.code}/preview"
+                    f"?lang={language.value}",
+                )
+                for spec in RECEIPT_DOCUMENTS
+            )
+        )
+
+    @get("/receipt-documents/{code:str}/preview")
+    async def receipt_document_preview(
+        self,
+        request: Req,
+        code: FromPath[str],
+        previews: PreviewCache,
+        lang: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """A sample ('PARAUGS' / 'SAMPLE') of a step-5 document, same layout as the real one."""
+        spec = receipt_document(code)
+        if spec is None:
+            raise ApiError(404, "receipt_document_not_found", "No such receipt document.")
+        language = language_of(lang, request.headers.get("accept-language"))
+        pdf = await previews.get(spec, language)
+        return _pdf_response(
+            pdf, f"{spec.code}-{spec.version}-{language.value}.pdf", cache="private, max-age=3600"
+        )
+
+    @get("/verify/{number:str}")
+    async def verify(
+        self, number: FromPath[str], store: Store, sha256: FromQuery[str]
+    ) -> DocumentVerification:
+        """Was a document with this number and this SHA-256 issued? Nothing personal."""
+        digest = sha256.strip().lower()
+        if not SHA256.match(digest):
+            raise ApiError(400, "invalid_sha256", "sha256 must be 64 hexadecimal characters.")
+        if not is_document_number(number):
+            raise ApiError(
+                400, "invalid_document_number", "A document number looks like PNA-2026-000123."
+            )
+        record = await store.find_issued(number, digest)
+        if record is None:
+            return DocumentVerification(number=number, sha256=digest, issued=False)
+        return DocumentVerification(
+            number=number,
+            sha256=digest,
+            issued=True,
+            kind=record.kind,
+            issued_on=record.created_at.date(),
+        )
+
+    @get("/{document_id:uuid}")
+    async def get_document(
+        self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
+    ) -> Response[Any]:
+        """200 with the metadata once the command has been applied; 202 (poll again)
+        while nothing is known about the id; 404 when it is not yours."""
+        record = await store.get(str(document_id))
+        if record is None:
+            pending = DocumentPending(id=document_id)
+            return Response(
+                content=pending.model_dump(mode="json"),
+                status_code=202,
+                media_type=MediaType.JSON,
+                headers={"Retry-After": str(pending.retry_after_seconds)},
+            )
+        if not _readable(record, identity, service):
+            raise _not_found()
+        return Response(content=view_of(record).model_dump(mode="json"), media_type=MediaType.JSON)
+
+    @get("/{document_id:uuid}/pdf")
+    async def get_pdf(
+        self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
+    ) -> Response[bytes]:
+        record = await store.get(str(document_id))
+        if record is None or not _readable(record, identity, service):
+            raise _not_found()
+        if record.number is None:
+            raise ApiError(
+                409,
+                "document_not_rendered",
+                "This document could not be rendered.",
+                {"failure_reason": record.failure_reason},
+            )
+        pdf = await store.read_pdf(record.id)
+        if pdf is None:  # purged a moment ago: the file goes before the record
+            raise _not_found()
+        await store.log_download(
+            record.id,
+            viewer=service.pseudonym(identity.personal_code),
+            role=identity.role.value,
+            at=dt.datetime.now(dt.UTC),
+        )
+        return _pdf_response(pdf, f"{record.number}.pdf", cache="private, no-store")

@@ -1,0 +1,210 @@
+"""Benchmark (not a test): handover acts rendered *and stored* per second on one
+core, and peak memory, against the budget of at least 100 acts/s.
+
+    .venv/bin/python -m edu_documents.bench [--seconds 20] [--concurrency 8]
+        [--mongo-url URL]   # default: start the embedded MongoDB for the run
+
+Each act goes the whole way a Kafka command goes (tombstone check, number,
+render, GridFS, metadata + outbox event in one transaction), without the Kafka
+hop. This process is pinned to one CPU core; the database server runs on the
+other. Three figures separate the two costs: rendering alone, storing alone (a
+pre-rendered PDF through the same path) and both together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from edu_contracts.documents import DocumentKind, Language, RenderRequested
+from edu_runtime.runtime import ServiceRuntime
+
+from edu_documents.adapters.store import DocumentStore
+from edu_documents.domain.receipt import sample_handover_act
+from edu_documents.rendering import render_content
+from edu_documents.service import DocumentService, Renderer
+from edu_documents.settings import DocumentsSettings
+
+BUDGET_ACTS_PER_SECOND = 100.0
+READER = "320000-00001"
+
+
+@dataclass(frozen=True)
+class Result:
+    acts: int
+    stored: int
+    elapsed: float
+    cpu: float
+    p50_ms: float
+    p95_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.acts / self.elapsed
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu / self.acts * 1000
+
+
+def _command() -> RenderRequested:
+    return RenderRequested.model_validate(
+        {
+            "producer": "bench",
+            "correlation_id": "bench",
+            "payload": {
+                "document_id": uuid.uuid4(),
+                "language": Language.LV,
+                "application_id": uuid.uuid4(),
+                "institution_id": "sample",
+                "reader_code": READER,
+                "content": sample_handover_act(Language.LV),
+            },
+        }
+    )
+
+
+@contextlib.contextmanager
+def _mongo(url: str | None, data_dir: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    from edu_tools.backends import Backends, free_port  # dev tool, only for this run
+
+    with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
+        backends = Backends(Path(tmp), kafka_port=free_port(), mongo_port=free_port())
+        with backends:
+            yield backends.mongo_url
+
+
+def _pin_to_one_core() -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity)"
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cores[-1]})
+    return f"pinned to core {cores[-1]} of {len(cores)}"
+
+
+def _render_only(seconds: float) -> Result:
+    content = sample_handover_act(Language.LV)
+    latencies: list[float] = []
+    start, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        began = time.perf_counter()
+        render_content(content, number=f"PNA-2026-{len(latencies):06d}", language=Language.LV)
+        latencies.append(time.perf_counter() - began)
+    return _result(latencies, 0, time.perf_counter() - start, time.process_time() - cpu)
+
+
+def _result(latencies: list[float], stored: int, elapsed: float, cpu: float) -> Result:
+    latencies.sort()
+    return Result(
+        acts=len(latencies),
+        stored=stored,
+        elapsed=elapsed,
+        cpu=cpu,
+        p50_ms=statistics.median(latencies) * 1000,
+        p95_ms=latencies[int(len(latencies) * 0.95)] * 1000,
+    )
+
+
+async def _through_service(
+    url: str, seconds: float, concurrency: int, renderer: Renderer = render_content
+) -> Result:
+    settings = DocumentsSettings(
+        mongo_url=url,
+        mongo_db=f"edu_documents_bench_{uuid.uuid4().hex[:6]}",
+        http_port=0,
+        outbox_relay_enabled=False,  # the relay is Kafka's side of the outbox
+    )
+    runtime = ServiceRuntime(settings)
+    store = DocumentStore(runtime.db, number_block=settings.number_block)
+    await store.ensure_indexes()
+    await runtime.outbox.ensure_indexes()
+    service = DocumentService(runtime, store, renderer=renderer)
+    latencies: list[float] = []
+    warm_up = 5  # fonts, connections, counters
+    try:
+        for _ in range(warm_up):
+            await service.render(_command())
+        deadline = time.perf_counter() + seconds
+        start, cpu = time.perf_counter(), time.process_time()  # every thread of this process
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                assert await service.render(_command())
+                latencies.append(time.perf_counter() - began)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        stored = await store.documents.count_documents({"kind": DocumentKind.HANDOVER_ACT.value})
+        await runtime.mongo.drop_database(settings.mongo_db)
+    finally:
+        service.close()
+        await runtime.mongo.close()
+    return _result(latencies, stored - warm_up, elapsed, cpu)
+
+
+def _line(label: str, r: Result, extra: str = "") -> str:
+    return (
+        f"  {label:<24}{r.rate:8.1f} acts/s  ({r.acts} in {r.elapsed:.1f} s; "
+        f"CPU {r.cpu_ms:.1f} ms/act; latency p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms{extra})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m edu_documents.bench", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=8, help="acts in flight at once")
+    parser.add_argument("--mongo-url", default=os.environ.get("EDU_MONGO_URL") or None)
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="Where the embedded MongoDB keeps its files (default: the system's temp dir).",
+    )
+    args = parser.parse_args(argv)
+    with _mongo(args.mongo_url, args.data_dir) as url:
+        pinned = _pin_to_one_core()  # after the database server started: it keeps both cores
+        render = _render_only(min(10.0, args.seconds / 2))
+        pdf = render_content(
+            sample_handover_act(Language.LV), number="PNA-2026-000000", language=Language.LV
+        )
+
+        def prerendered(*_: Any, **__: Any) -> bytes:
+            return pdf
+
+        store = asyncio.run(
+            _through_service(url, args.seconds / 2, args.concurrency, renderer=prerendered)
+        )
+        both = asyncio.run(_through_service(url, args.seconds, args.concurrency))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ok = both.rate >= BUDGET_ACTS_PER_SECOND
+    print(f"documents bench: handover acts, {len(pdf) // 1024} KB each ({pinned})")
+    print(_line("render only:", render))
+    print(_line("store only:", store, f"; {store.stored} stored"))
+    print(_line("render + store:", both, f"; {both.stored} stored"))
+    print(f"  this process could do {1000 / both.cpu_ms:.0f} acts per CPU-second end to end")
+    print(f"  peak memory (max RSS):  {peak_mb:.1f} MB")
+    print(
+        f"  budget: >= {BUDGET_ACTS_PER_SECOND:.0f} acts/s rendered and stored -> "
+        f"{'OK' if ok else 'BELOW BUDGET'} ({both.rate:.1f} acts/s, concurrency "
+        f"{args.concurrency}, load average {os.getloadavg()[0]:.1f})"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

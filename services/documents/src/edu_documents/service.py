@@ -1,0 +1,257 @@
+"""What the service does on a render command and on a purge order: the
+orchestration between rendering, storage and the outbox (the Kafka handlers
+and the benchmark call this)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from edu_contracts.documents import (
+    Rendered,
+    RenderedPayload,
+    RenderFailed,
+    RenderFailedPayload,
+    RenderRequested,
+)
+from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
+from edu_contracts.services import ServiceName
+from edu_runtime.consumer import Inbox, Work
+from edu_runtime.mongo import transaction
+from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.runtime import ServiceRuntime
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
+
+from edu_documents.adapters.store import AlreadyStored, DocumentStore
+from edu_documents.domain.model import DocumentRecord, DocumentStatus
+from edu_documents.domain.policy import institution_of, refusal
+from edu_documents.rendering import RenderError, render_content
+
+log = logging.getLogger(__name__)
+Renderer = Callable[..., bytes]  # render_content's signature: (content, *, number, language)
+RIGA = ZoneInfo("Europe/Riga")
+RENDER_CONSUMER = "render-commands"  # consumer group name; idempotent by document id
+PURGE_CONSUMER = "purge-orders"
+
+
+class DocumentService:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        store: DocumentStore,
+        *,
+        renderer: Renderer = render_content,
+    ) -> None:
+        self._render = renderer
+        self.runtime = runtime
+        self.store = store
+        self.pseudonym = Pseudonymizer(runtime.settings.pseudonym_key.get_secret_value().encode())
+        self.purge_inbox = runtime.inbox(PURGE_CONSUMER)
+        # ReportLab keeps per-document font state in module globals: one render
+        # at a time, off the event loop so HTTP and Kafka stay responsive.
+        self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+        # The embedded MongoDB cannot run two transactions at once (it nests them
+        # as SQLite savepoints and loses one); real MongoDB can, so it is a setting.
+        serialize = getattr(runtime.settings, "serialize_transactions", True)
+        self._commit_lock: asyncio.Lock | None = asyncio.Lock() if serialize else None
+
+    async def in_renderer(self, work: Callable[[], bytes]) -> bytes:
+        """Run a ReportLab render on the render thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._renderer, work)
+
+    def close(self) -> None:
+        self._renderer.shutdown(wait=False, cancel_futures=True)
+
+    async def render(self, command: RenderRequested) -> bool:
+        """Apply a render command once; returns False when it changed nothing
+        (a redelivery, or a document with this id exists already)."""
+        payload = command.payload
+        document_id = str(payload.document_id)
+        # No "seen before?" look-up: every applied command leaves a record under
+        # the document id, inserted with its event in one transaction, so a second
+        # delivery (the same event, or the requester's retry with a new event id)
+        # fails on the unique _id and changes nothing. Duplicates are rare; a
+        # look-up on every command would cost more than re-rendering them.
+        purged = await self._purged(payload.application_id, document_id)
+        now = dt.datetime.now(dt.UTC)
+        reason = refusal(payload) or purged
+        if reason is not None:
+            return await self._fail(command, reason, now)
+        kind = payload.content.kind
+        number = await self.store.next_number(kind, now.astimezone(RIGA).year)
+        try:
+            pdf = await self.in_renderer(
+                lambda: self._render(payload.content, number=number, language=payload.language)
+            )
+        except RenderError as exc:
+            return await self._fail(command, exc.reason, now)
+        digest = hashlib.sha256(pdf).hexdigest()
+        try:
+            await self.store.put_file(document_id, pdf, number=number)
+        except AlreadyStored:
+            return False
+        record = DocumentRecord(
+            id=document_id,
+            kind=kind,
+            status=DocumentStatus.RENDERED,
+            number=number,
+            reader=self.pseudonym(payload.reader_code),
+            institution_id=institution_of(payload),
+            application_id=str(payload.application_id) if payload.application_id else None,
+            language=payload.language,
+            sha256=digest,
+            size_bytes=len(pdf),
+            created_at=now,
+        )
+        event = Rendered(
+            producer=ServiceName.DOCUMENTS,
+            correlation_id=command.correlation_id,
+            causation_id=command.event_id,
+            payload=RenderedPayload(
+                document_id=payload.document_id,
+                number=number,
+                kind=kind,
+                application_id=payload.application_id,
+                institution_id=record.institution_id,
+                sha256=digest,
+                size_bytes=len(pdf),
+                rendered_at=now,
+            ),
+        )
+
+        async def commit(session: AsyncClientSession) -> None:
+            await self.store.insert(record, session)
+            await self.runtime.emit(session, event)
+
+        applied = await self._commit_once(commit)
+        self.runtime.outbox.notify()
+        log.info(
+            "document rendered",
+            extra={"document_id": document_id, "number": number, "kind": kind.value},
+        )
+        return applied
+
+    async def _purged(self, application_id: object, document_id: str) -> str | None:
+        subjects = [("document", document_id)]
+        if application_id is not None:
+            subjects.append(("application", str(application_id)))
+        return "subject_purged" if await self.store.any_purged(*subjects) else None
+
+    async def _commit_once(self, work: Work) -> bool:
+        """One transaction for a render command's outcome. The document id is the
+        idempotency key: its record is inserted in the same transaction as the
+        event, so a second delivery (same event or a retry with a new event id)
+        fails on the unique _id and changes nothing."""
+        try:
+            if self._commit_lock is None:
+                await self._transact(work)
+            else:
+                async with self._commit_lock:
+                    await self._transact(work)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def _transact(self, work: Work) -> None:
+        async with transaction(self.runtime.mongo) as session:
+            await work(session)
+
+    async def _commit(self, inbox: Inbox, event_id: UUID, work: Work) -> bool:
+        if self._commit_lock is None:
+            return await inbox.apply_once(event_id, work)
+        async with self._commit_lock:
+            return await inbox.apply_once(event_id, work)
+
+    async def _fail(self, command: RenderRequested, reason: str, now: dt.datetime) -> bool:
+        """Record the failure and announce it, so the requester stops waiting.
+
+        For a purged subject only the announcement: keeping a record (with the
+        reader's pseudonym) would bring back a trace of what was purged."""
+        payload = command.payload
+        record = DocumentRecord(
+            id=str(payload.document_id),
+            kind=payload.content.kind,
+            status=DocumentStatus.FAILED,
+            reader=self.pseudonym(payload.reader_code),
+            institution_id=institution_of(payload),
+            application_id=str(payload.application_id) if payload.application_id else None,
+            language=payload.language,
+            failure_reason=reason,
+            created_at=now,
+        )
+        event = RenderFailed(
+            producer=ServiceName.DOCUMENTS,
+            correlation_id=command.correlation_id,
+            causation_id=command.event_id,
+            payload=RenderFailedPayload(
+                document_id=payload.document_id,
+                kind=payload.content.kind,
+                application_id=payload.application_id,
+                reason=reason,
+                failed_at=now,
+            ),
+        )
+
+        keep_record = reason != "subject_purged"
+
+        async def commit(session: AsyncClientSession) -> None:
+            if keep_record:
+                await self.store.insert(record, session)
+            await self.runtime.emit(session, event)
+
+        applied = await self._commit_once(commit)
+        self.runtime.outbox.notify()
+        log.warning(
+            "document not rendered",
+            extra={"document_id": record.id, "reason": reason},
+        )
+        return applied
+
+    async def purge(self, order: PurgeOrdered) -> bool:
+        """Delete what the order names (files first, see store.py) and confirm
+        with counts only. A repeated order finds nothing and confirms zeros."""
+        payload = order.payload
+        if ServiceName.DOCUMENTS not in payload.owners:
+            return False
+        if await self.purge_inbox.seen(order.event_id):
+            return False
+        subject = payload.subject
+        ids = await self.store.ids_of_subject(subject.kind.value, subject.id)
+        files, chunks = await self.store.delete_files(ids)
+        now = dt.datetime.now(dt.UTC)
+
+        async def commit(session: AsyncClientSession) -> None:
+            records = await self.store.delete_records(ids, session)
+            downloads = await self.store.delete_downloads(ids, session)
+            await self.store.mark_purged(subject.kind.value, subject.id, now, session)
+            await self.runtime.emit(
+                session,
+                PurgeConfirmed(
+                    producer=ServiceName.DOCUMENTS,
+                    correlation_id=order.correlation_id,
+                    causation_id=order.event_id,
+                    payload=PurgeConfirmedPayload(
+                        order_id=payload.order_id,
+                        owner=ServiceName.DOCUMENTS,
+                        subject=subject,
+                        deleted={
+                            "documents": records,
+                            "downloads": downloads,
+                            self.store.files.name: files,
+                            self.store.chunks.name: chunks,
+                        },
+                        confirmed_at=now,
+                    ),
+                ),
+            )
+
+        applied = await self._commit(self.purge_inbox, order.event_id, commit)
+        self.runtime.outbox.notify()
+        return applied

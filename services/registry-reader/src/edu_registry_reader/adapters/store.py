@@ -1,0 +1,256 @@
+"""MongoDB access of registry-reader: the register replica (read-only here),
+terms acceptances and the access log."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from edu_contracts.my_data import AccessLogEntry, AccessLogPage, RepresentationBasis
+from edu_runtime.mongo import Doc
+from edu_runtime.pseudonym import Pseudonymizer
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from edu_registry_reader.domain.records import (
+    EducationDocumentRecord,
+    EmploymentRecord,
+    EnrolmentRecord,
+    InstitutionRecord,
+    PersonRecord,
+    PreschoolQueueRecord,
+    Record,
+    RepresentationRecord,
+    ResourceOfferRecord,
+    ScholarshipRecord,
+)
+from edu_registry_reader.domain.views import VIEWS, PersonView, build_views, view_of
+
+R = TypeVar("R", bound=Record)
+
+TERMS = "terms_acceptances"
+ACCESS_LOG = "access_log"
+
+# Every lookup path of the registers, and of our own two collections.
+INDEXES: dict[str, list[list[tuple[str, int]]]] = {
+    RepresentationRecord.COLLECTION: [
+        [("representative_code", ASCENDING), ("represented_code", ASCENDING)],
+        [("represented_code", ASCENDING)],
+    ],
+    EnrolmentRecord.COLLECTION: [
+        [("learner_code", ASCENDING)],
+        [("institution_id", ASCENDING)],
+    ],
+    EmploymentRecord.COLLECTION: [[("person_code", ASCENDING)], [("institution_id", ASCENDING)]],
+    EducationDocumentRecord.COLLECTION: [[("holder_code", ASCENDING)]],
+    ScholarshipRecord.COLLECTION: [[("learner_code", ASCENDING)]],
+    PreschoolQueueRecord.COLLECTION: [[("child_code", ASCENDING)]],
+    ResourceOfferRecord.COLLECTION: [[("institution_id", ASCENDING)]],
+    ACCESS_LOG: [[("subject_key", ASCENDING), ("at", DESCENDING)]],
+}
+"""persons, institutions, resource_offers and terms are read by ``_id``."""
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    """One read of someone's personal data (the access log is personal data
+    itself: codes are stored as keyed pseudonyms, the viewer's name in clear
+    because that is what the subject is shown)."""
+
+    subject_code: str
+    viewer_code: str
+    viewer_name: str
+    basis: RepresentationBasis
+    blocks: tuple[str, ...]
+    purpose: str
+    at: dt.datetime
+
+
+class GroupInsert:
+    """Inserts documents in batches: the first writer starts a flush at once;
+    writers arriving during a flush go together in the next one. Each writer
+    returns only when its own document is stored (or gets the error)."""
+
+    MAX_BATCH = 500
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self._pending: list[tuple[Doc, asyncio.Future[None]]] = []
+        self._flushing = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def write(self, doc: Doc) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((doc, future))
+        if not self._flushing:
+            self._flushing = True
+            self._task = asyncio.get_running_loop().create_task(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[: self.MAX_BATCH]
+                del self._pending[: self.MAX_BATCH]
+                try:
+                    await self._collection.insert_many([d for d, _ in batch], ordered=False)
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
+        finally:
+            self._flushing = False
+
+
+class RegisterStore:
+    def __init__(self, db: AsyncDatabase[Doc], pseudonymize: Pseudonymizer) -> None:
+        self._db = db
+        self._pseudo = pseudonymize
+        self._log_batcher = GroupInsert(db[ACCESS_LOG])
+
+    async def ensure_indexes(self) -> None:
+        for collection, indexes in INDEXES.items():
+            for keys in indexes:
+                await self._db[collection].create_index(keys)
+
+    # --- register reads -----------------------------------------------------
+    async def _find(self, model: type[R], query: dict[str, Any]) -> list[R]:
+        return [model.from_doc(d) async for d in self._db[model.COLLECTION].find(query)]
+
+    async def person(self, code: str) -> PersonRecord | None:
+        doc = await self._db[PersonRecord.COLLECTION].find_one({"_id": code})
+        return PersonRecord.from_doc(doc) if doc else None
+
+    async def persons(self, codes: Iterable[str]) -> dict[str, PersonRecord]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        found = await self._find(PersonRecord, {"_id": {"$in": wanted}})
+        return {p.personal_code: p for p in found}
+
+    async def relations(self, representative: str, represented: str) -> list[RepresentationRecord]:
+        return await self._find(
+            RepresentationRecord,
+            {"representative_code": representative, "represented_code": represented},
+        )
+
+    async def relations_of(self, representative: str) -> list[RepresentationRecord]:
+        return await self._find(RepresentationRecord, {"representative_code": representative})
+
+    async def enrolments(self, learner: str) -> list[EnrolmentRecord]:
+        return await self._find(EnrolmentRecord, {"learner_code": learner})
+
+    async def employments(self, person: str) -> list[EmploymentRecord]:
+        return await self._find(EmploymentRecord, {"person_code": person})
+
+    async def institution(self, institution_id: str) -> InstitutionRecord | None:
+        doc = await self._db[InstitutionRecord.COLLECTION].find_one({"_id": institution_id})
+        return InstitutionRecord.from_doc(doc) if doc else None
+
+    async def institutions(self, ids: Iterable[str]) -> dict[str, InstitutionRecord]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        found = await self._find(InstitutionRecord, {"_id": {"$in": wanted}})
+        return {i.institution_id: i for i in found}
+
+    async def offers(self, institution_id: str) -> list[ResourceOfferRecord]:
+        found = await self._find(ResourceOfferRecord, {"institution_id": institution_id})
+        return sorted(found, key=lambda o: o.offer_id)
+
+    async def offer(self, offer_id: str) -> ResourceOfferRecord | None:
+        doc = await self._db[ResourceOfferRecord.COLLECTION].find_one({"_id": offer_id})
+        return ResourceOfferRecord.from_doc(doc) if doc else None
+
+    async def view(self, code: str) -> PersonView:
+        """The person's read model; built from the registers when there is
+        none (records written straight into the registers, or an unknown code)."""
+        doc = await self._db[VIEWS].find_one({"_id": code})
+        if doc is not None:
+            return view_of(doc)
+        return await self.live_view(code)
+
+    async def live_view(self, code: str) -> PersonView:
+        person = await self.person(code)
+        enrolments = await self.enrolments(code)
+        documents = await self._find(EducationDocumentRecord, {"holder_code": code})
+        scholarships = await self._find(ScholarshipRecord, {"learner_code": code})
+        queue = await self._find(PreschoolQueueRecord, {"child_code": code})
+        relations = await self._find(RepresentationRecord, {"represented_code": code})
+        records: list[Record] = [*enrolments, *documents, *scholarships, *queue, *relations]
+        if person is not None:
+            records.append(person)
+        ids = {
+            *(e.institution_id for e in enrolments),
+            *(s.institution_id for s in scholarships),
+            *(q.institution_id for q in queue),
+        }
+        return build_views(records, await self.institutions(ids)).get(code, PersonView())
+
+    # --- terms --------------------------------------------------------------
+    def _terms_id(self, code: str, version: str) -> str:
+        return f"{self._pseudo(code)}:{version}"
+
+    async def accept_terms(self, code: str, version: str, at: dt.datetime) -> None:
+        key = self._terms_id(code, version)
+        await self._db[TERMS].replace_one(
+            {"_id": key}, {"_id": key, "version": version, "accepted_at": at}, upsert=True
+        )
+
+    async def has_accepted(self, code: str, version: str) -> bool:
+        return await self._db[TERMS].find_one({"_id": self._terms_id(code, version)}) is not None
+
+    # --- access log ---------------------------------------------------------
+    def _access_doc(self, entry: AccessRecord) -> Doc:
+        return {
+            "_id": str(uuid.uuid4()),
+            "subject_key": self._pseudo(entry.subject_code),
+            "viewer_key": self._pseudo(entry.viewer_code),
+            "viewer_name": entry.viewer_name,
+            "basis": entry.basis.value,
+            "blocks": list(entry.blocks),
+            "purpose": entry.purpose,
+            "at": entry.at,
+        }
+
+    async def log_access(
+        self, entries: Sequence[AccessRecord], session: AsyncClientSession | None = None
+    ) -> None:
+        if entries:
+            await self._db[ACCESS_LOG].insert_many(
+                [self._access_doc(e) for e in entries], session=session
+            )
+
+    async def log_access_grouped(self, entry: AccessRecord) -> None:
+        """Durably log ``entry`` before returning, sharing one insert with the
+        requests that arrive meanwhile (group commit): under load one write
+        carries many entries; when idle it costs nothing extra."""
+        await self._log_batcher.write(self._access_doc(entry))
+
+    async def access_log(self, subject_code: str, *, limit: int, offset: int) -> AccessLogPage:
+        subject_key = self._pseudo(subject_code)
+        query = {"subject_key": subject_key}
+        collection = self._db[ACCESS_LOG]
+        total = await collection.count_documents(query)
+        cursor = collection.find(query).sort("at", DESCENDING).skip(offset).limit(limit)
+        items = [
+            AccessLogEntry(
+                viewed_at=d["at"],
+                viewer_name=d["viewer_name"],
+                viewer_is_self=d["viewer_key"] == subject_key,
+                basis=RepresentationBasis(d["basis"]),
+                blocks=tuple(d["blocks"]),
+                purpose=d["purpose"],
+            )
+            async for d in cursor
+        ]
+        return AccessLogPage(items=tuple(items), total=total, limit=limit, offset=offset)

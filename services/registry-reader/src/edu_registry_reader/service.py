@@ -1,0 +1,217 @@
+"""Use cases of "My data" and of the wizard lookups: who may see whom, what is
+shown, and the access-log record of every read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from edu_contracts.documents import Language
+from edu_contracts.my_data import MyDataAnswer, MyDataSubject, RepresentationBasis
+from edu_contracts.personal_code import normalize_personal_code
+from edu_contracts.registry_api import (
+    LearnerInstitution,
+    LearnerInstitutions,
+    RepresentedPerson,
+    RepresentedPersons,
+)
+from edu_runtime.auth import Identity
+from edu_runtime.errors import ApiError
+
+from edu_registry_reader.adapters.store import AccessRecord, RegisterStore
+from edu_registry_reader.domain import rules
+from edu_registry_reader.domain.records import PersonRecord
+from edu_registry_reader.domain.views import PersonView
+
+TERMS_VERSION = "2026-09-01"
+
+_TEXTS = {
+    "terms_not_accepted": {
+        Language.LV: "Vispirms apstipriniet e-pakalpojuma lietošanas noteikumus.",
+        Language.EN: "Accept the e-service terms of use first.",
+    },
+    "not_represented": {
+        Language.LV: "Jums nav tiesību skatīt šīs personas datus.",
+        Language.EN: "You may not view this person's data.",
+    },
+}
+
+
+def text(key: str, lang: Language) -> str:
+    return _TEXTS[key][lang]
+
+
+@dataclass(frozen=True)
+class Subject:
+    code: str
+    basis: RepresentationBasis
+    view: PersonView
+
+    @property
+    def person(self) -> PersonRecord | None:
+        return self.view.person
+
+
+class RegistryService:
+    CACHE_LIMIT = 100_000
+
+    def __init__(self, store: RegisterStore) -> None:
+        self.store = store
+        # Acceptances are never withdrawn, so a positive answer can be cached;
+        # a miss (or another replica) asks the database.
+        self._accepted: set[str] = set()
+
+    async def require_terms(self, identity: Identity, lang: Language) -> None:
+        code = identity.personal_code
+        if code in self._accepted:
+            return
+        if not await self.store.has_accepted(code, TERMS_VERSION):
+            raise ApiError(403, "terms_not_accepted", text("terms_not_accepted", lang))
+        if len(self._accepted) >= self.CACHE_LIMIT:
+            self._accepted.clear()
+        self._accepted.add(code)
+
+    async def viewer_name(self, identity: Identity) -> str:
+        """Shown to the person whose data was read; the gateway's names when it
+        sent them, else the Population Register's."""
+        if identity.full_name:
+            return identity.full_name
+        person = await self.store.person(identity.personal_code)
+        return person.full_name if person else "—"
+
+    async def subject(
+        self, identity: Identity, person_code: str | None, on: dt.date, lang: Language
+    ) -> Subject:
+        """Self, or a person the caller represents on ``on``. A code that is
+        valid but not represented is refused the same way whether or not the
+        person exists, so the answer reveals nothing about them."""
+        own = identity.personal_code
+        code = own if person_code is None else normalize_personal_code(person_code)
+        view = await self.store.view(code)
+        if code == own:
+            return Subject(own, RepresentationBasis.SELF, view)
+        birth = view.person.birth_date if view.person else None
+        relation = rules.valid_basis(view.relations_with(own), birth, on)
+        if relation is None:
+            raise ApiError(403, "not_represented", text("not_represented", lang))
+        return Subject(code, rules.basis_of(relation.basis), view)
+
+    async def my_data(
+        self, identity: Identity, subject: Subject, now: dt.datetime, lang: Language
+    ) -> MyDataAnswer:
+        blocks = rules.build_blocks(subject.view.extract())
+        full_name = subject.person.full_name if subject.person else None
+        if full_name is None and subject.basis is RepresentationBasis.SELF:
+            full_name = identity.full_name
+        return MyDataAnswer(
+            subject=MyDataSubject(
+                personal_code=subject.code, full_name=full_name, basis=subject.basis
+            ),
+            blocks=blocks,
+            message=rules.NO_DATA_MESSAGE[lang] if rules.is_empty(blocks) else None,
+            extracted_at=now,
+        )
+
+    async def access_record(
+        self,
+        identity: Identity,
+        subject: Subject,
+        blocks: tuple[str, ...],
+        purpose: str,
+        now: dt.datetime,
+    ) -> AccessRecord:
+        return AccessRecord(
+            subject_code=subject.code,
+            viewer_code=identity.personal_code,
+            viewer_name=await self.viewer_name(identity),
+            basis=subject.basis,
+            blocks=blocks,
+            purpose=purpose,
+            at=now,
+        )
+
+    # --- wizard lookups -----------------------------------------------------
+    async def represented_persons(self, identity: Identity, now: dt.datetime) -> RepresentedPersons:
+        on = rules.today_in_latvia(now)
+        relations = await self.store.relations_of(identity.personal_code)
+        persons = await self.store.persons(r.represented_code for r in relations)
+        items: list[RepresentedPerson] = []
+        for code in sorted({r.represented_code for r in relations}):
+            person = persons.get(code)
+            if person is None:
+                continue  # a relation to someone the register does not know: nothing to show
+            mine = [r for r in relations if r.represented_code == code]
+            relation = rules.valid_basis(mine, person.birth_date, on)
+            if relation is None:
+                continue
+            items.append(
+                RepresentedPerson(
+                    personal_code=code,
+                    given_name=person.given_name,
+                    family_name=person.family_name,
+                    birth_date=person.birth_date,
+                    basis=rules.basis_of(relation.basis),
+                    valid_until=rules.representation_valid_until(relation, person.birth_date),
+                )
+            )
+        if items:
+            viewer = await self.viewer_name(identity)
+            await self.store.log_access(
+                [
+                    AccessRecord(
+                        subject_code=i.personal_code,
+                        viewer_code=identity.personal_code,
+                        viewer_name=viewer,
+                        basis=i.basis,
+                        blocks=("person",),
+                        purpose="represented_persons",
+                        at=now,
+                    )
+                    for i in items
+                ]
+            )
+        return RepresentedPersons(items=tuple(items))
+
+    async def learner_institutions(
+        self, identity: Identity, learner_code: str, now: dt.datetime, lang: Language
+    ) -> LearnerInstitutions:
+        on = rules.today_in_latvia(now)
+        subject = await self.subject(identity, learner_code, on, lang)
+        enrolments = [
+            e for e in subject.view.enrolments if rules.current(e.enrolled_from, e.enrolled_to, on)
+        ]
+        institutions = await self.store.institutions(e.institution_id for e in enrolments)
+        items = tuple(
+            LearnerInstitution(
+                institution=rules.summary(institutions[e.institution_id]),
+                programme_name=e.programme_name,
+                class_group=e.class_group,
+            )
+            for e in enrolments
+            if e.institution_id in institutions
+        )
+        record = await self.access_record(
+            identity, subject, ("institutions",), "application_wizard", now
+        )
+        await self.store.log_access([record])
+        return LearnerInstitutions(learner_code=subject.code, items=items)
+
+    async def employee_institutions(
+        self, identity: Identity, now: dt.datetime
+    ) -> LearnerInstitutions:
+        on = rules.today_in_latvia(now)
+        jobs = [
+            e
+            for e in await self.store.employments(identity.personal_code)
+            if rules.current(e.employed_from, e.employed_to, on)
+        ]
+        institutions = await self.store.institutions(e.institution_id for e in jobs)
+        items = tuple(
+            LearnerInstitution(institution=rules.summary(institutions[e.institution_id]))
+            for e in jobs
+            if e.institution_id in institutions
+        )
+        me = Subject(identity.personal_code, RepresentationBasis.SELF, PersonView())
+        record = await self.access_record(identity, me, ("employment",), "application_wizard", now)
+        await self.store.log_access([record])
+        return LearnerInstitutions(learner_code=identity.personal_code, items=items)

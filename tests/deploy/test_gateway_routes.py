@@ -1,0 +1,92 @@
+"""The gateway's routing table (nginx, deploy/k8s/base/config/nginx.conf, used
+by compose and Kubernetes alike) covers every path in the services' OpenAPI
+documents and sends each one to the service that serves it."""
+
+from __future__ import annotations
+
+import re
+
+from deploy_checks import NginxConfig, ServiceInCode, find
+
+# Who owns which prefix (the team's agreement). The OpenAPI-derived test below
+# is the authority; this table keeps a prefix from moving by accident.
+PREFIX_OWNERS = {
+    "/api/v1/my-data": "registry-reader",
+    "/api/v1/represented-persons": "registry-reader",
+    "/api/v1/terms/my-data": "registry-reader",
+    "/api/v1/lookups": "registry-reader",
+    "/api/v1/applications": "applications",
+    "/api/v1/staff/applications": "applications",
+    "/api/v1/terms/resource-applications": "applications",
+    "/api/v1/documents": "documents",
+}
+
+
+def _concrete(path: str) -> str:
+    """An OpenAPI path template as a request path: {app_id} → a value."""
+    return re.sub(r"\{[^}]+\}", "x1", path)
+
+
+def test_no_regex_locations(nginx: NginxConfig) -> None:
+    # Longest-prefix matching is order-independent and what route() models.
+    assert all(loc.modifier in ("", "=") for loc in nginx.locations)
+
+
+def test_every_openapi_path_reaches_its_service(
+    nginx: NginxConfig,
+    services: dict[str, ServiceInCode],
+    openapi_paths: dict[str, tuple[str, ...]],
+) -> None:
+    checked = 0
+    for name, paths in openapi_paths.items():
+        for path in paths:
+            location = nginx.route(_concrete(path))
+            assert location.upstream is not None, f"{path} ({name}) is not routed"
+            host, port = nginx.upstreams[location.upstream]
+            assert (host, port) == (name, services[name].port), (
+                f"{path} belongs to {name} but goes to {host}:{port}"
+            )
+            checked += 1
+    assert checked > 0
+
+
+def test_prefixes_go_to_their_owners(nginx: NginxConfig, services) -> None:
+    routed = {loc.path: loc.upstream for loc in nginx.locations if loc.upstream}
+    assert routed.keys() == PREFIX_OWNERS.keys()
+    for prefix, owner in PREFIX_OWNERS.items():
+        host, port = nginx.upstreams[routed[prefix]]
+        assert (host, port) == (owner, services[owner].port)
+    # retention has no public API: nothing routes to it.
+    assert all(host != "retention" for host, _ in nginx.upstreams.values())
+
+
+def test_health_and_unknown_paths_are_not_forwarded(nginx: NginxConfig) -> None:
+    for path in ("/health/live", "/health/ready", "/schema", "/api/v1/nothing", "/"):
+        assert nginx.route(path).upstream is None, path
+    assert nginx.route("/healthz").modifier == "="
+    fallback = nginx.route("/api/v1/nothing")
+    assert "return 404" in fallback.body
+    assert '"reason":"not_found"' in fallback.body
+
+
+def test_authorization_and_correlation_pass_through(nginx: NginxConfig) -> None:
+    text = re.sub(r"#[^\n]*", "", nginx.text)
+    assert re.search(r"proxy_set_header\s+Authorization\s+\$http_authorization;", text)
+    assert re.search(r"proxy_set_header\s+X-Correlation-Id\s+\$edu_correlation_id;", text)
+    assert re.search(r"proxy_set_header\s+traceparent\s+\$http_traceparent;", text)
+    # nginx drops every inherited proxy_set_header in a block that sets its own.
+    for loc in nginx.locations:
+        assert "proxy_set_header" not in loc.body, loc.path
+    # Paths can carry personal codes: the access log must not contain the URI.
+    log_format = re.search(r"log_format\s+edu[^;]*;", text, re.S)
+    assert log_format
+    variables = set(re.findall(r"\$(\w+)", log_format.group(0)))
+    assert not variables & {"uri", "request_uri", "request", "args", "query_string"}
+
+
+def test_kubernetes_services_match_the_upstreams(nginx: NginxConfig, k8s_base) -> None:
+    for host, port in nginx.upstreams.values():
+        service = find(k8s_base, "Service", host)
+        assert [p["port"] for p in service["spec"]["ports"]] == [port]
+    config = find(k8s_base, "ConfigMap", "edu-gateway-nginx")
+    assert config["data"]["nginx.conf"] == nginx.text

@@ -1,0 +1,169 @@
+"""deploy/k8s (kustomize): the base and the production overlay render, and
+every workload is wired to things that exist — images built by the Dockerfile,
+ports the services listen on, probes on their health endpoints, ConfigMaps the
+kustomization generates, topics of the contracts — with no secret committed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from deploy_checks import DEPLOY, K8S, ServiceInCode, find, pod_specs, topic_specs
+from edu_contracts.topics import ALL_TOPICS
+
+RENDERINGS = ["k8s_base", "k8s_production"]
+ALLOWED_SECRETS = {"edu-secrets", "edu-gateway-jwks"}
+
+
+@pytest.fixture(params=RENDERINGS)
+def objects(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    rendered: list[dict[str, Any]] = request.getfixturevalue(request.param)
+    return rendered
+
+
+def _container(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    (container,) = find(objects, "Deployment", name)["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def test_every_service_has_deployment_service_pdb_hpa(objects, services) -> None:
+    for name in [*services, "gateway"]:
+        deployment = find(objects, "Deployment", name)
+        pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= pod_labels.items()
+        service = find(objects, "Service", name)
+        assert service["spec"]["selector"].items() <= pod_labels.items()
+        pdb = find(objects, "PodDisruptionBudget", name)
+        assert pdb["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+        hpa = find(objects, "HorizontalPodAutoscaler", name)
+        assert hpa["spec"]["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": name,
+        }
+        assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+        # With 2+ pods and maxUnavailable 1, a node drain never takes the last one.
+        assert pdb["spec"].get("maxUnavailable") == 1
+
+
+def test_ports_and_probes_match_the_code(objects, services) -> None:
+    for name, svc in services.items():
+        container = _container(objects, name)
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports == {"http": svc.port}
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env[f"{svc.env_prefix}HTTP_PORT"] == str(svc.port)
+        assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
+        assert container["startupProbe"]["httpGet"]["path"] == "/health/live"
+        service = find(objects, "Service", name)
+        assert service["spec"]["ports"] == [
+            {"name": "http", "port": svc.port, "targetPort": "http", "protocol": "TCP"}
+        ]
+
+
+def test_images_are_the_dockerfile_targets_or_pinned(objects, services) -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    production = any(o["kind"] == "Namespace" for o in objects)
+    for obj, pod in pod_specs(objects):
+        for container in pod["containers"]:
+            image = container["image"]
+            name = obj["metadata"]["name"]
+            if name in services:
+                assert re.search(rf"^FROM \S+ AS {re.escape(name)}$", dockerfile, re.M)
+                if production:
+                    assert re.fullmatch(rf"[\w.-]+/edu/{name}:\d+\.\d+\.\d+", image), image
+                else:
+                    assert image == f"edu-{name}"
+            else:
+                assert re.fullmatch(r"[\w./-]+:[\w.-]*\d[\w.-]*", image), image
+                assert not image.endswith(":latest")
+
+
+def test_pods_run_non_root_read_only(objects) -> None:
+    for obj, pod in pod_specs(objects):
+        assert pod["securityContext"]["runAsNonRoot"] is True, obj["metadata"]["name"]
+        assert pod["securityContext"]["runAsUser"] != 0
+        assert pod["automountServiceAccountToken"] is False
+        for container in pod["containers"]:
+            sc = container["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False
+            assert sc["capabilities"]["drop"] == ["ALL"]
+            assert "limits" in container["resources"]
+            assert "requests" in container["resources"]
+
+
+def test_config_maps_exist_and_no_secret_is_committed(objects) -> None:
+    assert not [o for o in objects if o["kind"] == "Secret"]
+    config_maps = {o["metadata"]["name"] for o in objects if o["kind"] == "ConfigMap"}
+    for obj, pod in pod_specs(objects):
+        for volume in pod.get("volumes", []):
+            if "configMap" in volume:
+                assert volume["configMap"]["name"] in config_maps
+            if "secret" in volume:
+                assert volume["secret"]["secretName"] in ALLOWED_SECRETS
+        for container in pod["containers"]:
+            for source in container.get("envFrom", []):
+                assert source["configMapRef"]["name"] in config_maps
+            for item in container.get("env", []):
+                ref = item.get("valueFrom", {})
+                if "secretKeyRef" in ref:
+                    assert ref["secretKeyRef"]["name"] in ALLOWED_SECRETS
+                    assert item["name"] in ("EDU_MONGO_URL", "EDU_PSEUDONYM_KEY")
+                if "configMapKeyRef" in ref:
+                    cm = find(objects, "ConfigMap", ref["configMapKeyRef"]["name"])
+                    assert ref["configMapKeyRef"]["key"] in cm["data"]
+            mounts = {m["name"] for m in container.get("volumeMounts", [])}
+            assert mounts <= {v["name"] for v in pod.get("volumes", [])}, obj["metadata"]["name"]
+    for path in K8S.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "PRIVATE KEY" not in text, path
+            assert "kind: Secret" not in text, path
+
+
+def test_topic_job_provisions_the_contract_topics(objects, compose) -> None:
+    job = find(objects, "Job", "edu-kafka-topics")
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    specs = topic_specs(env["TOPICS"]["value"])
+    assert set(specs) == set(ALL_TOPICS)
+    # The same partitions and retention as compose.
+    assert specs == topic_specs(compose["services"]["kafka-topics"]["environment"]["TOPICS"])
+    assert env["TOPIC_REPLICATION"]["value"] == "3"
+    assert env["TOPIC_MIN_INSYNC_REPLICAS"]["value"] == "2"
+    assert env["KAFKA_BOOTSTRAP"]["valueFrom"]["configMapKeyRef"]["key"] == "EDU_KAFKA_BOOTSTRAP"
+    script = find(objects, "ConfigMap", "edu-kafka-topics-script")["data"]["create-topics.sh"]
+    assert container["command"] == ["/bin/sh", "/scripts/create-topics.sh"]
+    assert "--replication-factor" in script
+    assert "min.insync.replicas" in script
+    assert container["image"] == compose["services"]["kafka-topics"]["image"]
+
+
+def test_autoscaling_never_outgrows_the_partitions(objects, services, compose) -> None:
+    specs = topic_specs(compose["services"]["kafka-topics"]["environment"]["TOPICS"])
+    smallest = min(p for topic, (p, _) in specs.items() if not topic.endswith("dead-letter.v1"))
+    for name in services:
+        hpa = find(objects, "HorizontalPodAutoscaler", name)
+        # A consumer group never uses more members than partitions.
+        assert hpa["spec"]["maxReplicas"] <= smallest, name
+
+
+def test_production_overlay_changes_what_it_says(k8s_base, k8s_production) -> None:
+    assert all(
+        o["metadata"].get("namespace") == "edu" for o in k8s_production if o["kind"] != "Namespace"
+    )
+    namespace = find(k8s_production, "Namespace", "edu")
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    for name in ("applications", "documents"):
+        assert find(k8s_production, "HorizontalPodAutoscaler", name)["spec"]["minReplicas"] == 3
+        assert find(k8s_base, "HorizontalPodAutoscaler", name)["spec"]["minReplicas"] == 2
+    shared_base = find(k8s_base, "ConfigMap", "edu-shared")["data"]
+    shared_prod = find(k8s_production, "ConfigMap", "edu-shared")["data"]
+    assert shared_prod.keys() == shared_base.keys()
+    assert shared_prod["EDU_KAFKA_BOOTSTRAP"] != shared_base["EDU_KAFKA_BOOTSTRAP"]
+
+
+_ = ServiceInCode

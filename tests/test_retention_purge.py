@@ -117,19 +117,8 @@ async def test_returned_application_is_purged_from_every_service_when_due(
         stack.retention_settings,
     ):
         everything = await dump_database(stack, settings)
-        for secret in (
-            a.world.parent.code,
-            a.world.child.code,
-            a.world.parent.family_name,
-            a.world.child.family_name,
-            "INV-PURGE",
-            "5CD123XYZ",
-        ):
+        # Codes are unique to this test's world (names are shared by every world).
+        for secret in (a.world.parent.code, a.world.child.code, "INV-PURGE", "5CD123XYZ"):
             assert secret not in everything, f"{secret!r} left in {settings.mongo_db}"
     # The ledger says what was deleted and by whom, with counts only.
-    assert (
-        entry["confirmations"]["applications"]["deleted"]["applications"] == 1
-        if isinstance(entry["confirmations"]["applications"], dict)
-        and "deleted" in entry["confirmations"]["applications"]
-        else True
-    )
+    assert '"applications": 1' in json.dumps(entry["confirmations"]["applications"])

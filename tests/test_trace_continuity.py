@@ -8,25 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from edu_contracts.registry_api import (
-    FounderType,
-    InstitutionSummary,
-    LearnerInstitution,
-    LearnerInstitutions,
-    ProgrammeType,
-)
-from edu_registry_reader.demo import old_code
+from edu_registry_reader.adapters import loader
+from edu_registry_reader.adapters.samples import find_sample
+from edu_registry_reader.cli import seed_if_empty
 from edu_tools.backends import Backends, ChildProcess, free_port, spawn
 from edu_tools.cli import app as edu_cli
 from edu_tools.gateway import GatewayKeys
@@ -37,8 +30,6 @@ from typer.testing import CliRunner
 
 pytestmark = pytest.mark.slow
 
-CITIZEN = old_code(dt.date(1984, 3, 7), 517)
-
 
 @dataclass
 class LocalStack:
@@ -47,6 +38,7 @@ class LocalStack:
     urls: dict[str, str]
     gateway: GatewayKeys
     children: dict[str, ChildProcess]
+    mongo_url: str
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.data_dir / "logs" / f"{name}.log"
@@ -74,77 +66,13 @@ def _wait_ready(stack: LocalStack, timeout: float) -> None:
         time.sleep(0.2)
 
 
-class RegistryLookupsStandIn:
-    """Answers the one registry-reader lookup the portal request needs (the
-    adult learner's institutions) while registry-reader has no lookups and no
-    demo data yet. It records the W3C ``traceparent`` of every call, so the test
-    still proves the trace crosses this HTTP hop. Drop it (point
-    EDU_REGISTRY_URL at registry-reader and seed it) once registry-reader
-    serves ``/api/v1/lookups``."""
-
-    def __init__(self) -> None:
-        self.traceparents: list[str] = []
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = self.path.strip("/").split("/")
-                if parts[:4] == ["api", "v1", "lookups", "learners"] and len(parts) == 6:
-                    stand_in.traceparents.append(self.headers.get("traceparent", ""))
-                    body = _learner_institutions(parts[4]).encode()
-                    self.send_response(200)
-                else:
-                    body, _ = b'{"reason":"not_found","detail":"stand-in"}', None
-                    self.send_response(404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RegistryLookupsStandIn:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def _learner_institutions(code: str) -> str:
-    school = InstitutionSummary(
-        institution_id="3013900001",
-        name="Rīgas Valsts 1. ģimnāzija",
-        founder_type=FounderType.MUNICIPAL,
-        programme_types=(ProgrammeType.GENERAL_SECONDARY,),
-        accepting_applications=True,
-        eligible_for_applications=True,
-    )
-    return LearnerInstitutions(
-        learner_code=code, items=(LearnerInstitution(institution=school),)
-    ).model_dump_json()
-
-
 @pytest.fixture(scope="module")
-def registry_stand_in() -> Iterator[RegistryLookupsStandIn]:
-    with RegistryLookupsStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture(scope="module")
-def local_stack(
-    tmp_path_factory: pytest.TempPathFactory, registry_stand_in: RegistryLookupsStandIn
-) -> Iterator[LocalStack]:
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     data_dir = tmp_path_factory.mktemp("stack")
     gateway = GatewayKeys(data_dir).ensure()
     backends = Backends(data_dir, kafka_port=free_port(), mongo_port=free_port())
     backends.start()
+    seed_if_empty(backends)  # the small synthetic register `edu up` loads
     ports = {spec.name: free_port() for spec in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     traces_file = data_dir / "traces.jsonl"
@@ -152,8 +80,7 @@ def local_stack(
     env.update(
         {
             "EDU_TRACES_FILE": str(traces_file),
-            # Today: the stand-in (see RegistryLookupsStandIn); later urls["registry-reader"].
-            "EDU_REGISTRY_URL": registry_stand_in.url,
+            "EDU_REGISTRY_URL": urls["registry-reader"],
             "EDU_DOCUMENTS_URL": urls["documents"],
             "EDU_OUTBOX_POLL_SECONDS": "0.1",
             # Export finished spans quickly instead of every 5 s.
@@ -164,7 +91,7 @@ def local_stack(
         env[f"{spec.env_prefix}HTTP_PORT"] = str(ports[spec.name])
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)  # nothing listens for OTLP here
     children: dict[str, ChildProcess] = {}
-    stack = LocalStack(data_dir, traces_file, urls, gateway, children)
+    stack = LocalStack(data_dir, traces_file, urls, gateway, children, backends.mongo_url)
     try:
         for spec in SERVICES:
             children[spec.name] = spawn(
@@ -181,34 +108,46 @@ def local_stack(
         backends.stop()
 
 
-def portal_request(stack: LocalStack, correlation_id: str) -> None:
+def sample(stack: LocalStack, kind: str) -> dict[str, Any]:
+    client, db = loader.connect(stack.mongo_url, "edu_registry_reader")
+    try:
+        found = find_sample(db, kind, dt.datetime.now(dt.UTC).date())
+    finally:
+        client.close()
+    assert found, f"no {kind} in the seeded register"
+    return dict(found)
+
+
+def portal_request(stack: LocalStack, correlation_id: str) -> list[str]:
     """THE portal request of this test; swap it when the flow changes. It must
-    cause at least one Kafka hop. Today: accept the resource-application terms,
-    then start an application as an adult learner → applications emits
-    ``application.status-changed.v1`` → retention consumes it."""
-    token = stack.gateway.mint(CITIZEN)
+    cause Kafka hops. A parent saves the "My data" of their child as PDF:
+    registry-reader emits the render command → documents renders and announces
+    it → retention schedules the printout's deletion. Returns the personal codes
+    involved (which must not appear in any span)."""
+    parent = sample(stack, "parent-with-minor")
+    child = parent["children"][0]["personal_code"]
+    token = stack.gateway.mint(parent["personal_code"])
     headers = {**bearer(token), "X-Correlation-Id": correlation_id}
-    with httpx.Client(base_url=stack.urls["applications"], timeout=15.0) as client:
-        r = client.post("/api/v1/terms/resource-applications/acceptance", json={}, headers=headers)
-        assert r.status_code == 201, r.text
-        r = client.post("/api/v1/applications", json={"role": "adult_learner"}, headers=headers)
-        assert r.status_code == 201, r.text
+    with httpx.Client(base_url=stack.urls["registry-reader"], timeout=15.0) as client:
+        r = client.post("/api/v1/terms/my-data/acceptance", json={}, headers=headers)
+        assert r.status_code in (200, 201), r.text
+        r = client.post("/api/v1/my-data/pdf", params={"person_code": child}, headers=headers)
+        assert r.status_code == 202, r.text
+    return [parent["personal_code"], child]
 
 
 # The HTTP span that starts the trace, and the services that must appear in it.
-ENTRY_SERVICE, ENTRY_SPAN = "applications", "POST /api/v1/applications"
-EXPECTED_SERVICES = {"applications", "retention"}
+ENTRY_SERVICE, ENTRY_SPAN = "registry-reader", "POST /api/v1/my-data/pdf"
+EXPECTED_SERVICES = {"registry-reader", "documents", "retention"}
 
 
 def _correlated(span_attributes: dict[str, Any], correlation_id: str) -> bool:
     return any(span_attributes.get(a) == correlation_id for a in CORRELATION_ATTRIBUTES)
 
 
-def test_one_portal_request_yields_one_trace_across_services(
-    local_stack: LocalStack, registry_stand_in: RegistryLookupsStandIn
-) -> None:
+def test_one_portal_request_yields_one_trace_across_services(local_stack: LocalStack) -> None:
     correlation_id = f"trace-test-{uuid.uuid4().hex[:12]}"
-    portal_request(local_stack, correlation_id)
+    codes = portal_request(local_stack, correlation_id)
 
     def entry_trace_id() -> str | None:
         if not local_stack.traces_file.exists():
@@ -224,7 +163,7 @@ def test_one_portal_request_yields_one_trace_across_services(
         trace_id = entry_trace_id()
         spans = read_spans(local_stack.traces_file) if trace_id else []
         in_trace = {(s.service, s.kind) for s in spans if s.trace_id == trace_id}
-        if ("retention", "CONSUMER") in in_trace and ("applications", "PRODUCER") in in_trace:
+        if {("retention", "CONSUMER"), ("documents", "CONSUMER")} <= in_trace:
             break
         time.sleep(0.2)
     assert trace_id, f"no {ENTRY_SPAN} span in the traces file"
@@ -237,8 +176,10 @@ def test_one_portal_request_yields_one_trace_across_services(
     assert services >= EXPECTED_SERVICES, f"trace {trace_id} only has {services}"
     kinds = {(s.service, s.kind) for s in trace.spans}
     assert {
-        ("applications", "SERVER"),
-        ("applications", "PRODUCER"),
+        ("registry-reader", "SERVER"),
+        ("registry-reader", "PRODUCER"),
+        ("documents", "CONSUMER"),
+        ("documents", "PRODUCER"),
         ("retention", "CONSUMER"),
     } <= kinds
 
@@ -250,11 +191,10 @@ def test_one_portal_request_yields_one_trace_across_services(
     # And the tree is connected: only the entry span has no parent in the trace.
     roots, _ = trace.children()
     assert [(r.service, r.name) for r in roots] == [(ENTRY_SERVICE, ENTRY_SPAN)]
-    # The synchronous registry lookup carried the same trace.
-    assert registry_stand_in.traceparents, "the request made no registry lookup"
-    assert all(tp.split("-")[1] == trace_id for tp in registry_stand_in.traceparents)
     # No personal code in clear in any span.
-    assert CITIZEN not in local_stack.traces_file.read_text()
+    text = local_stack.traces_file.read_text()
+    for code in codes:
+        assert code not in text
 
     result = CliRunner().invoke(
         edu_cli, ["traces", "--trace", trace_id[:12], "--file", str(local_stack.traces_file)]
@@ -263,7 +203,7 @@ def test_one_portal_request_yields_one_trace_across_services(
     out = result.output
     assert out.startswith(f"trace {trace_id}")
     assert f"correlation id: {correlation_id}" in out
-    assert f"└─ {ENTRY_SPAN}  [applications · server]" in out
+    assert f"└─ {ENTRY_SPAN}  [registry-reader · server]" in out
     assert "[retention · consumer]" in out
     # The retention consumer is drawn below (indented under) the entry span.
     lines = out.splitlines()

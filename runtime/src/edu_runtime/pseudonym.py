@@ -8,7 +8,8 @@ import hashlib
 import hmac
 import re
 
-_CODE = re.compile(r"(?<!\d)(\d{6})-?(\d{5})(?!\d)")
+# Not inside a longer token: the tail of a UUID ("…-c79090637814") is not a code.
+_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6})-?(\d{5})(?![0-9A-Za-z])")
 
 
 class Pseudonymizer:

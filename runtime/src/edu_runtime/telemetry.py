@@ -53,14 +53,18 @@ def redacted(span: ReadableSpan) -> ReadableSpan:
 class RedactingExporter(SpanExporter):
     """Wraps an exporter; every span it passes on has personal codes masked."""
 
-    def __init__(self, inner: SpanExporter) -> None:
+    def __init__(self, inner: SpanExporter, *, owns_inner: bool = True) -> None:
         self._inner = inner
+        self._owns_inner = owns_inner
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         return self._inner.export([redacted(s) for s in spans])
 
     def shutdown(self) -> None:
-        self._inner.shutdown()
+        # An exporter handed in from outside (tests share one across services)
+        # outlives any one service's provider.
+        if self._owns_inner:
+            self._inner.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self._inner.force_flush(timeout_millis)
@@ -121,7 +125,9 @@ def build_tracer_provider(
             BatchSpanProcessor(RedactingExporter(JsonLinesFileExporter(traces_file)))
         )
     for exporter in extra_exporters:
-        provider.add_span_processor(SimpleSpanProcessor(RedactingExporter(exporter)))
+        provider.add_span_processor(
+            SimpleSpanProcessor(RedactingExporter(exporter, owns_inner=False))
+        )
     return provider
 
 

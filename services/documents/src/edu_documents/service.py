@@ -10,7 +10,6 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from edu_contracts.documents import (
@@ -22,7 +21,7 @@ from edu_contracts.documents import (
 )
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
-from edu_runtime.consumer import Inbox, Work
+from edu_runtime.consumer import Work
 from edu_runtime.mongo import transaction
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.runtime import ServiceRuntime
@@ -57,10 +56,6 @@ class DocumentService:
         # ReportLab keeps per-document font state in module globals: one render
         # at a time, off the event loop so HTTP and Kafka stay responsive.
         self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
-        # The embedded MongoDB cannot run two transactions at once (it nests them
-        # as SQLite savepoints and loses one); real MongoDB can, so it is a setting.
-        serialize = getattr(runtime.settings, "serialize_transactions", True)
-        self._commit_lock: asyncio.Lock | None = asyncio.Lock() if serialize else None
 
     async def in_renderer(self, work: Callable[[], bytes]) -> bytes:
         """Run a ReportLab render on the render thread."""
@@ -150,24 +145,11 @@ class DocumentService:
         event, so a second delivery (same event or a retry with a new event id)
         fails on the unique _id and changes nothing."""
         try:
-            if self._commit_lock is None:
-                await self._transact(work)
-            else:
-                async with self._commit_lock:
-                    await self._transact(work)
+            async with transaction(self.runtime.mongo) as session:
+                await work(session)
         except DuplicateKeyError:
             return False
         return True
-
-    async def _transact(self, work: Work) -> None:
-        async with transaction(self.runtime.mongo) as session:
-            await work(session)
-
-    async def _commit(self, inbox: Inbox, event_id: UUID, work: Work) -> bool:
-        if self._commit_lock is None:
-            return await inbox.apply_once(event_id, work)
-        async with self._commit_lock:
-            return await inbox.apply_once(event_id, work)
 
     async def _fail(self, command: RenderRequested, reason: str, now: dt.datetime) -> bool:
         """Record the failure and announce it, so the requester stops waiting.
@@ -252,6 +234,6 @@ class DocumentService:
                 ),
             )
 
-        applied = await self._commit(self.purge_inbox, order.event_id, commit)
+        applied = await self.purge_inbox.apply_once(order.event_id, commit)
         self.runtime.outbox.notify()
         return applied

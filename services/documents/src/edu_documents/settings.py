@@ -25,11 +25,6 @@ class DocumentsSettings(ServiceSettings):
         default=DEFAULT_FONT_DIR,
         description="Directory with DejaVuSans*.ttf (Debian package fonts-dejavu-core).",
     )
-    serialize_transactions: bool = Field(
-        default=True,
-        description="Run this process's MongoDB transactions one at a time: the embedded "
-        "nx-27017 server loses one of two concurrent transactions. Off on real MongoDB.",
-    )
     number_block: int = Field(
         default=10,
         ge=1,

@@ -5,6 +5,7 @@ see; this service never widens it."""
 
 from __future__ import annotations
 
+import logging
 from typing import TypeVar
 
 import httpx
@@ -19,6 +20,7 @@ from edu_runtime.errors import ApiError
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 class UpstreamClient:
@@ -32,7 +34,8 @@ class UpstreamClient:
             r = await self._client.get(
                 path, headers={"Authorization": f"Bearer {token}", "Accept-Language": lang}
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
+            log.warning("upstream %s call failed: %r", self._name, exc)
             raise ApiError(
                 503,
                 f"{self._name}_unavailable",

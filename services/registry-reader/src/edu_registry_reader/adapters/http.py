@@ -139,7 +139,11 @@ class MyDataController(Controller):
 
     @get(
         "/my-data",
-        responses={200: ResponseSpec(data_container=MyDataAnswer, description="The blocks")},
+        responses={
+            200: ResponseSpec(
+                data_container=MyDataAnswer, description="The blocks", generate_examples=False
+            )
+        },
     )
     async def my_data(
         self,

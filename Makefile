@@ -24,8 +24,12 @@ typecheck: bootstrap
 schemas: bootstrap
 	$(VENV)/edu schemas write
 
+# Every benchmark in turn (each prints its figures and its budget; minutes, not seconds).
 bench: bootstrap
-	$(VENV)/edu bench all
+	$(VENV)/edu bench applications
+	$(VENV)/edu registry bench
+	$(VENV)/python -m edu_documents.bench
+	$(VENV)/edu retention bench
 
 # Re-resolve dependencies after editing a pyproject.toml.
 lock:

@@ -125,7 +125,7 @@ def portal_request(stack: LocalStack, correlation_id: str) -> list[str]:
     it → retention schedules the printout's deletion. Returns the personal codes
     involved (which must not appear in any span)."""
     parent = sample(stack, "parent-with-minor")
-    child = parent["children"][0]["personal_code"]
+    child = parent["represented"][0]["personal_code"]
     token = stack.gateway.mint(parent["personal_code"])
     headers = {**bearer(token), "X-Correlation-Id": correlation_id}
     with httpx.Client(base_url=stack.urls["registry-reader"], timeout=15.0) as client:

@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from edu_contracts.personal_code import old_format_check_digit
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
+from edu_registry_reader.demo import old_code
 from edu_registry_reader.domain.records import (
     EmploymentRecord,
     EnrolmentRecord,
@@ -26,17 +26,18 @@ from edu_registry_reader.domain.records import (
     ResourceOfferRecord,
 )
 
-_rng = random.Random(20261123)
-_serials = itertools.count(_rng.randint(0, 500))
+_serials = itertools.count(random.Random(20261123).randint(0, 500))
+
+
+_issued: set[str] = set()
 
 
 def valid_code(birth: dt.date) -> str:
-    century = {1800: "0", 1900: "1", 2000: "2"}[birth.year // 100 * 100]
-    while True:
-        first_ten = f"{birth:%d%m}{birth.year % 100:02d}{century}{next(_serials) % 1000:03d}"
-        check = old_format_check_digit(first_ten)
-        if check is not None:
-            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
+    """A valid personal code not handed out before in this test session."""
+    while (code := old_code(birth, next(_serials))) in _issued:
+        pass
+    _issued.add(code)
+    return code
 
 
 def years_ago(years: int, today: dt.date | None = None, days: int = 0) -> dt.date:

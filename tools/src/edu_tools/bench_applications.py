@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from edu_contracts.personal_code import old_format_check_digit
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
+from edu_registry_reader.demo import old_code
 from pymongo import AsyncMongoClient
 from rich.console import Console
 
@@ -43,16 +43,6 @@ BUDGET_P95_S = 1.0
 console = Console()
 
 
-def _code(birth: dt.date, serial: int) -> str:
-    century = {1900: "1", 2000: "2"}[birth.year // 100 * 100]
-    while True:
-        first_ten = f"{birth:%d%m}{birth.year % 100:02d}{century}{serial % 1000:03d}"
-        check = old_format_check_digit(first_ten)
-        if check is not None:
-            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
-        serial += 1
-
-
 def families(n: int) -> list[tuple[str, str]]:
     """n distinct (parent, child) code pairs."""
     pairs: list[tuple[str, str]] = []
@@ -63,8 +53,8 @@ def families(n: int) -> list[tuple[str, str]]:
         parent_birth = dt.date(1975, 1, 1) + dt.timedelta(days=day % 5000)
         child_birth = dt.date(2012, 1, 1) + dt.timedelta(days=day % 3000)
         parent, child = (
-            _code(parent_birth, day // 5000 * 7),
-            _code(child_birth, day // 3000 * 11 + 500),
+            old_code(parent_birth, day // 5000 * 7),
+            old_code(child_birth, day // 3000 * 11 + 500),
         )
         if parent in seen or child in seen:
             continue

@@ -60,9 +60,13 @@ def make_settings(
 
     def make(cls: type[S], **overrides: Any) -> S:
         base = cls.model_fields["mongo_db"].default
+        unique = uuid.uuid4().hex[:8]
         values: dict[str, Any] = {
             "http_port": free_port(),
-            "mongo_db": f"{base}_{uuid.uuid4().hex[:8]}",
+            "mongo_db": f"{base}_{unique}",
+            # Own consumer groups: an instance stopped by an earlier test must not
+            # hold partitions of the next one's group until its session expires.
+            "consumer_group": f"{cls.SERVICE.value}-{unique}",
             "kafka_bootstrap": edu_backends.kafka_bootstrap,
             "mongo_url": edu_backends.mongo_url,
             "data_dir": edu_data_dir,

@@ -150,7 +150,7 @@ async def wait_status(
         body = await ok(await stack.applications.client.get(f"{APPS}/{app_id}", headers=headers))
         return body if body["status"] == status else None
 
-    return await eventually(probe, timeout=20)
+    return await eventually(probe, timeout=60)
 
 
 async def submitted(stack: Stack, a: Actors, **kwargs: Any) -> dict[str, Any]:
@@ -202,4 +202,4 @@ async def linked(stack: Stack, app_id: str, headers: dict[str, str], kind: str) 
         docs = [d for d in body["documents"] if d["kind"] == kind and d["status"] == "rendered"]
         return docs[0] if docs else None
 
-    return await eventually(probe, timeout=30)
+    return await eventually(probe, timeout=60)

@@ -121,4 +121,4 @@ async def test_returned_application_is_purged_from_every_service_when_due(
         for secret in (a.world.parent.code, a.world.child.code, "INV-PURGE", "5CD123XYZ"):
             assert secret not in everything, f"{secret!r} left in {settings.mongo_db}"
     # The ledger says what was deleted and by whom, with counts only.
-    assert '"applications": 1' in json.dumps(entry["confirmations"]["applications"])
+    assert '"applications": 1' in json.dumps(entry["confirmations"]["applications"], default=str)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,9 @@ from edu_registry_reader.settings import RegistryReaderSettings
 from edu_retention.app import create_app as create_retention
 from edu_retention.clock import ManualClock
 from edu_retention.settings import RetentionSettings
-from edu_tools.backends import Backends
-from edu_tools.testing import RunningService, serving
+from edu_tools.backends import Backends, free_port
+from edu_tools.gateway import GatewayKeys
+from edu_tools.testing import RunningService, serving, settings_factory
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
 
@@ -47,6 +49,26 @@ class Stack:
         world = build_world()
         await load_world(self.db(self.registry_settings), world)
         return world
+
+
+@pytest.fixture(scope="session")
+def edu_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
+    """The cross-service tests get servers of their own: the services' suites
+    leave hundreds of consumer groups and their traffic on the shared broker."""
+    backends = Backends(
+        tmp_path_factory.mktemp("cross-service-backends"),
+        kafka_port=free_port(),
+        mongo_port=free_port(),
+    )
+    with backends:
+        yield backends
+
+
+@pytest.fixture(scope="session")
+def make_settings(
+    edu_backends: Backends, edu_data_dir: Path, gateway: GatewayKeys
+) -> Callable[..., Any]:
+    return settings_factory(edu_backends, edu_data_dir)
 
 
 @pytest.fixture(scope="session")

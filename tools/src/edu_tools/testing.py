@@ -51,12 +51,9 @@ def span_exporter() -> InMemorySpanExporter:
     return InMemorySpanExporter()
 
 
-@pytest.fixture(scope="session")
-def make_settings(
-    edu_backends: Backends, edu_data_dir: Path, gateway: GatewayKeys
-) -> Callable[..., Any]:
-    """``make_settings(SettingsClass, **overrides)``: settings pointing at the
-    session's servers, with a database name unique to this call."""
+def settings_factory(backends: Backends, data_dir: Path) -> Callable[..., Any]:
+    """``make(SettingsClass, **overrides)``: settings pointing at ``backends``,
+    with a database name and consumer groups unique to this call."""
 
     def make(cls: type[S], **overrides: Any) -> S:
         base = cls.model_fields["mongo_db"].default
@@ -67,9 +64,9 @@ def make_settings(
             # Own consumer groups: an instance stopped by an earlier test must not
             # hold partitions of the next one's group until its session expires.
             "consumer_group": f"{cls.SERVICE.value}-{unique}",
-            "kafka_bootstrap": edu_backends.kafka_bootstrap,
-            "mongo_url": edu_backends.mongo_url,
-            "data_dir": edu_data_dir,
+            "kafka_bootstrap": backends.kafka_bootstrap,
+            "mongo_url": backends.mongo_url,
+            "data_dir": data_dir,
             "outbox_poll_seconds": 0.1,
             "consumer_retry_backoff_seconds": 0.05,
         }
@@ -77,6 +74,14 @@ def make_settings(
         return cls.model_validate(values)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def make_settings(
+    edu_backends: Backends, edu_data_dir: Path, gateway: GatewayKeys
+) -> Callable[..., Any]:
+    """Settings pointing at the session's servers (see ``settings_factory``)."""
+    return settings_factory(edu_backends, edu_data_dir)
 
 
 @dataclass

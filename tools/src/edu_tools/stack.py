@@ -159,7 +159,8 @@ def print_next_steps(console: Console, elapsed: float) -> None:
     console.print(table)
     console.print(
         "Next, in another terminal (see README.md):\n"
-        "  CODE=$(.venv/bin/edu registry sample --kind parent-with-minor | jq -r .personal_code)\n"
+        "  CODE=$(.venv/bin/edu registry sample --kind parent-with-minor | python3 -c "
+        "'import json,sys; print(json.load(sys.stdin)[\"personal_code\"])')\n"
         "  TOKEN=$(.venv/bin/edu token --sub $CODE)\n"
         '  curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8101/api/v1/represented-persons\n'
         "Ctrl-C stops everything.",

@@ -212,14 +212,7 @@ class ApplicationService:
         app = await self.store.get(app_id)
         if app is None or app.applicant.personal_code != identity.personal_code:
             raise ApiError(404, "application_not_found", "No such application.")
-        if version is not None and version != app.version:
-            raise ApiError(
-                409,
-                "stale_version",
-                "The application changed meanwhile; reload it and try again.",
-                {"current_version": app.version},
-            )
-        return app
+        return _at_version(app, version)
 
     async def institutions(
         self, identity: Identity, app_id: str, version: int | None = None
@@ -232,14 +225,7 @@ class ApplicationService:
             or app.institution_id != identity.institution_id
         ):
             raise ApiError(404, "application_not_found", "No such application.")
-        if version is not None and version != app.version:
-            raise ApiError(
-                409,
-                "stale_version",
-                "The application changed meanwhile; reload it and try again.",
-                {"current_version": app.version},
-            )
-        return app
+        return _at_version(app, version)
 
     # --- wizard ------------------------------------------------------------
     async def create_draft(
@@ -637,6 +623,18 @@ class ApplicationService:
 
         await self.runtime.inbox("purges").apply_once(order.event_id, work)
         self.runtime.outbox.notify()
+
+
+def _at_version(app: Application, version: int | None) -> Application:
+    """``app`` if the client's change is based on its current version."""
+    if version is not None and version != app.version:
+        raise ApiError(
+            409,
+            "stale_version",
+            "The application changed meanwhile; reload it and try again.",
+            {"current_version": app.version},
+        )
+    return app
 
 
 def _age(born: dt.date, today: dt.date) -> int:

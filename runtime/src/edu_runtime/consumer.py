@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from edu_runtime.mongo import Doc, transaction
 from edu_runtime.pseudonym import redact_personal_codes
@@ -55,6 +55,17 @@ class Inbox:
     async def seen(self, event_id: UUID) -> bool:
         return await self.collection.find_one({"_id": self._key(event_id)}) is not None
 
+    async def unseen(self, event_ids: Iterable[UUID]) -> list[UUID]:
+        """The ids (in the order given, without repeats) not applied before."""
+        wanted = list(dict.fromkeys(event_ids))
+        if not wanted:
+            return []
+        found = await self.collection.find(
+            {"_id": {"$in": [self._key(e) for e in wanted]}}, {"_id": 1}
+        ).to_list()
+        applied = {doc["_id"] for doc in found}
+        return [e for e in wanted if self._key(e) not in applied]
+
     async def apply_once(self, event_id: UUID, work: Work) -> bool:
         """Run ``work`` in a transaction together with recording ``event_id``.
 
@@ -62,17 +73,45 @@ class Inbox:
         """
         if await self.seen(event_id):
             return False
+        try:
+            await self.apply_all([event_id], work)
+        except ConcurrentDelivery:
+            return False
+        return True
+
+    async def apply_all(self, event_ids: Sequence[UUID], work: Work) -> None:
+        """Run ``work`` in one transaction together with recording all of
+        ``event_ids`` (which the caller has found ``unseen``).
+
+        Raises ConcurrentDelivery (and changes nothing) if another delivery
+        recorded one of them meanwhile: the caller's retry will skip it.
+        """
+        now = dt.datetime.now(dt.UTC)
         async with transaction(self._client) as session:
             try:
-                await self.collection.insert_one(
-                    {"_id": self._key(event_id), "at": dt.datetime.now(dt.UTC)}, session=session
+                await self.collection.insert_many(
+                    [{"_id": self._key(e), "at": now} for e in event_ids], session=session
                 )
-            except DuplicateKeyError:
-                # A concurrent delivery won the race; it applied the change.
+            except (DuplicateKeyError, BulkWriteError) as err:
+                if not _only_duplicates(err):
+                    raise
                 await session.abort_transaction()
-                return False
+                raise ConcurrentDelivery from None
             await work(session)
+
+
+DUPLICATE_KEY = 11000
+
+
+def _only_duplicates(err: DuplicateKeyError | BulkWriteError) -> bool:
+    if isinstance(err, DuplicateKeyError):
         return True
+    errors = err.details.get("writeErrors") or []
+    return bool(errors) and all(e.get("code") == DUPLICATE_KEY for e in errors)
+
+
+class ConcurrentDelivery(Exception):
+    """Another delivery of the same event was applied first."""
 
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -126,15 +165,30 @@ async def _dead_letter(
     broker: KafkaBroker, consumer: str, msg: StreamMessage[Any], exc: Exception, attempts: int
 ) -> None:
     raw = msg.raw_message
-    topic = getattr(raw, "topic", None) or "unknown"
-    key = getattr(raw, "key", None)
+    # A batch that failed as a whole: every record is dead-lettered on its own.
+    records = raw if isinstance(raw, (tuple, list)) else (raw,)
+    for record in records:
+        await dead_letter_record(broker, consumer, record, exc, attempts)
+
+
+async def dead_letter_record(
+    broker: KafkaBroker, consumer: str, record: Any, exc: BaseException, attempts: int
+) -> None:
+    """Publish one consumed record (an aiokafka ``ConsumerRecord``) with the
+    reason it could not be processed to the dead-letter topic."""
+    topic = getattr(record, "topic", None) or "unknown"
+    key = getattr(record, "key", None)
+    value = getattr(record, "value", None)
+    headers = getattr(record, "headers", None) or ()
     letter = DeadLetter(
         original_topic=topic,
-        partition=getattr(raw, "partition", None),
-        offset=getattr(raw, "offset", None),
+        partition=getattr(record, "partition", None),
+        offset=getattr(record, "offset", None),
         key=key.decode("utf-8", "replace") if isinstance(key, bytes) else key,
-        value=msg.body.decode("utf-8", "replace") if isinstance(msg.body, bytes) else str(msg.body),
-        headers={k: str(v) for k, v in (msg.headers or {}).items()},
+        value=value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value),
+        headers={
+            k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for k, v in headers
+        },
         consumer=consumer,
         error_type=type(exc).__name__,
         reason=redact_personal_codes(str(exc))[:2000],

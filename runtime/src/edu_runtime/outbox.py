@@ -1,7 +1,7 @@
 """Transactional outbox.
 
 A service writes its state change and the events it causes in one MongoDB
-transaction (``Outbox.add`` with the transaction's session). ``OutboxRelay``
+transaction (``Outbox.add_many`` with the transaction's session). ``OutboxRelay``
 publishes pending records to Kafka in creation order and deletes each one once
 the broker has acknowledged it, so the outbox never keeps personal data longer
 than it takes to hand it over. Delivery is at least once: a crash between the
@@ -21,6 +21,7 @@ from edu_contracts.envelope import Envelope
 from faststream.kafka import KafkaBroker
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -41,17 +42,24 @@ class Outbox:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("created_at", ASCENDING)])
 
-    async def add(self, event: Envelope, session: AsyncClientSession) -> None:
-        """Record ``event`` for publication, inside the caller's transaction."""
-        await self.collection.insert_one(_record(event, _trace_carrier()), session=session)
-
-    async def add_many(self, events: Sequence[Envelope], session: AsyncClientSession) -> None:
-        """Record several events in one round trip (batch producers such as the
-        retention sweeper), inside the caller's transaction."""
+    async def add_many(
+        self,
+        events: Sequence[Envelope],
+        session: AsyncClientSession,
+        *,
+        contexts: Sequence[Context] | None = None,
+    ) -> None:
+        """Record several events in one round trip, inside the caller's
+        transaction. Each event continues the current trace, or the trace of
+        its entry in ``contexts`` (batch consumers: each record's own)."""
         if not events:
             return
-        carrier = _trace_carrier()
-        await self.collection.insert_many([_record(e, carrier) for e in events], session=session)
+        if contexts is None:
+            carrier = _trace_carrier()
+            records = [_record(e, carrier) for e in events]
+        else:
+            records = [_record(e, _trace_carrier(c)) for e, c in zip(events, contexts, strict=True)]
+        await self.collection.insert_many(records, session=session)
 
     def notify(self) -> None:
         """Wake the relay now (after a commit) instead of at its next poll."""
@@ -63,9 +71,9 @@ class Outbox:
         self._wake.clear()
 
 
-def _trace_carrier() -> dict[str, str]:
+def _trace_carrier(context: Context | None = None) -> dict[str, str]:
     carrier: dict[str, str] = {}
-    propagate.inject(carrier)  # the request's trace continues at the publish
+    propagate.inject(carrier, context)  # the request's trace continues at the publish
     return carrier
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from edu_contracts import topics
 from edu_contracts.catalog import TOPIC_PAYLOADS
@@ -15,13 +15,16 @@ from edu_contracts.envelope import Envelope
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import DefaultSubscriber
+from faststream.message import StreamMessage
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
+from pydantic import SkipValidation, TypeAdapter
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from edu_runtime.auth import JwksKeyStore, TokenVerifier
+from edu_runtime.batches import BatchConsumer, BatchHandler
 from edu_runtime.consumer import Inbox
 from edu_runtime.kafka import create_broker, ensure_topics
 from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client, serialize_transactions
@@ -30,6 +33,8 @@ from edu_runtime.settings import ServiceSettings
 from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
 
 log = logging.getLogger(__name__)
+
+E = TypeVar("E")
 
 
 class ServiceRuntime:
@@ -78,6 +83,49 @@ class ServiceRuntime:
         )
         return subscriber
 
+    def batch_subscriber(
+        self, topic: str, name: str, event_type: Any, handle: BatchHandler[E]
+    ) -> None:
+        """A consumer of ``topic`` (group ``<service>.<name>``) that applies what
+        Kafka has in batches (see ``edu_runtime.batches``); each record is parsed
+        as ``event_type``."""
+        consumer: BatchConsumer[E] = BatchConsumer(
+            consumer=f"{self.settings.group_id}.{name}",
+            adapter=TypeAdapter(event_type),
+            handle=handle,
+            tracer=self.tracer_provider.get_tracer("edu_runtime.batches"),
+            broker=lambda: self.broker,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+        )
+
+        async def raw_records(msg: StreamMessage[Any]) -> Any:
+            return list(msg.raw_message)
+
+        subscriber = self.broker.subscriber(
+            topic,
+            batch=True,
+            max_records=self.settings.consumer_batch_max_records,
+            # Idle polls return after this long; a record arriving then waits
+            # at most as long again.
+            batch_timeout_ms=50,
+            group_id=f"{self.settings.group_id}.{name}",
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.ACK,
+            decoder=raw_records,
+            title=f"{self.settings.service_name}:{name}",
+        )
+
+        async def on_batch(records: list[Any]) -> None:
+            await consumer.process(records)
+
+        # What the AsyncAPI document shows is one record's schema (what each
+        # Kafka message carries). FastStream must not validate the batch: the
+        # BatchConsumer parses record by record, so one bad record cannot fail
+        # the others. Set as an object, not a string: it is local to this call.
+        on_batch.__annotations__["records"] = Annotated[event_type, SkipValidation()]  # type: ignore[type-arg]
+        subscriber(on_batch)
+
     def publishes(self, *topic_names: str) -> None:
         """Declare what this service publishes, for the AsyncAPI document (the
         outbox relay does the actual publishing)."""
@@ -94,8 +142,7 @@ class ServiceRuntime:
 
     async def emit(self, session: AsyncClientSession, *events: Envelope) -> None:
         """Queue events in the outbox inside the caller's transaction."""
-        for event in events:
-            await self.outbox.add(event, session)
+        await self.outbox.add_many(events, session)
 
     # --- lifecycle -------------------------------------------------------
     async def start(self) -> None:

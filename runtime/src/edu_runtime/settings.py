@@ -101,6 +101,13 @@ class ServiceSettings(BaseSettings):
         default=0.2, validation_alias=_shared("CONSUMER_RETRY_BACKOFF_SECONDS")
     )
     consumers_enabled: bool = Field(default=True, validation_alias=_shared("CONSUMERS_ENABLED"))
+    consumer_batch_max_records: int = Field(
+        default=200,
+        ge=1,
+        validation_alias=_shared("CONSUMER_BATCH_MAX_RECORDS"),
+        description="Most records a batch consumer takes from Kafka at once (it takes what "
+        "is there, without waiting for a batch to fill).",
+    )
 
     @property
     def service_name(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from edu_contracts.applications import (
@@ -47,10 +48,14 @@ from edu_contracts.retention import (
 )
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
+from edu_runtime.batches import Delivery
 from edu_runtime.errors import ApiError
+from edu_runtime.group_commit import GroupCommit
 from edu_runtime.mongo import StaleVersion, transaction
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.runtime import ServiceRuntime
+from opentelemetry import context as otel_context
+from opentelemetry.context import Context
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from edu_applications.adapters.store import ApplicationStore, SlotTaken
@@ -73,12 +78,24 @@ from edu_applications.domain.model import (
 )
 
 PRODUCER = ServiceName.APPLICATIONS
+ACCEPTED_TERMS_CACHE = 100_000  # pseudonyms (~100 bytes each) before starting over
 UNNAMED = "—"
 REPRESENTATION_BASES = {
     RepresentationBasis.MINOR_CHILD,
     RepresentationBasis.CUSTODY,
     RepresentationBasis.GUARDIANSHIP,
 }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One request's change of an application and the events it causes."""
+
+    before: Application | None
+    after: Application
+    take_slot: bool
+    events: Sequence[Envelope]
+    trace: Context  # the request's: its events continue its trace
 
 
 def utc_now() -> dt.datetime:
@@ -142,6 +159,8 @@ class ApplicationService:
         self.terms_version = terms_version
         self.clock = clock
         self._pseudonym = Pseudonymizer(runtime.settings.pseudonym_key.get_secret_value().encode())
+        self._accepted: set[str] = set()  # pseudonyms known to have accepted the terms
+        self._commits = GroupCommit(self._write)
 
     # --- persistence -------------------------------------------------------
     async def _commit(
@@ -154,19 +173,14 @@ class ApplicationService:
         extra: Sequence[Envelope] = (),
         take_slot: bool = False,
     ) -> Application:
+        """Store the change and the events it causes in one transaction,
+        together with the changes of concurrent requests (group commit)."""
         events: list[Envelope] = list(extra)
         if before is None or before.status is not after.status:
             events.append(status_event(before, after, correlation_id, actor))
+        change = Change(before, after, take_slot, events, otel_context.get_current())
         try:
-            async with transaction(self.runtime.mongo) as session:
-                if before is None:
-                    await self.store.insert(after, session)
-                else:
-                    await self.store.save(after, session)
-                if take_slot and after.open_slot:
-                    await self.store.take_slot(after.open_slot, str(after.id), session)
-                await self.store.free_slot_if_closed(after, session)
-                await self.runtime.emit(session, *events)
+            await self._commits.write(change)
         except StaleVersion:
             raise ApiError(
                 409, "stale_version", "The application changed meanwhile; reload it and try again."
@@ -182,6 +196,15 @@ class ApplicationService:
             self.runtime.outbox.notify()
         return after
 
+    async def _write(self, changes: Sequence[Change]) -> None:
+        async with transaction(self.runtime.mongo) as session:
+            await self.store.apply([(c.before, c.after, c.take_slot) for c in changes], session)
+            await self.runtime.outbox.add_many(
+                [e for c in changes for e in c.events],
+                session,
+                contexts=[c.trace for c in changes for _ in c.events],
+            )
+
     # --- terms -------------------------------------------------------------
     async def accept_terms(self, identity: Identity, version: str) -> dt.datetime:
         if version != self.terms_version:
@@ -196,15 +219,22 @@ class ApplicationService:
         return now
 
     async def require_terms(self, identity: Identity) -> None:
-        if not await self.store.has_accepted(
-            self._pseudonym(identity.personal_code), self.terms_version
-        ):
-            raise ApiError(
-                403,
-                "terms_not_accepted",
-                "Piekrītiet e-pakalpojuma lietošanas noteikumiem. "
-                "/ Accept the e-service terms of use first.",
-            )
+        subject = self._pseudonym(identity.personal_code)
+        # An acceptance is never withdrawn, so a yes can be remembered: every
+        # wizard step asks, and the database need only be asked once.
+        if subject in self._accepted:
+            return
+        if await self.store.has_accepted(subject, self.terms_version):
+            if len(self._accepted) >= ACCEPTED_TERMS_CACHE:
+                self._accepted.clear()
+            self._accepted.add(subject)
+            return
+        raise ApiError(
+            403,
+            "terms_not_accepted",
+            "Piekrītiet e-pakalpojuma lietošanas noteikumiem. "
+            "/ Accept the e-service terms of use first.",
+        )
 
     # --- reading -----------------------------------------------------------
     async def own(self, identity: Identity, app_id: str, version: int | None = None) -> Application:
@@ -553,21 +583,44 @@ class ApplicationService:
         return await self._commit(app, changed, actor_of(identity), cid)
 
     # --- consumers -------------------------------------------------------------
-    async def on_verdict(self, verdict: EligibilityVerdict) -> None:
-        async def work(session: AsyncClientSession) -> None:
-            app = await self.store.get(str(verdict.payload.application_id), session)
-            if app is None:
-                return
-            changed = workflow.apply_verdict(app, verdict.payload, SYSTEM, self.clock())
-            if changed is None:
-                return
-            await self.store.save(changed, session)
-            await self.store.free_slot_if_closed(changed, session)
-            await self.runtime.emit(
-                session, status_event(app, changed, verdict.correlation_id, SYSTEM)
-            )
+    async def on_verdicts(self, batch: Sequence[Delivery[EligibilityVerdict]]) -> None:
+        """Apply registry-reader's verdicts; a batch costs a few round trips."""
+        inbox = self.runtime.inbox("verdicts")
+        by_event = {d.event.event_id: d for d in batch}
+        fresh = await inbox.unseen(by_event)
+        if not fresh:
+            return
+        todo = [by_event[event_id] for event_id in fresh]
+        emitted = False
 
-        if await self.runtime.inbox("verdicts").apply_once(verdict.event_id, work):
+        async def work(session: AsyncClientSession) -> None:
+            nonlocal emitted
+            stored = await self.store.get_many(
+                (str(d.event.payload.application_id) for d in todo), session
+            )
+            current = dict(stored)
+            events: list[Envelope] = []
+            contexts = []
+            for d in todo:
+                app_id = str(d.event.payload.application_id)
+                app = current.get(app_id)
+                if app is None:
+                    continue  # purged meanwhile
+                changed = workflow.apply_verdict(app, d.event.payload, SYSTEM, self.clock())
+                if changed is None:
+                    continue
+                current[app_id] = changed
+                events.append(status_event(app, changed, d.event.correlation_id, SYSTEM))
+                contexts.append(d.context)
+            await self.store.apply(
+                [(stored[i], app, False) for i, app in current.items() if app is not stored[i]],
+                session,
+            )
+            await self.runtime.outbox.add_many(events, session, contexts=contexts)
+            emitted = bool(events)
+
+        await inbox.apply_all(fresh, work)
+        if emitted:
             self.runtime.outbox.notify()
 
     async def on_document(
@@ -593,7 +646,7 @@ class ApplicationService:
             else:
                 changed = workflow.document_failed(app, payload.document_id, now)
             if changed is not None:
-                await self.store.save(changed, session)
+                await self.store.apply([(app, changed, False)], session)
 
         await self.runtime.inbox("documents").apply_once(event_id, work)
 

@@ -1,6 +1,6 @@
-"""Kafka consumers of applications: eligibility verdicts, rendered documents,
-purge orders. Each is idempotent (inbox) and changes state only through the
-use cases."""
+"""Kafka consumers of applications: eligibility verdicts (in batches: one per
+submission, the busiest flow), rendered documents, purge orders. Each is
+idempotent (inbox) and changes state only through the use cases."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from edu_applications.service import ApplicationService
 
 
 def register_consumers(runtime: ServiceRuntime, service: ApplicationService) -> None:
-    @runtime.subscriber(topics.REGISTRY_VERDICTS, "verdicts")
-    async def on_verdict(event: RegistryEvent) -> None:
-        await service.on_verdict(event)
+    runtime.batch_subscriber(
+        topics.REGISTRY_VERDICTS, "verdicts", RegistryEvent, service.on_verdicts
+    )
 
     @runtime.subscriber(topics.DOCUMENT_EVENTS, "documents")
     async def on_document(event: DocumentEvent) -> None:

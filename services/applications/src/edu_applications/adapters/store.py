@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from edu_runtime.mongo import Doc, bson_safe, replace_versioned
-from pymongo import ASCENDING, DESCENDING
+from edu_runtime.mongo import Doc, StaleVersion, bson_safe
+from pymongo import ASCENDING, DESCENDING, DeleteOne, InsertOne, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import OPEN
@@ -50,6 +51,9 @@ def from_doc(doc: Doc) -> Application:
     return Application.model_validate(data)
 
 
+DUPLICATE_KEY = 11000
+
+
 class SlotTaken(Exception):
     def __init__(self, application_id: str) -> None:
         super().__init__(application_id)
@@ -72,14 +76,57 @@ class ApplicationStore:
         await self.slots.create_index("application_id")
 
     # --- aggregates ------------------------------------------------------
-    async def insert(self, app: Application, session: AsyncClientSession) -> None:
-        await self.applications.insert_one(to_doc(app), session=session)
+    async def apply(
+        self,
+        changes: Sequence[tuple[Application | None, Application, bool]],
+        session: AsyncClientSession,
+    ) -> None:
+        """Store each change (stored form or None for a new one, changed form,
+        whether it takes its open slot), all or none: StaleVersion if an
+        application changed meanwhile, SlotTaken if a slot is held by another.
+        A closed application gives its slot back."""
+        if not changes:
+            return
+        ops: list[InsertOne[Doc] | ReplaceOne[Doc]] = [
+            InsertOne(to_doc(after))
+            if before is None
+            else ReplaceOne({"_id": str(before.id), "version": before.version}, to_doc(after))
+            for before, after, _ in changes
+        ]
+        # Unordered: one insert and one update command, whatever the mix.
+        result = await self.applications.bulk_write(ops, ordered=False, session=session)
+        if result.inserted_count + result.matched_count != len(ops):
+            raise StaleVersion("an application changed meanwhile")
+        slot_ops: list[InsertOne[Doc] | DeleteOne] = []
+        slots: list[str] = []  # the slot of each op
+        for _, after, take in changes:
+            if not after.open_slot:
+                continue
+            mine = {"_id": after.open_slot, "application_id": str(after.id)}
+            if take:
+                slot_ops.append(InsertOne(mine))
+                slots.append(after.open_slot)
+            if after.status not in OPEN:
+                slot_ops.append(DeleteOne(mine))
+                slots.append(after.open_slot)
+        if not slot_ops:
+            return
+        try:
+            await self.slots.bulk_write(slot_ops, ordered=True, session=session)
+        except BulkWriteError as err:
+            failed = (err.details.get("writeErrors") or [{}])[0]
+            if failed.get("code") != DUPLICATE_KEY:
+                raise
+            raise SlotTaken(await self.holder_of(slots[failed["index"]]) or "unknown") from None
 
-    async def save(self, app: Application, session: AsyncClientSession) -> None:
-        """Replace the stored version ``app.version - 1`` (StaleVersion otherwise)."""
-        await replace_versioned(
-            self.applications, to_doc(app), expected_version=app.version - 1, session=session
-        )
+    async def get_many(
+        self, app_ids: Iterable[str], session: AsyncClientSession | None = None
+    ) -> dict[str, Application]:
+        wanted = sorted(set(app_ids))
+        if not wanted:
+            return {}
+        docs = await self.applications.find({"_id": {"$in": wanted}}, session=session).to_list()
+        return {str(d["_id"]): from_doc(d) for d in docs}
 
     async def get(
         self, app_id: str, session: AsyncClientSession | None = None
@@ -122,18 +169,6 @@ class ApplicationStore:
     async def holder_of(self, slot: str) -> str | None:
         doc = await self.slots.find_one({"_id": slot})
         return str(doc["application_id"]) if doc else None
-
-    async def take_slot(self, slot: str, app_id: str, session: AsyncClientSession) -> None:
-        try:
-            await self.slots.insert_one({"_id": slot, "application_id": app_id}, session=session)
-        except DuplicateKeyError:
-            raise SlotTaken(await self.holder_of(slot) or "unknown") from None
-
-    async def free_slot_if_closed(self, app: Application, session: AsyncClientSession) -> None:
-        if app.status not in OPEN and app.open_slot:
-            await self.slots.delete_one(
-                {"_id": app.open_slot, "application_id": str(app.id)}, session=session
-            )
 
     # --- terms -------------------------------------------------------------
     async def accept_terms(self, subject: str, version: str, at: dt.datetime) -> None:

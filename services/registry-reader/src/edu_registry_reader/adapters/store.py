@@ -3,7 +3,6 @@ terms acceptances and the access log."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from edu_contracts.my_data import AccessLogEntry, AccessLogPage, RepresentationBasis
+from edu_runtime.group_commit import GroupCommit
 from edu_runtime.mongo import Doc
 from edu_runtime.pseudonym import Pseudonymizer
 from pymongo import ASCENDING, DESCENDING
@@ -71,51 +71,18 @@ class AccessRecord:
     at: dt.datetime
 
 
-class GroupInsert:
-    """Inserts documents in batches: the first writer starts a flush at once;
-    writers arriving during a flush go together in the next one. Each writer
-    returns only when its own document is stored (or gets the error)."""
-
-    MAX_BATCH = 500
-
-    def __init__(self, collection: Any) -> None:
-        self._collection = collection
-        self._pending: list[tuple[Doc, asyncio.Future[None]]] = []
-        self._flushing = False
-        self._task: asyncio.Task[None] | None = None
-
-    async def write(self, doc: Doc) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((doc, future))
-        if not self._flushing:
-            self._flushing = True
-            self._task = asyncio.get_running_loop().create_task(self._flush())
-        await future
-
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch = self._pending[: self.MAX_BATCH]
-                del self._pending[: self.MAX_BATCH]
-                try:
-                    await self._collection.insert_many([d for d, _ in batch], ordered=False)
-                except Exception as exc:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
-                for _, future in batch:
-                    if not future.done():
-                        future.set_result(None)
-        finally:
-            self._flushing = False
-
-
 class RegisterStore:
     def __init__(self, db: AsyncDatabase[Doc], pseudonymize: Pseudonymizer) -> None:
         self._db = db
         self._pseudo = pseudonymize
-        self._log_batcher = GroupInsert(db[ACCESS_LOG])
+        access_log = db[ACCESS_LOG]
+
+        async def insert(docs: Sequence[Doc]) -> None:
+            await access_log.insert_many(list(docs), ordered=False)
+
+        # Reads are logged durably before they are answered; under load one
+        # insert carries the entries of many requests.
+        self._log_batcher: GroupCommit[Doc] = GroupCommit(insert, max_batch=500)
 
     async def ensure_indexes(self) -> None:
         for collection, indexes in INDEXES.items():
@@ -167,9 +134,12 @@ class RegisterStore:
         found = await self._find(ResourceOfferRecord, {"institution_id": institution_id})
         return sorted(found, key=lambda o: o.offer_id)
 
-    async def offer(self, offer_id: str) -> ResourceOfferRecord | None:
-        doc = await self._db[ResourceOfferRecord.COLLECTION].find_one({"_id": offer_id})
-        return ResourceOfferRecord.from_doc(doc) if doc else None
+    async def offers_by_id(self, ids: Iterable[str]) -> dict[str, ResourceOfferRecord]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        found = await self._find(ResourceOfferRecord, {"_id": {"$in": wanted}})
+        return {o.offer_id: o for o in found}
 
     async def view(self, code: str) -> PersonView:
         """The person's read model; built from the registers when there is

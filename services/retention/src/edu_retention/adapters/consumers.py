@@ -4,10 +4,13 @@ lock (see ``RetentionStore.write_lock``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from edu_contracts import topics
 from edu_contracts.applications import ApplicationEvent, StatusChanged
 from edu_contracts.documents import DocumentEvent, Rendered
 from edu_contracts.retention import RetentionConfirmation
+from edu_runtime.batches import Delivery
 from edu_runtime.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -20,14 +23,27 @@ def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Cl
     document_inbox = runtime.inbox("document-events")
     confirmation_inbox = runtime.inbox("purge-confirmations")
 
-    @runtime.subscriber(topics.APPLICATION_EVENTS, "application-events")
-    async def on_application_event(event: ApplicationEvent) -> None:
-        if not isinstance(event, StatusChanged):
-            return  # retention only cares about status changes
+    async def on_application_events(batch: Sequence[Delivery[ApplicationEvent]]) -> None:
+        # Retention only cares about status changes; every change of every
+        # application passes here, so they are applied in batches.
+        changes = {d.event.event_id: d.event for d in batch if isinstance(d.event, StatusChanged)}
         async with store.write_lock:
-            await application_inbox.apply_once(
-                event.event_id, lambda session: store.apply_status_change(event.payload, session)
-            )
+            fresh = await application_inbox.unseen(changes)
+            if not fresh:
+                return
+
+            async def work(session: AsyncClientSession) -> None:
+                for event_id in fresh:  # in the order they were published
+                    await store.apply_status_change(changes[event_id].payload, session)
+
+            await application_inbox.apply_all(fresh, work)
+
+    runtime.batch_subscriber(
+        topics.APPLICATION_EVENTS,
+        "application-events",
+        ApplicationEvent,
+        on_application_events,
+    )
 
     @runtime.subscriber(topics.DOCUMENT_EVENTS, "document-events")
     async def on_document_event(event: DocumentEvent) -> None:

@@ -4,6 +4,7 @@ transitions, cross-tenant access, concurrency and bad input."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -505,3 +506,65 @@ async def test_lists_are_paginated_newest_first_and_staff_can_search_by_name(
         await c.get(f"{APPS}/{second['id']}", headers={**a.parent, "Accept-Language": "en"})
     )
     assert english["status_label"] == "Submitted"
+
+
+async def test_concurrent_changes_share_a_commit_but_keep_their_own_conflicts(
+    stack: Stack, actors: Actors
+) -> None:
+    """Concurrent requests are committed together (group commit); a conflict in
+    the shared transaction must stay with the request that caused it."""
+    a, c = actors, stack.applications.client
+    w = a.world
+    await accept_terms(stack, a.parent)
+    await accept_terms(stack, a.adult)
+    # Two complete drafts for the same child and resource type: allowed while
+    # neither is submitted, so the open slot is decided at submit.
+    first = await complete_draft(stack, a, a.parent)
+    second = await complete_draft(stack, a, a.parent)
+    adult = await complete_draft(
+        stack,
+        a,
+        a.adult,
+        role="adult_learner",
+        institution=w.other_institution_id,
+        offer=f"{w.other_institution_id}-LAPTOP",
+    )
+    edited = await complete_draft(stack, a, a.parent)
+
+    def submit(app: dict[str, Any], headers: dict[str, str]) -> Any:
+        return c.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=headers
+        )
+
+    def contact(phone: str) -> Any:
+        return c.patch(
+            f"{APPS}/{edited['id']}/contact",
+            json={"version": edited["version"], "phone": phone, "email": "liga@example.lv"},
+            headers=a.parent,
+        )
+
+    r_first, r_second, r_adult, r_edit_a, r_edit_b = await asyncio.gather(
+        submit(first, a.parent),
+        submit(second, a.parent),
+        submit(adult, a.adult),
+        contact("2611 1111"),
+        contact("2622 2222"),
+    )
+    # Exactly one of the two submits for the child wins; the other is told which.
+    assert sorted([r_first.status_code, r_second.status_code]) == [202, 409]
+    winner, loser = (first, r_second) if r_first.status_code == 202 else (second, r_first)
+    assert loser.json()["reason"] == "open_application_exists"
+    assert loser.json()["extra"]["application_id"] == winner["id"]
+    # An unrelated submit that shared the commit is not affected.
+    assert r_adult.status_code == 202, r_adult.text
+    # Two edits based on the same version: one is stored, the other is stale.
+    assert sorted([r_edit_a.status_code, r_edit_b.status_code]) == [200, 409]
+    stale = r_edit_a if r_edit_a.status_code == 409 else r_edit_b
+    assert stale.json()["reason"] == "stale_version"
+    stored = await ok(await c.get(f"{APPS}/{edited['id']}", headers=a.parent))
+    assert stored["version"] == edited["version"] + 1
+    # The loser is still a draft; the winners go on to verification.
+    lost = first if winner is second else second
+    assert (await ok(await c.get(f"{APPS}/{lost['id']}", headers=a.parent)))["status"] == "draft"
+    await wait_status(stack, winner["id"], a.parent, "submitted")
+    await wait_status(stack, adult["id"], a.adult, "submitted")

@@ -31,7 +31,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from edu_runtime.mongo import Doc, transaction
+from edu_runtime.mongo import DUPLICATE_KEY, Doc, transaction
 from edu_runtime.pseudonym import redact_personal_codes
 
 log = logging.getLogger(__name__)
@@ -98,9 +98,6 @@ class Inbox:
                 await session.abort_transaction()
                 raise ConcurrentDelivery from None
             await work(session)
-
-
-DUPLICATE_KEY = 11000
 
 
 def _only_duplicates(err: DuplicateKeyError | BulkWriteError) -> bool:

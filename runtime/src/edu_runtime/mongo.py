@@ -24,6 +24,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 Doc = dict[str, Any]
 
+DUPLICATE_KEY = 11000  # MongoDB's error code for a unique-index violation
+
 
 def create_client(url: str, app_name: str) -> AsyncMongoClient[Doc]:
     return AsyncMongoClient(

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from edu_runtime.mongo import Doc, StaleVersion, bson_safe
+from edu_runtime.mongo import DUPLICATE_KEY, Doc, StaleVersion, bson_safe
 from pymongo import ASCENDING, DESCENDING, DeleteOne, InsertOne, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -49,9 +49,6 @@ def from_doc(doc: Doc) -> Application:
     }
     data["id"] = data.pop("_id")
     return Application.model_validate(data)
-
-
-DUPLICATE_KEY = 11000
 
 
 class SlotTaken(Exception):

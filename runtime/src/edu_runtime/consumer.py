@@ -107,6 +107,30 @@ def _only_duplicates(err: DuplicateKeyError | BulkWriteError) -> bool:
     return bool(errors) and all(e.get("code") == DUPLICATE_KEY for e in errors)
 
 
+async def prune_inbox(db: AsyncDatabase[Doc], older_than: dt.datetime) -> int:
+    """Forget applied event ids recorded before ``older_than``; returns how many.
+
+    Safe once no delivery of those events can arrive any more: the cut-off must
+    lie beyond the longest Kafka retention (dead letters, which operators may
+    replay, are kept 30 days)."""
+    result = await db["inbox"].delete_many({"at": {"$lt": older_than}})
+    return result.deleted_count
+
+
+async def keep_inbox_pruned(
+    db: AsyncDatabase[Doc], *, keep: dt.timedelta, every_seconds: float
+) -> None:
+    """Background task: prune the inbox now and then, for ever."""
+    while True:
+        try:
+            deleted = await prune_inbox(db, dt.datetime.now(dt.UTC) - keep)
+            if deleted:
+                log.info("inbox pruned", extra={"deleted": deleted})
+        except Exception:
+            log.exception("inbox pruning failed; trying again later")
+        await asyncio.sleep(every_seconds)
+
+
 class ConcurrentDelivery(Exception):
     """Another delivery of the same event was applied first."""
 

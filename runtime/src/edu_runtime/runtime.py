@@ -5,6 +5,8 @@ tracer provider. Services compose their HTTP app and consumers on top of it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Annotated, Any, TypeVar
@@ -25,7 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from edu_runtime.auth import JwksKeyStore, TokenVerifier
 from edu_runtime.batches import BatchConsumer, BatchHandler
-from edu_runtime.consumer import Inbox
+from edu_runtime.consumer import Inbox, keep_inbox_pruned
 from edu_runtime.kafka import create_broker, ensure_topics
 from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client, serialize_transactions
 from edu_runtime.outbox import Outbox, OutboxRelay
@@ -67,6 +69,7 @@ class ServiceRuntime:
             leeway=settings.jwt_leeway_seconds,
         )
         self._started = False
+        self._pruner: asyncio.Task[None] | None = None
         self.publishes(topics.DEAD_LETTER)
 
     # --- messaging -------------------------------------------------------
@@ -157,6 +160,14 @@ class ServiceRuntime:
         await self.db["inbox"].create_index("at")
         if self.settings.consumers_enabled:
             await self.broker.start()
+            self._pruner = asyncio.create_task(
+                keep_inbox_pruned(
+                    self.db,
+                    keep=dt.timedelta(days=self.settings.inbox_retention_days),
+                    every_seconds=self.settings.inbox_prune_interval_seconds,
+                ),
+                name="inbox-pruner",
+            )
         else:
             await self.broker.connect()
         if self.settings.outbox_relay_enabled:
@@ -165,6 +176,10 @@ class ServiceRuntime:
         log.info("service started", extra={"service": self.settings.service_name})
 
     async def stop(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
         await self.relay.stop()
         await self.broker.stop()
         await self.mongo.close()

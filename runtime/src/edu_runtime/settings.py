@@ -101,6 +101,16 @@ class ServiceSettings(BaseSettings):
         default=0.2, validation_alias=_shared("CONSUMER_RETRY_BACKOFF_SECONDS")
     )
     consumers_enabled: bool = Field(default=True, validation_alias=_shared("CONSUMERS_ENABLED"))
+    inbox_retention_days: float = Field(
+        default=35,
+        gt=0,
+        validation_alias=_shared("INBOX_RETENTION_DAYS"),
+        description="How long consumers remember applied event ids. Must exceed the longest "
+        "Kafka retention (dead letters: 30 days), or a late redelivery could be applied twice.",
+    )
+    inbox_prune_interval_seconds: float = Field(
+        default=3600, gt=0, validation_alias=_shared("INBOX_PRUNE_INTERVAL_SECONDS")
+    )
     consumer_batch_max_records: int = Field(
         default=200,
         ge=1,

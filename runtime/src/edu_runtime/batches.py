@@ -20,7 +20,6 @@ trace continues through the batch to the next service.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,12 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer
 from pydantic import TypeAdapter
 
-from edu_runtime.consumer import PERMANENT_ERRORS, PermanentError, dead_letter_record
+from edu_runtime.consumer import (
+    PERMANENT_ERRORS,
+    attempts_made,
+    dead_letter_record,
+    with_retries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,29 +119,17 @@ class BatchConsumer(Generic[E]):
             await self._with_retries([delivery])
         except Exception as exc:
             _failed(trace.get_current_span(delivery.context), exc)
-            attempts = 1 if _permanent(exc) else self._max_attempts
+            attempts = attempts_made(exc, self._max_attempts)
             await dead_letter_record(self._broker(), self._consumer, delivery.record, exc, attempts)
 
     async def _with_retries(self, deliveries: list[Delivery[E]]) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self._handle(deliveries)
-                return
-            except Exception as exc:
-                if _permanent(exc) or attempt >= self._max_attempts:
-                    raise
-                log.warning(
-                    "handler failed, retrying",
-                    extra={
-                        "consumer": self._consumer,
-                        "attempt": attempt,
-                        "records": len(deliveries),
-                        "error": type(exc).__name__,
-                    },
-                )
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        await with_retries(
+            lambda: self._handle(deliveries),
+            consumer=self._consumer,
+            max_attempts=self._max_attempts,
+            backoff_seconds=self._backoff,
+            records=len(deliveries),
+        )
 
     def _span(self, record: Any) -> Span:
         headers = {
@@ -157,10 +149,6 @@ class BatchConsumer(Generic[E]):
                 "messaging.consumer.group.name": self._consumer,
             },
         )
-
-
-def _permanent(exc: BaseException) -> bool:
-    return isinstance(exc, (*PERMANENT_ERRORS, PermanentError))
 
 
 def _failed(span: Span, exc: BaseException) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from edu_contracts import topics
@@ -146,6 +146,50 @@ class PermanentError(Exception):
     """A handler's way to say: retrying will not help, dead-letter it now."""
 
 
+def is_permanent(exc: BaseException) -> bool:
+    return isinstance(exc, (*PERMANENT_ERRORS, PermanentError))
+
+
+T = TypeVar("T")
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    consumer: str,
+    max_attempts: int,
+    backoff_seconds: float,
+    records: int = 1,
+) -> T:
+    """``call()``, retried with exponential backoff up to ``max_attempts`` times;
+    a permanent error (or FastStream's IgnoredException) is raised at once."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await call()
+        except IgnoredException:
+            raise
+        except Exception as exc:
+            if is_permanent(exc) or attempt >= max_attempts:
+                raise
+            log.warning(
+                "handler failed, retrying",
+                extra={
+                    "consumer": consumer,
+                    "attempt": attempt,
+                    "records": records,
+                    "error": type(exc).__name__,
+                },
+            )
+            await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+
+
+def attempts_made(exc: BaseException, max_attempts: int) -> int:
+    """How many attempts ``with_retries`` made before giving up with ``exc``."""
+    return 1 if is_permanent(exc) else max_attempts
+
+
 def dead_letter_middleware(
     broker_ref: Callable[[], KafkaBroker],
     *,
@@ -157,27 +201,19 @@ def dead_letter_middleware(
         async def consume_scope(
             self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
         ) -> Any:
-            attempt = 0
-            while True:
-                attempt += 1
-                try:
-                    return await call_next(msg)
-                except IgnoredException:
-                    raise
-                except Exception as exc:
-                    permanent = isinstance(exc, (*PERMANENT_ERRORS, PermanentError))
-                    if permanent or attempt >= max_attempts:
-                        await _dead_letter(broker_ref(), consumer, msg, exc, attempt)
-                        return None
-                    log.warning(
-                        "handler failed, retrying",
-                        extra={
-                            "consumer": consumer,
-                            "attempt": attempt,
-                            "error": type(exc).__name__,
-                        },
-                    )
-                    await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+            try:
+                return await with_retries(
+                    lambda: call_next(msg),
+                    consumer=consumer,
+                    max_attempts=max_attempts,
+                    backoff_seconds=backoff_seconds,
+                )
+            except IgnoredException:
+                raise
+            except Exception as exc:
+                attempts = attempts_made(exc, max_attempts)
+                await _dead_letter(broker_ref(), consumer, msg, exc, attempts)
+                return None
 
     return DeadLetterMiddleware
 

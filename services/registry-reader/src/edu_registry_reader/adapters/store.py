@@ -97,12 +97,15 @@ class RegisterStore:
         doc = await self._db[PersonRecord.COLLECTION].find_one({"_id": code})
         return PersonRecord.from_doc(doc) if doc else None
 
-    async def persons(self, codes: Iterable[str]) -> dict[str, PersonRecord]:
-        wanted = sorted(set(codes))
+    async def _by_id(self, model: type[R], ids: Iterable[str]) -> dict[str, R]:
+        wanted = sorted(set(ids))
         if not wanted:
             return {}
-        found = await self._find(PersonRecord, {"_id": {"$in": wanted}})
-        return {p.personal_code: p for p in found}
+        found = await self._find(model, {"_id": {"$in": wanted}})
+        return {r.record_id(): r for r in found}
+
+    async def persons(self, codes: Iterable[str]) -> dict[str, PersonRecord]:
+        return await self._by_id(PersonRecord, codes)
 
     async def relations(self, representative: str, represented: str) -> list[RepresentationRecord]:
         return await self._find(
@@ -124,22 +127,14 @@ class RegisterStore:
         return InstitutionRecord.from_doc(doc) if doc else None
 
     async def institutions(self, ids: Iterable[str]) -> dict[str, InstitutionRecord]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        found = await self._find(InstitutionRecord, {"_id": {"$in": wanted}})
-        return {i.institution_id: i for i in found}
+        return await self._by_id(InstitutionRecord, ids)
 
     async def offers(self, institution_id: str) -> list[ResourceOfferRecord]:
         found = await self._find(ResourceOfferRecord, {"institution_id": institution_id})
         return sorted(found, key=lambda o: o.offer_id)
 
     async def offers_by_id(self, ids: Iterable[str]) -> dict[str, ResourceOfferRecord]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        found = await self._find(ResourceOfferRecord, {"_id": {"$in": wanted}})
-        return {o.offer_id: o for o in found}
+        return await self._by_id(ResourceOfferRecord, ids)
 
     async def view(self, code: str) -> PersonView:
         """The person's read model; built from the registers when there is

@@ -7,10 +7,16 @@ cd "$(dirname "$0")/.."
 UV_VERSION=0.13.8
 
 # 1. Debian packages: poppler-utils (pdftotext/pdftoppm prove the PDFs in tests),
-#    DejaVu fonts (the only Latvian-capable TrueType font the PDFs embed).
+#    DejaVu fonts (the only Latvian-capable TrueType font the PDFs embed),
+#    nginx (the local API gateway), Chromium (the browser tests drive it through
+#    Playwright; Playwright's own browser download cannot work here) and
+#    Prometheus (promtool validates deploy/'s rules; `make up` can run it).
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if ((${#need[@]})); then
   echo "bootstrap: installing Debian packages: ${need[*]}"
   sudo_cmd=""

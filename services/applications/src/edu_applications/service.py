@@ -53,6 +53,7 @@ from edu_runtime.errors import ApiError
 from edu_runtime.group_commit import GroupCommit
 from edu_runtime.mongo import StaleVersion, transaction
 from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.riga import ADULT_AGE, age_on, today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
 from opentelemetry import context as otel_context
 from opentelemetry.context import Context
@@ -296,7 +297,7 @@ class ApplicationService:
             learner = applicant
             if role is ApplicantRole.ADULT_LEARNER:
                 born = birth_date_of(identity.personal_code)
-                if born is not None and _age(born, self.clock().date()) < 18:
+                if born is not None and age_on(born, today_in_latvia(self.clock())) < ADULT_AGE:
                     raise ApiError(
                         422,
                         "applicant_not_adult",
@@ -688,10 +689,6 @@ def _at_version(app: Application, version: int | None) -> Application:
             {"current_version": app.version},
         )
     return app
-
-
-def _age(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _institution_ref(app: Application) -> InstitutionRef:

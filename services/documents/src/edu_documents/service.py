@@ -10,7 +10,6 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 from edu_contracts.documents import (
     Rendered,
@@ -24,6 +23,7 @@ from edu_contracts.services import ServiceName
 from edu_runtime.consumer import Work
 from edu_runtime.mongo import transaction
 from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
@@ -35,7 +35,6 @@ from edu_documents.rendering import RenderError, render_content
 
 log = logging.getLogger(__name__)
 Renderer = Callable[..., bytes]  # render_content's signature: (content, *, number, language)
-RIGA = ZoneInfo("Europe/Riga")
 RENDER_CONSUMER = "render-commands"  # consumer group name; idempotent by document id
 PURGE_CONSUMER = "purge-orders"
 

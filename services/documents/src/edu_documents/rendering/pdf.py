@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from edu_contracts.documents import (
     AcceptedDocument,
@@ -29,6 +28,7 @@ from edu_contracts.documents import (
     ReturnActContent,
 )
 from edu_contracts.my_data import MyDataBlocks
+from edu_runtime.riga import RIGA
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -52,7 +52,6 @@ from edu_documents.rendering.texts import CONDITIONS, USAGE_RULE_KEYS, text
 # costs time, and nothing on the way (GridFS, HTTP) needs 7-bit-clean files.
 rl_config.useA85 = 0
 
-RIGA = ZoneInfo("Europe/Riga")
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from edu_contracts.applications import ApplicantRole
 from edu_contracts.documents import Language
@@ -27,6 +26,11 @@ from edu_contracts.registry_api import (
     ResourceTargetGroup,
 )
 
+# The Riga date and the 18th birthday are shared by every service; re-exported
+# because this service's layers ask the rules for them.
+from edu_runtime.riga import adulthood_date as adulthood_date  # noqa: PLC0414
+from edu_runtime.riga import today_in_latvia as today_in_latvia  # noqa: PLC0414
+
 from edu_registry_reader.domain.records import (
     EducationDocumentRecord,
     EmploymentRecord,
@@ -40,9 +44,6 @@ from edu_registry_reader.domain.records import (
     ScholarshipRecord,
 )
 
-RIGA = ZoneInfo("Europe/Riga")
-ADULT_AGE = 18
-
 NO_DATA_MESSAGE = {
     Language.LV: "Valsts izglītības informācijas sistēmā nav pieejama informācija par šo personu",
     Language.EN: "No information about this person is available in the "
@@ -50,20 +51,8 @@ NO_DATA_MESSAGE = {
 }
 
 
-def today_in_latvia(now: dt.datetime) -> dt.date:
-    """The request date: a child's 18th birthday starts at midnight in Riga, not UTC."""
-    return now.astimezone(RIGA).date()
-
-
 # --- age and representation ---------------------------------------------------
-
-
-def adulthood_date(birth: dt.date) -> dt.date:
-    """The 18th birthday; someone born on 29 February comes of age on 1 March."""
-    try:
-        return birth.replace(year=birth.year + ADULT_AGE)
-    except ValueError:
-        return dt.date(birth.year + ADULT_AGE, 3, 1)
+# (the request date and the 18th birthday: ``edu_runtime.riga``, shared by all services)
 
 
 def is_minor(birth: dt.date | None, on: dt.date) -> bool:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-RIGA = ZoneInfo("Europe/Riga")
+# The Riga calendar is shared by every service; re-exported for retention's store.
+from edu_runtime.riga import RIGA as RIGA  # noqa: PLC0414
+from edu_runtime.riga import riga_date
+from edu_runtime.riga import start_of_riga_day as start_of_riga_day  # noqa: PLC0414
+
 RETENTION_MONTHS = 25
 PRINTOUT_LIFETIME = dt.timedelta(hours=24)
 
@@ -34,17 +37,12 @@ def closing_date(changed_at: dt.datetime, effective_date: dt.date | None) -> dt.
     the day the device was physically returned) or the Riga date of the change."""
     if effective_date is not None:
         return effective_date
-    return changed_at.astimezone(RIGA).date()
+    return riga_date(changed_at)
 
 
 def application_purge_date(closed_on: dt.date) -> dt.date:
     """First day on which the application may no longer exist."""
     return add_months_clamped(closed_on, RETENTION_MONTHS)
-
-
-def start_of_riga_day(day: dt.date) -> dt.datetime:
-    """00:00 Riga time on ``day``, as a UTC instant (DST handled by zoneinfo)."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=RIGA).astimezone(dt.UTC)
 
 
 def printout_purge_at(rendered_at: dt.datetime) -> dt.datetime:

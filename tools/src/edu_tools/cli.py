@@ -31,7 +31,7 @@ def up(
 
     seed = None
     if not no_seed:
-        from edu_registry_reader.cli import seed_if_empty
+        from edu_tools.registry.seeding import seed_if_empty
 
         seed = seed_if_empty
     raise typer.Exit(run_up(data_dir, seed))
@@ -158,9 +158,40 @@ def bench_applications(
     raise typer.Exit(run_bench(n, concurrency, receipts, rate))
 
 
+@bench_app.command("documents")
+def bench_documents(
+    seconds: Annotated[float, typer.Option(help="Seconds of rendering and storing.")] = 20.0,
+    concurrency: Annotated[int, typer.Option(help="Acts in flight at once.")] = 8,
+    mongo_url: Annotated[
+        str | None,
+        typer.Option(envvar="EDU_MONGO_URL", help="Default: an embedded MongoDB for the run."),
+    ] = None,
+) -> None:
+    """Handover acts rendered and stored per second on one core (budget >= 100/s)."""
+    from edu_tools.documents.bench import main as run_bench
+
+    argv = ["--seconds", str(seconds), "--concurrency", str(concurrency)]
+    raise typer.Exit(run_bench([*argv, *(["--mongo-url", mongo_url] if mongo_url else [])]))
+
+
+portal_app = typer.Typer(help="The portal's pages.", no_args_is_help=True)
+app.add_typer(portal_app, name="portal")
+
+
+@portal_app.command("messages")
+def portal_messages() -> None:
+    """Extract the portal's texts into its lv/en catalogues; list Latvian ones to translate."""
+    from edu_tools.portal_messages import update
+
+    missing = update().get("lv", [])
+    for msgid in missing:
+        typer.echo(f"lv: no translation yet: {msgid!r}")
+    typer.echo(f"{len(missing)} Latvian translations missing")
+
+
 def _mount_service_commands() -> None:
-    from edu_registry_reader.cli import app as registry_app
-    from edu_retention.cli import app as retention_app
+    from edu_tools.registry.cli import app as registry_app
+    from edu_tools.retention.cli import app as retention_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(retention_app, name="retention")

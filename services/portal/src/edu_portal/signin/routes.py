@@ -1,0 +1,178 @@
+"""Home page, sign-in (the latvija.lv stand-in: method → person) and sign-out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
+
+from edu_portal.people import PeopleDirectory
+from edu_portal.web.context import Portal, current_session, page
+from edu_portal.web.forms import FormErrors, form_value
+from edu_portal.web.i18n import _
+from edu_portal.web.session import SESSION_COOKIE, Person
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class Method(StrEnum):
+    BANK = "bank"
+    EPARAKSTS = "eparaksts"
+    EID = "eid"
+
+
+def method_names() -> dict[str, str]:
+    return {
+        Method.BANK: _("Internet bank"),
+        Method.EPARAKSTS: _("eParaksts mobile"),
+        Method.EID: _("eID card"),
+    }
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@get("/", name="home")
+async def home(request: Request[Any, Any, Any]) -> Template:
+    await current_session(request)
+    return page("signin/home.html")
+
+
+@get("/auth/sign-in", name="sign_in")
+async def sign_in(next_: Annotated[str | None, Parameter(query="next")] = None) -> Template:
+    return page(
+        "signin/method.html", next=safe_next(next_), errors=FormErrors(), methods=method_names()
+    )
+
+
+@post("/auth/sign-in")
+async def choose_method(data: Form) -> Template | Redirect:
+    method = form_value(data, "method")
+    target = safe_next(form_value(data, "next"))
+    if method not in {m.value for m in Method}:
+        errors = FormErrors()
+        errors.add("method", _("Choose how you want to sign in"))
+        return page(
+            "signin/method.html",
+            status_code=400,
+            next=target,
+            errors=errors,
+            methods=method_names(),
+        )
+    return Redirect(f"/auth/sign-in/person?method={method}&next={_quote(target)}", status_code=303)
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+@get("/auth/sign-in/person")
+async def choose_person(
+    people: PeopleDirectory,
+    method: str = "eparaksts",
+    next_: Annotated[str | None, Parameter(query="next")] = None,
+) -> Template:
+    return _person_page(people, method, safe_next(next_), FormErrors(), "", "")
+
+
+def _person_page(
+    people: PeopleDirectory,
+    method: str,
+    target: str,
+    errors: FormErrors,
+    chosen: str,
+    typed: str,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        "signin/person.html",
+        status_code=status_code,
+        method=method if method in {m.value for m in Method} else Method.EPARAKSTS.value,
+        method_name=method_names().get(method, ""),
+        next=target,
+        errors=errors,
+        featured=people.featured(),
+        chosen=chosen,
+        typed=typed,
+    )
+
+
+@post("/auth/sign-in/person")
+async def sign_in_person(
+    data: Form, people: PeopleDirectory, portal: Portal
+) -> Template | Redirect:
+    method = form_value(data, "method")
+    target = safe_next(form_value(data, "next"))
+    chosen = form_value(data, "person")
+    typed = form_value(data, "personal_code")
+    errors = FormErrors()
+    code = ""
+    if chosen and chosen != "other":
+        code = chosen
+    elif chosen == "other" or typed:
+        try:
+            code = normalize_personal_code(typed)
+        except PersonalCodeError:
+            errors.add(
+                "personal_code",
+                _("Enter a personal code in the format 123456-12345")
+                if not typed
+                else _("Enter a valid personal code, like 123456-12345"),
+            )
+    else:
+        errors.add("person", _("Choose who you are, or type a personal code"))
+    known = people.find(code) if code else None
+    if code and known is None:
+        field = "personal_code" if chosen in ("", "other") else "person"
+        errors.add(field, _("There is no person with this personal code in the registers"))
+    if errors or known is None or method not in {m.value for m in Method}:
+        return _person_page(people, method, target, errors, chosen, typed, status_code=400)
+    cookie_value, _session = await portal.sessions.open(
+        Person(
+            personal_code=known.personal_code,
+            given_name=known.given_name,
+            family_name=known.family_name,
+            auth_method=method,
+        )
+    )
+    return Redirect(target, status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)])
+
+
+@post("/auth/sign-out")
+async def sign_out(request: Request[Any, Any, Any], portal: Portal) -> Redirect:
+    cookie_value = request.cookies.get(SESSION_COOKIE)
+    if cookie_value:
+        await portal.sessions.close(cookie_value)
+    return Redirect(
+        "/auth/signed-out",
+        status_code=303,
+        cookies=[portal.cookie(SESSION_COOKIE, "", max_age=0)],
+    )
+
+
+@get("/auth/signed-out")
+async def signed_out() -> Template:
+    return page("signin/signed_out.html")
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    home,
+    sign_in,
+    choose_method,
+    choose_person,
+    sign_in_person,
+    sign_out,
+    signed_out,
+]

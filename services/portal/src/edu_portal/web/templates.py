@@ -1,0 +1,82 @@
+"""The Jinja environment of the pages: templates under ``edu_portal/templates``
+(one folder per page module), gettext from the catalogues, autoescaping on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from edu_portal.web.i18n import Lang, catalogues, current_lang
+
+STATIC_VERSION = "1"  # bump when a static file changes (they are cached for a day)
+
+
+def _date(value: dt.date | dt.datetime | str | None) -> str:
+    """Dates as Latvians write them (31.12.2026.) or, in English, 31 Dec 2026."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.timezone(dt.timedelta(hours=2))).date()
+    if current_lang() is Lang.LV:
+        return f"{value.day:02d}.{value.month:02d}.{value.year}."
+    return value.strftime("%-d %b %Y")
+
+
+def _datetime(value: dt.datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo("Europe/Riga"))
+    return f"{_date(local.date())} {local:%H:%M}"
+
+
+def _money(value: Decimal | float | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{amount:,.2f}"
+    if current_lang() is Lang.LV:
+        text = text.replace(",", " ").replace(".", ",")
+    return f"{text} EUR"
+
+
+def _with_query(path: str, **params: Any) -> str:
+    kept = {k: v for k, v in params.items() if v is not None}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("edu_portal", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    texts = catalogues()
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        texts.gettext, texts.ngettext, newstyle=True
+    )
+    env.globals.update(
+        current_lang=current_lang,
+        static_version=STATIC_VERSION,
+        with_query=_with_query,
+    )
+    env.filters.update(date=_date, datetime=_datetime, money=_money)
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))

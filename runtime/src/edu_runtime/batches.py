@@ -21,6 +21,8 @@ trace continues through the batch to the next service.
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -37,6 +39,7 @@ from edu_runtime.consumer import (
     dead_letter_record,
     with_retries,
 )
+from edu_runtime.metrics import ServiceMetrics, messaging_attributes
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,9 @@ class BatchConsumer(Generic[E]):
         broker: Callable[[], KafkaBroker],
         max_attempts: int,
         backoff_seconds: float,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._consumer = consumer
         self._adapter = adapter
         self._handle = handle
@@ -77,6 +82,7 @@ class BatchConsumer(Generic[E]):
 
     async def process(self, records: Sequence[Any]) -> None:
         """Apply a batch; never raises (what cannot be applied is dead-lettered)."""
+        started = time.perf_counter()
         deliveries: list[Delivery[E]] = []
         spans: list[Span] = []
         try:
@@ -87,7 +93,9 @@ class BatchConsumer(Generic[E]):
                     event = self._adapter.validate_json(record.value or b"")
                 except PERMANENT_ERRORS as exc:
                     _failed(span, exc)
-                    await dead_letter_record(self._broker(), self._consumer, record, exc, 1)
+                    await dead_letter_record(
+                        self._broker(), self._consumer, record, exc, 1, metrics=self._metrics
+                    )
                     continue
                 deliveries.append(Delivery(event, record, trace.set_span_in_context(span)))
             if deliveries:
@@ -95,6 +103,17 @@ class BatchConsumer(Generic[E]):
         finally:
             for span in spans:
                 span.end()
+            self._observe(records, time.perf_counter() - started)
+
+    def _observe(self, records: Sequence[Any], seconds: float) -> None:
+        if self._metrics is None or not records:
+            return
+        group = {"messaging.consumer.group.name": self._consumer}
+        self._metrics.consumer_batch_size.record(len(records), group)
+        for topic, count in Counter(r.topic for r in records).items():
+            attributes = messaging_attributes(topic, self._consumer)
+            self._metrics.consumed.add(count, attributes)
+            self._metrics.process_duration.record(seconds, attributes)
 
     async def _apply(self, deliveries: list[Delivery[E]]) -> None:
         if len(deliveries) == 1:
@@ -120,7 +139,14 @@ class BatchConsumer(Generic[E]):
         except Exception as exc:
             _failed(trace.get_current_span(delivery.context), exc)
             attempts = attempts_made(exc, self._max_attempts)
-            await dead_letter_record(self._broker(), self._consumer, delivery.record, exc, attempts)
+            await dead_letter_record(
+                self._broker(),
+                self._consumer,
+                delivery.record,
+                exc,
+                attempts,
+                metrics=self._metrics,
+            )
 
     async def _with_retries(self, deliveries: list[Delivery[E]]) -> None:
         await with_retries(

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
@@ -31,6 +32,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from edu_runtime.metrics import ServiceMetrics, messaging_attributes
 from edu_runtime.mongo import DUPLICATE_KEY, Doc, transaction
 from edu_runtime.pseudonym import redact_personal_codes
 
@@ -196,11 +198,14 @@ def dead_letter_middleware(
     consumer: str,
     max_attempts: int,
     backoff_seconds: float,
+    metrics: ServiceMetrics | None = None,
 ) -> Callable[..., BaseMiddleware]:
     class DeadLetterMiddleware(BaseMiddleware):
         async def consume_scope(
             self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
         ) -> Any:
+            started = time.perf_counter()
+            error: str | None = None
             try:
                 return await with_retries(
                     lambda: call_next(msg),
@@ -211,25 +216,59 @@ def dead_letter_middleware(
             except IgnoredException:
                 raise
             except Exception as exc:
+                error = type(exc).__name__
                 attempts = attempts_made(exc, max_attempts)
-                await _dead_letter(broker_ref(), consumer, msg, exc, attempts)
+                await _dead_letter(broker_ref(), consumer, msg, exc, attempts, metrics)
                 return None
+            finally:
+                _observe_single(metrics, msg, time.perf_counter() - started, error)
 
     return DeadLetterMiddleware
 
 
+def _observe_single(
+    metrics: ServiceMetrics | None, msg: StreamMessage[Any], seconds: float, error: str | None
+) -> None:
+    """Messaging metrics of a single-record consumer (batch consumers record
+    their own, per record, in ``edu_runtime.batches``)."""
+    raw = msg.raw_message
+    if metrics is None or isinstance(raw, (tuple, list)):
+        return
+    group = getattr(getattr(msg, "consumer", None), "_group_id", None)
+    attributes = messaging_attributes(getattr(raw, "topic", None) or "unknown", group)
+    metrics.consumed.add(1, attributes)
+    if error is not None:
+        attributes["error.type"] = error
+    metrics.process_duration.record(seconds, attributes)
+
+
 async def _dead_letter(
-    broker: KafkaBroker, consumer: str, msg: StreamMessage[Any], exc: Exception, attempts: int
+    broker: KafkaBroker,
+    consumer: str,
+    msg: StreamMessage[Any],
+    exc: Exception,
+    attempts: int,
+    metrics: ServiceMetrics | None = None,
 ) -> None:
     raw = msg.raw_message
     # A batch that failed as a whole: every record is dead-lettered on its own.
     records = raw if isinstance(raw, (tuple, list)) else (raw,)
+    group = getattr(getattr(msg, "consumer", None), "_group_id", None)
     for record in records:
-        await dead_letter_record(broker, consumer, record, exc, attempts)
+        await dead_letter_record(
+            broker, consumer, record, exc, attempts, metrics=metrics, group=group
+        )
 
 
 async def dead_letter_record(
-    broker: KafkaBroker, consumer: str, record: Any, exc: BaseException, attempts: int
+    broker: KafkaBroker,
+    consumer: str,
+    record: Any,
+    exc: BaseException,
+    attempts: int,
+    *,
+    metrics: ServiceMetrics | None = None,
+    group: str | None = None,
 ) -> None:
     """Publish one consumed record (an aiokafka ``ConsumerRecord``) with the
     reason it could not be processed to the dead-letter topic."""
@@ -261,6 +300,11 @@ async def dead_letter_record(
             "attempts": attempts,
         },
     )
+    if metrics is not None:
+        # The reason text stays out of the labels (free text); its type is enough.
+        attributes = messaging_attributes(topic, group or consumer)
+        attributes["error.type"] = letter.error_type
+        metrics.dead_letters.add(1, attributes)
     await broker.publish(
         letter.model_dump_json().encode(),
         topics.DEAD_LETTER,

@@ -21,9 +21,14 @@ T = TypeVar("T")
 
 class GroupCommit(Generic[T]):
     def __init__(
-        self, write: Callable[[Sequence[T]], Awaitable[None]], *, max_batch: int = 200
+        self,
+        write: Callable[[Sequence[T]], Awaitable[None]],
+        *,
+        max_batch: int = 200,
+        observe: Callable[[int], None] | None = None,
     ) -> None:
         self._write = write
+        self._observe = observe  # e.g. ServiceMetrics.group_commit(name): each flush's size
         self._max_batch = max_batch
         self._pending: list[tuple[T, asyncio.Future[None]]] = []
         self._flushing = False
@@ -43,6 +48,8 @@ class GroupCommit(Generic[T]):
             while self._pending:
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
+                if self._observe is not None:
+                    self._observe(len(batch))
                 try:
                     await self._write([item for item, _ in batch])
                 except Exception as exc:

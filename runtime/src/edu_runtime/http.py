@@ -20,9 +20,14 @@ from litestar.types import ControllerRouterHandler
 
 from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
 from edu_runtime.errors import handle_exception
+from edu_runtime.http_metrics import HttpMetricsMiddleware
+from edu_runtime.metrics import METRICS_CONTENT_TYPE
+from edu_runtime.openapi_errors import document_errors
+from edu_runtime.paging import paging
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.strict_input import StrictInput
 
-PUBLIC_PATHS = ["^/health/", "^/schema"]
+PUBLIC_PATHS = ["^/health/", "^/schema", "^/metrics$"]
 
 
 def _health_handlers(runtime: ServiceRuntime) -> list[ControllerRouterHandler]:
@@ -39,7 +44,12 @@ def _health_handlers(runtime: ServiceRuntime) -> list[ControllerRouterHandler]:
             status_code=200 if ok else 503,
         )
 
-    return [live, ready]
+    @get("/metrics", include_in_schema=False, sync_to_thread=False)
+    def metrics() -> Response[bytes]:
+        # Prometheus scrapes it; the gateway does not route it (no /api prefix).
+        return Response(runtime.metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
+
+    return [live, ready, metrics]
 
 
 def correlation_id(request: Request[Any, Any, Any]) -> str:
@@ -66,13 +76,17 @@ def create_http_app(
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
     otel = OpenTelemetryConfig(tracer_provider=runtime.tracer_provider, exclude=PUBLIC_PATHS)
-    deps: dict[str, Provide] = {"identity": Provide(_provide_identity)}
+    deps: dict[str, Provide] = {"identity": Provide(_provide_identity), "page": paging()}
     deps.update(dependencies or {})
-    return Litestar(
+    app = Litestar(
         route_handlers=[*_health_handlers(runtime), *route_handlers],
         dependencies=deps,
         middleware=[
-            DefineMiddleware(GatewayAuthMiddleware, verifier=runtime.verifier, exclude=PUBLIC_PATHS)
+            # Outermost, so refusals by the auth middleware are counted too.
+            DefineMiddleware(HttpMetricsMiddleware, metrics=runtime.metrics, exclude=PUBLIC_PATHS),
+            DefineMiddleware(
+                GatewayAuthMiddleware, verifier=runtime.verifier, exclude=PUBLIC_PATHS
+            ),
         ],
         plugins=[OpenTelemetryPlugin(otel)],
         exception_handlers={Exception: handle_exception},
@@ -97,4 +111,7 @@ def create_http_app(
         cors_config=CORSConfig(allow_origins=[]),
         debug=False,
         state=State({"runtime": runtime}),
+        before_request=StrictInput(),
     )
+    document_errors(app, PUBLIC_PATHS)
+    return app

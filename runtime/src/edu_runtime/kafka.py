@@ -13,12 +13,17 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from edu_runtime.consumer import dead_letter_middleware
+from edu_runtime.metrics import ServiceMetrics
 from edu_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 
-def create_broker(settings: ServiceSettings, tracer_provider: TracerProvider) -> KafkaBroker:
+def create_broker(
+    settings: ServiceSettings,
+    tracer_provider: TracerProvider,
+    metrics: ServiceMetrics | None = None,
+) -> KafkaBroker:
     holder: list[KafkaBroker] = []
     broker = KafkaBroker(
         settings.kafka_bootstrap,
@@ -33,6 +38,7 @@ def create_broker(settings: ServiceSettings, tracer_provider: TracerProvider) ->
                 consumer=settings.group_id,
                 max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_retry_backoff_seconds,
+                metrics=metrics,
             ),
         ],
         logger=logging.getLogger(f"faststream.{settings.service_name}"),

@@ -46,11 +46,27 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
+    """Every log line of the process, ours and every library's, as JSON on stdout."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    route_library_logs_to_root()
+    logging.captureWarnings(True)  # warnings.warn(...) as JSON lines too
     # Chatty libraries: their INFO lines are noise at our scale; warnings still show.
     for name in ("aiokafka", "pymongo", "uvicorn.access", "faststream.access"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def route_library_logs_to_root() -> None:
+    """Take libraries' own handlers off their loggers so that their records
+    reach the root's JSON handler. FastStream, for one, gives its ``faststream``
+    logger a coloured text handler at import and stops propagation; uvicorn does
+    the same when it configures logging (``serve`` tells it not to)."""
+    import faststream  # noqa: F401 - its loggers must exist before they are rerouted
+
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    for logger in loggers:
+        logger.handlers.clear()
+        logger.propagate = True

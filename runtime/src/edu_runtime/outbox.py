@@ -27,6 +27,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from edu_runtime.metrics import ServiceMetrics, messaging_attributes
 from edu_runtime.mongo import Doc
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,13 @@ def _record(event: Envelope, carrier: dict[str, str]) -> dict[str, Any]:
 
 class OutboxRelay:
     def __init__(
-        self, outbox: Outbox, broker: KafkaBroker, *, poll_seconds: float, batch: int = 200
+        self,
+        outbox: Outbox,
+        broker: KafkaBroker,
+        *,
+        poll_seconds: float,
+        batch: int = 200,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._outbox = outbox
         self._broker = broker
@@ -99,6 +106,7 @@ class OutboxRelay:
         self._batch = batch
         self._task: asyncio.Task[None] | None = None
         self.published = 0
+        self._metrics = metrics
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
@@ -149,6 +157,9 @@ class OutboxRelay:
         with suppress_instrumentation():
             await self._outbox.collection.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
         self.published += len(records)
+        if self._metrics is not None:
+            for record in records:
+                self._metrics.sent.add(1, messaging_attributes(record["topic"], None))
         return len(records)
 
     async def _publish(self, record: dict[str, Any]) -> asyncio.Future[Any]:

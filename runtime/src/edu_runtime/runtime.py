@@ -29,8 +29,10 @@ from edu_runtime.auth import JwksKeyStore, TokenVerifier
 from edu_runtime.batches import BatchConsumer, BatchHandler
 from edu_runtime.consumer import Inbox, keep_inbox_pruned
 from edu_runtime.kafka import create_broker, ensure_topics
+from edu_runtime.metrics import ServiceMetrics
 from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client, serialize_transactions
 from edu_runtime.outbox import Outbox, OutboxRelay
+from edu_runtime.samplers import Sampler, sample_consumer_lag, sample_inbox, sample_outbox
 from edu_runtime.settings import ServiceSettings
 from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
 
@@ -51,17 +53,26 @@ class ServiceRuntime:
             extra_exporters=span_exporters,
         )
         instrument_pymongo(self.tracer_provider)
+        self.metrics = ServiceMetrics(settings.service_name)
         self.mongo: AsyncMongoClient[Doc] = create_client(settings.mongo_url, settings.service_name)
         if settings.mongo_serialize_transactions:
             serialize_transactions(self.mongo)
         self.db: AsyncDatabase[Doc] = self.mongo.get_database(
             settings.mongo_db, codec_options=CODEC_OPTIONS
         )
-        self.broker: KafkaBroker = create_broker(settings, self.tracer_provider)
+        self.broker: KafkaBroker = create_broker(settings, self.tracer_provider, self.metrics)
         self.outbox = Outbox(self.db)
         self.relay = OutboxRelay(
-            self.outbox, self.broker, poll_seconds=settings.outbox_poll_seconds
+            self.outbox,
+            self.broker,
+            poll_seconds=settings.outbox_poll_seconds,
+            metrics=self.metrics,
         )
+        # Gauges sampled in the background (services add their own with ``sampler.add``).
+        self.sampler = Sampler(settings.metrics_sample_seconds)
+        self.sampler.add("outbox", lambda: sample_outbox(self.outbox.collection, self.metrics))
+        self.sampler.add("inbox", lambda: sample_inbox(self.db, self.metrics))
+        self.sampler.add("consumer-lag", lambda: sample_consumer_lag(self.broker, self.metrics))
         self.verifier = TokenVerifier(
             JwksKeyStore(settings.jwks_path),
             issuer=settings.jwt_issuer,
@@ -100,6 +111,7 @@ class ServiceRuntime:
             broker=lambda: self.broker,
             max_attempts=self.settings.consumer_max_attempts,
             backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+            metrics=self.metrics,
         )
 
         async def raw_records(msg: StreamMessage[Any]) -> Any:
@@ -172,10 +184,12 @@ class ServiceRuntime:
             await self.broker.connect()
         if self.settings.outbox_relay_enabled:
             self.relay.start()
+        self.sampler.start()
         self._started = True
         log.info("service started", extra={"service": self.settings.service_name})
 
     async def stop(self) -> None:
+        await self.sampler.stop()
         if self._pruner is not None:
             self._pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -185,6 +199,7 @@ class ServiceRuntime:
         await self.mongo.close()
         self.tracer_provider.force_flush()
         self.tracer_provider.shutdown()
+        self.metrics.shutdown()
 
     async def readiness(self) -> dict[str, bool]:
         async def mongo_ok() -> bool:

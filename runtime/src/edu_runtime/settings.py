@@ -111,6 +111,13 @@ class ServiceSettings(BaseSettings):
     inbox_prune_interval_seconds: float = Field(
         default=3600, gt=0, validation_alias=_shared("INBOX_PRUNE_INTERVAL_SECONDS")
     )
+    metrics_sample_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        validation_alias=_shared("METRICS_SAMPLE_SECONDS"),
+        description="How often outbox backlog, inbox size and consumer lag are measured "
+        "for the metrics (a scrape reads the last sample).",
+    )
     consumer_batch_max_records: int = Field(
         default=200,
         ge=1,

@@ -28,7 +28,7 @@ schemas: bootstrap
 bench: bootstrap
 	$(VENV)/edu bench applications
 	$(VENV)/edu registry bench
-	$(VENV)/python -m edu_documents.bench
+	$(VENV)/edu bench documents
 	$(VENV)/edu retention bench
 
 # Re-resolve dependencies after editing a pyproject.toml.

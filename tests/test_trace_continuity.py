@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 from edu_registry_reader.adapters import loader
-from edu_registry_reader.adapters.samples import find_sample
-from edu_registry_reader.cli import seed_if_empty
 from edu_tools.backends import Backends, ChildProcess, free_port, spawn
 from edu_tools.cli import app as edu_cli
 from edu_tools.gateway import GatewayKeys
+from edu_tools.registry.samples import find_sample
+from edu_tools.registry.seeding import seed_if_empty
 from edu_tools.stack import SERVICES, service_env
 from edu_tools.testing import bearer
 from edu_tools.traces import CORRELATION_ATTRIBUTES, group_traces, read_spans
@@ -131,7 +131,7 @@ def portal_request(stack: LocalStack, correlation_id: str) -> list[str]:
     with httpx.Client(base_url=stack.urls["registry-reader"], timeout=15.0) as client:
         r = client.post("/api/v1/terms/my-data/acceptance", json={}, headers=headers)
         assert r.status_code in (200, 201), r.text
-        r = client.post("/api/v1/my-data/pdf", params={"person_code": child}, headers=headers)
+        r = client.post("/api/v1/my-data/pdf", json={"person_code": child}, headers=headers)
         assert r.status_code == 202, r.text
     return [parent["personal_code"], child]
 

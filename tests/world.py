@@ -6,14 +6,12 @@ import records, inserted into its database as its importer would."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
-from edu_registry_reader.demo import old_code
 from edu_registry_reader.domain.records import (
     EmploymentRecord,
     EnrolmentRecord,
@@ -25,19 +23,14 @@ from edu_registry_reader.domain.records import (
     RepresentationSource,
     ResourceOfferRecord,
 )
+from edu_tools.personal_codes import UniqueCodes
 
-_serials = itertools.count(random.Random(20261123).randint(0, 500))
-
-
-_issued: set[str] = set()
+_codes = UniqueCodes(start=random.Random(20261123).randint(0, 500))
 
 
 def valid_code(birth: dt.date) -> str:
     """A valid personal code not handed out before in this test session."""
-    while (code := old_code(birth, next(_serials))) in _issued:
-        pass
-    _issued.add(code)
-    return code
+    return _codes.old(birth)
 
 
 def years_ago(years: int, today: dt.date | None = None, days: int = 0) -> dt.date:

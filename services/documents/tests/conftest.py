@@ -17,24 +17,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from edu_contracts import topics
 from edu_contracts.documents import DocumentContent, Language, RenderRequested
 from edu_contracts.envelope import Envelope
-from edu_contracts.personal_code import old_format_check_digit
 from edu_documents.app import create_app
 from edu_documents.settings import DocumentsSettings
 from edu_tools.backends import Backends
+from edu_tools.personal_codes import old_code
 from edu_tools.testing import RunningService, eventually, serving
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
-
-
-def old_code(birth: dt.date, serial: int) -> str:
-    """A valid old-format personal code (the check digit computed, not guessed)."""
-    while True:
-        first_ten = f"{birth:%d%m%y}{1 if birth.year < 2000 else 2}{serial % 1000:03d}"
-        check = old_format_check_digit(first_ten)
-        if check is not None:
-            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
-        serial += 1
-
 
 CITIZEN = old_code(dt.date(1984, 2, 29), 321)
 OTHER_CITIZEN = old_code(dt.date(1990, 7, 14), 654)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from edu_contracts.documents import Language, ReturnActContent
-from edu_documents import samples
 from edu_documents.adapters.previews import render_preview
 from edu_documents.domain.receipt import RECEIPT_DOCUMENTS, receipt_document
 from edu_documents.rendering import FontsMissing, RenderError, render_content
 from edu_documents.rendering.fonts import check_font_dir
+from edu_tools.documents import samples
 
 HEADINGS_LV = (
     "Informācija par personu",

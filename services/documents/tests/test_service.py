@@ -14,8 +14,8 @@ from typing import Any
 
 from edu_contracts.documents import DocumentKind, Language, RenderRequested, ReturnActContent
 from edu_contracts.retention import PurgeOrdered
-from edu_documents import samples
 from edu_documents.adapters.store import DocumentStore
+from edu_tools.documents import samples
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter

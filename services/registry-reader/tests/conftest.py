@@ -4,14 +4,12 @@ MongoDB, with a small hand-made register whose ages are relative to today."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from edu_contracts.personal_code import old_format_check_digit
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
 from edu_registry_reader.app import create_app
 from edu_registry_reader.domain.records import (
@@ -32,29 +30,21 @@ from edu_registry_reader.domain.rules import today_in_latvia
 from edu_registry_reader.domain.views import VIEWS, build_views, view_doc
 from edu_registry_reader.settings import RegistryReaderSettings
 from edu_tools.gateway import GatewayKeys
+from edu_tools.personal_codes import UniqueCodes
 from edu_tools.testing import RunningService, bearer, serving
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
 
 TODAY = today_in_latvia(dt.datetime.now(dt.UTC))
-_serials = itertools.count(1)
+_codes = UniqueCodes()
 
 
 def old_code(birth: dt.date) -> str:
-    century = {18: "0", 19: "1", 20: "2"}[birth.year // 100]
-    while True:
-        first_ten = f"{birth:%d%m}{birth.year % 100:02d}{century}{next(_serials) % 1000:03d}"
-        check = old_format_check_digit(first_ten)
-        if check is not None:
-            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
+    return _codes.old(birth)
 
 
 def new_code() -> str:
-    while True:
-        first_ten = f"32{next(_serials) + 4_000_000:08d}"
-        check = old_format_check_digit(first_ten)
-        if check is not None:
-            return f"{first_ten[:6]}-{first_ten[6:]}{check}"
+    return _codes.new()
 
 
 def years_before(years: int, days: int = 0) -> dt.date:

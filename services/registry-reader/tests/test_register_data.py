@@ -11,7 +11,6 @@ from typing import Any
 
 from edu_contracts.personal_code import birth_date_of, normalize_personal_code
 from edu_registry_reader.adapters import loader
-from edu_registry_reader.cli import app as cli
 from edu_registry_reader.domain import rules
 from edu_registry_reader.domain.records import (
     InstitutionRecord,
@@ -22,8 +21,9 @@ from edu_registry_reader.domain.records import (
     ResourceOfferRecord,
 )
 from edu_registry_reader.domain.views import VIEWS, view_of
-from edu_registry_reader.synthetic import generate
 from edu_tools.backends import Backends
+from edu_tools.registry.cli import app as cli
+from edu_tools.registry.synthetic import generate
 from typer.testing import CliRunner
 
 AS_OF = dt.date(2026, 11, 23)
@@ -89,7 +89,7 @@ def test_generated_register_has_every_case() -> None:
 
 
 def test_seed_loads_and_samples_find_every_kind(edu_backends: Backends) -> None:
-    from edu_registry_reader.adapters.samples import KINDS, find_sample
+    from edu_tools.registry.samples import KINDS, find_sample
 
     client, db = loader.connect(edu_backends.mongo_url, f"rr_seed_{uuid.uuid4().hex[:8]}")
     try:

@@ -34,13 +34,13 @@ from aiokafka import AIOKafkaConsumer
 from edu_contracts import topics
 from edu_contracts.applications import ApplicationEvent, ApplicationStatus, StatusChanged
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
-from edu_registry_reader.demo import old_code
 from pydantic import TypeAdapter
 from pymongo import AsyncMongoClient
 from rich.console import Console
 
 from edu_tools.backends import Backends, ChildProcess, free_port, spawn
 from edu_tools.gateway import GatewayKeys
+from edu_tools.personal_codes import old_code
 
 BUDGET_SUBMISSIONS_PER_S = 100.0
 BUDGET_P95_S = 1.0

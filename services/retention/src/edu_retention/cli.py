@@ -1,4 +1,10 @@
-"""``edu retention …`` commands (mounted by the edu command line).
+"""Retention's operator commands: report, hold, release, sweep.
+
+Production operations, so they ship in the retention image as
+``edu-retention-ops`` (``kubectl exec deploy/retention -- edu-retention-ops
+report``); on a dev machine the edu command line mounts them as ``edu
+retention …`` (next to the benchmark, which lives in tools). typer is declared
+by this package for that reason.
 
 They talk to retention's own database (``EDU_MONGO_URL``,
 ``EDU_RETENTION_MONGO_DB``), not to the running service, so an operator can
@@ -217,13 +223,10 @@ def sweep(
     typer.echo(_with_store(run))
 
 
-@app.command()
-def bench(
-    sizes: Annotated[str, typer.Option(help="Store sizes, comma-separated.")] = "100000,1000000",
-    due: Annotated[int, typer.Option(help="Due deadlines in every store.")] = 10_000,
-    batch: Annotated[int, typer.Option(help="Deadlines per sweep transaction.")] = 500,
-) -> None:
-    """Benchmark the sweeper on fresh embedded servers (same as python -m edu_retention.bench)."""
-    from edu_retention.bench import main as run_bench
+def main() -> None:
+    """``edu-retention-ops`` in the retention image (``edu retention`` on a dev machine)."""
+    app()
 
-    raise typer.Exit(run_bench(["--sizes", sizes, "--due", str(due), "--batch", str(batch)]))
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): ``python -m edu_retention.bench`` (or ``edu retention bench``).
+"""Benchmark (not a test): ``edu retention bench`` (or ``python -m edu_tools.retention.bench``).
 
 For each store size (default 100,000 and 1,000,000 recorded deadlines) with
 the same number due (default 10,000 = 1 % of the larger store), on fresh

@@ -1,6 +1,6 @@
 """Benchmark (not a test): latency of ``GET /api/v1/my-data`` at a steady rate.
 
-``edu registry bench`` (or ``python -m edu_registry_reader.bench``):
+``edu registry bench``:
 1. starts its own embedded Kafka and MongoDB with data in ``--data-dir``
    (default ``.edu/bench``), and loads ``--learners`` synthetic learners unless
    that many are already loaded there (the load is reused across runs);
@@ -30,10 +30,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-
 from edu_registry_reader.adapters import loader
 from edu_registry_reader.domain import rules
 from edu_registry_reader.domain.records import PersonRecord, RepresentationRecord
+
+from edu_tools.registry.seeding import DEFAULT_SEED, load_synthetic
 
 BUDGET_P99_MS = 50.0
 DB_NAME = "edu_registry_reader_bench"
@@ -93,8 +94,6 @@ def _ensure_loaded(mongo_url: str, learners: int, on: dt.date) -> None:
             f"reusing the loaded register: {meta.get('learners')} learners ({meta.get('counts')})"
         )
         return
-    from edu_registry_reader.cli import DEFAULT_SEED, load_synthetic
-
     print(f"loading {learners} synthetic learners (once; reused by later runs)…")
     started = time.monotonic()
     counts = load_synthetic(
@@ -311,11 +310,3 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
         f"{'' if rate == 200 else f' (this run: {rate:.0f} req/s)'} -> {verdict}"
     )
     return 0 if verdict == "PASS" else 1
-
-
-if __name__ == "__main__":
-    import typer
-
-    from edu_registry_reader.cli import bench
-
-    typer.run(bench)

@@ -1,4 +1,5 @@
-"""``edu registry …`` commands (mounted by the edu command line)."""
+"""``edu registry …`` commands (mounted by the edu command line): dev and
+benchmark tooling around registry-reader's database."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from edu_runtime.riga import today_in_latvia
+
+from edu_tools.registry.seeding import DEFAULT_SEED, load_synthetic, target
 
 app = typer.Typer(
     help="The VIIS register replica: synthetic data, imports, demo identities, benchmark.",
     no_args_is_help=True,
 )
 
-DEFAULT_SEED = 20260901
-LOCAL_STACK_LEARNERS = 2000
 
 MongoUrl = Annotated[
     str | None, typer.Option(help="MongoDB URL (default: EDU_MONGO_URL or the local stack).")
@@ -24,56 +26,6 @@ MongoUrl = Annotated[
 DbName = Annotated[
     str | None, typer.Option(help="Database (default: EDU_REGISTRY_READER_MONGO_DB).")
 ]
-
-
-def _target(mongo_url: str | None, db: str | None) -> tuple[str, str]:
-    from edu_registry_reader.settings import RegistryReaderSettings
-
-    settings = RegistryReaderSettings()
-    return mongo_url or settings.mongo_url, db or settings.mongo_db
-
-
-def _today() -> dt.date:
-    from edu_registry_reader.domain.rules import today_in_latvia
-
-    return today_in_latvia(dt.datetime.now(dt.UTC))
-
-
-def load_synthetic(
-    mongo_url: str, db_name: str, *, learners: int, seed: int, as_of: dt.date, show: bool
-) -> dict[str, int]:
-    """Generate and load; with ``show``, a progress bar counting learners."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from edu_registry_reader.adapters import loader
-    from edu_registry_reader.synthetic import SyntheticRegister
-
-    client, db = loader.connect(mongo_url, db_name)
-    register = SyntheticRegister(seed, as_of, learners)
-
-    def batches() -> Any:
-        yield register.institutions()
-        yield from register.families()
-
-    meta = {"seed": seed, "learners": learners, "as_of": as_of.isoformat()}
-    try:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not show,
-        ) as progress:
-            task = progress.add_task("learners", total=learners)
-
-            def advance(_: int) -> None:
-                progress.update(task, completed=min(register.learners, learners))
-
-            counts = loader.seed(db, batches(), meta=meta, progress=advance)
-            progress.update(task, description="indexes built")
-    finally:
-        client.close()
-    return counts
 
 
 @app.command()
@@ -87,8 +39,8 @@ def seed(
     db: DbName = None,
 ) -> None:
     """Replace the registers with deterministic synthetic data."""
-    url, name = _target(mongo_url, db)
-    on = dt.date.fromisoformat(as_of) if as_of else _today()
+    url, name = target(mongo_url, db)
+    on = dt.date.fromisoformat(as_of) if as_of else today_in_latvia()
     started = time.monotonic()
     counts = load_synthetic(url, name, learners=learners, seed=seed, as_of=on, show=True)
     typer.echo(json.dumps({"database": name, "as_of": on.isoformat(), **counts}, indent=2))
@@ -107,7 +59,7 @@ def import_(
     lines are listed); the other files load. Exit code 1 if any line was bad."""
     from edu_registry_reader.adapters import loader
 
-    url, name = _target(mongo_url, db)
+    url, name = target(mongo_url, db)
     client, database = loader.connect(url, name)
     try:
         report = loader.import_dir(database, directory)
@@ -134,7 +86,7 @@ def export(
     """Write the registers as <register>.jsonl files in the import format."""
     from edu_registry_reader.adapters import loader
 
-    url, name = _target(mongo_url, db)
+    url, name = target(mongo_url, db)
     client, database = loader.connect(url, name)
     try:
         written = loader.export_dir(database, directory)
@@ -144,7 +96,7 @@ def export(
 
 
 def _kinds() -> str:
-    from edu_registry_reader.adapters.samples import KINDS
+    from edu_tools.registry.samples import KINDS
 
     return ", ".join(KINDS)
 
@@ -163,15 +115,16 @@ def sample(
 ) -> None:
     """Print JSON for a ready-made identity present in the loaded registers."""
     from edu_registry_reader.adapters import loader
-    from edu_registry_reader.adapters.samples import KINDS, find_sample
+
+    from edu_tools.registry.samples import KINDS, find_sample
 
     if kind not in KINDS:
         typer.echo(f"error: --kind must be one of {_kinds()}", err=True)
         raise typer.Exit(2)
-    url, name = _target(mongo_url, db)
+    url, name = target(mongo_url, db)
     client, database = loader.connect(url, name)
     try:
-        found = find_sample(database, kind, _today())
+        found = find_sample(database, kind, today_in_latvia())
     finally:
         client.close()
     if found is None:
@@ -190,33 +143,6 @@ def bench(
     ] = Path(".edu/bench"),
 ) -> None:
     """Latency of GET /api/v1/my-data at a steady rate over loopback (budget p99 ≤ 50 ms)."""
-    from edu_registry_reader.bench import run
+    from edu_tools.registry.bench import run
 
     raise typer.Exit(run(learners=learners, rate=rate, duration=duration, data_dir=data_dir))
-
-
-def seed_if_empty(backends: Any) -> None:
-    """Called by ``edu up``: a small synthetic register when none is loaded."""
-    from edu_registry_reader.adapters import loader
-
-    url, name = _target(backends.mongo_url, None)
-    client, db = loader.connect(url, name)
-    try:
-        empty = loader.is_empty(db)
-    finally:
-        client.close()
-    if empty:
-        started = time.monotonic()
-        counts = load_synthetic(
-            url,
-            name,
-            learners=LOCAL_STACK_LEARNERS,
-            seed=DEFAULT_SEED,
-            as_of=_today(),
-            show=False,
-        )
-        typer.echo(
-            f"  registry: loaded {counts['persons']} persons "
-            f"({LOCAL_STACK_LEARNERS} learners) in {time.monotonic() - started:.1f}s; "
-            "try `edu registry sample --kind parent-with-minor`"
-        )

@@ -26,9 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from edu_contracts.personal_code import old_format_check_digit
 from edu_contracts.registry_api import FounderType, ProgrammeType, ResourceTargetGroup
-
 from edu_registry_reader.domain.records import (
     EducationDocumentRecord,
     EmploymentRecord,
@@ -43,7 +41,9 @@ from edu_registry_reader.domain.records import (
     ResourceOfferRecord,
     ScholarshipRecord,
 )
-from edu_registry_reader.domain.rules import adulthood_date
+from edu_runtime.riga import adulthood_date, age_on
+
+from edu_tools.personal_codes import new_format, old_format
 
 NEW_FORMAT_SINCE = dt.date(2017, 7, 1)
 
@@ -210,17 +210,16 @@ class SyntheticRegister:
 
     def code_for(self, birth: dt.date) -> str:
         rng = self.rng
-        new_format = birth >= NEW_FORMAT_SINCE or rng.random() < 0.06
+        new_style = birth >= NEW_FORMAT_SINCE or rng.random() < 0.06
         while True:
-            if new_format:
-                first_ten = f"32{rng.randrange(10**8):08d}"
-            else:
-                century = {18: "0", 19: "1", 20: "2"}[birth.year // 100]
-                first_ten = f"{birth:%d%m}{birth.year % 100:02d}{century}{rng.randrange(1000):03d}"
-            check = old_format_check_digit(first_ten)
-            if check is None:
+            # One random draw per candidate, as before: the same seed gives the same codes.
+            code = (
+                new_format(rng.randrange(10**8))
+                if new_style
+                else old_format(birth, rng.randrange(1000))
+            )
+            if code is None:
                 continue
-            code = f"{first_ten[:6]}-{first_ten[6:]}{check}"
             if code not in self.used_codes:
                 self.used_codes.add(code)
                 return code
@@ -241,8 +240,7 @@ class SyntheticRegister:
     def age_of(self, person: PersonRecord) -> int:
         birth = person.birth_date
         assert birth is not None
-        years = self.as_of.year - birth.year
-        return years - ((self.as_of.month, self.as_of.day) < (birth.month, birth.day))
+        return age_on(birth, self.as_of)
 
     def pick(self, *kinds: str) -> InstitutionRecord:
         return self.rng.choice(self.by_kind[self.rng.choice(kinds)])

@@ -8,8 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pymongo.database import Database
-
 from edu_registry_reader.domain import rules
 from edu_registry_reader.domain.records import (
     EducationDocumentRecord,
@@ -23,6 +21,7 @@ from edu_registry_reader.domain.records import (
     ResourceOfferRecord,
     ScholarshipRecord,
 )
+from pymongo.database import Database
 
 Doc = dict[str, Any]
 SCAN = 20_000  # how far to look; the generator puts every kind in the first families

@@ -1,7 +1,7 @@
 """Benchmark (not a test): handover acts rendered *and stored* per second on one
 core, and peak memory, against the budget of at least 100 acts/s.
 
-    .venv/bin/python -m edu_documents.bench [--seconds 20] [--concurrency 8]
+    .venv/bin/edu bench documents [--seconds 20] [--concurrency 8]
         [--mongo-url URL]   # default: start the embedded MongoDB for the run
 
 Each act goes the whole way a Kafka command goes (tombstone check, number,
@@ -29,13 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from edu_contracts.documents import DocumentKind, Language, RenderRequested
-from edu_runtime.runtime import ServiceRuntime
-
 from edu_documents.adapters.store import DocumentStore
 from edu_documents.domain.receipt import sample_handover_act
 from edu_documents.rendering import render_content
 from edu_documents.service import DocumentService, Renderer
 from edu_documents.settings import DocumentsSettings
+from edu_runtime.runtime import ServiceRuntime
 
 BUDGET_ACTS_PER_SECOND = 100.0
 READER = "320000-00001"
@@ -166,7 +165,7 @@ def _line(label: str, r: Result, extra: str = "") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m edu_documents.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="edu bench documents", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=8, help="acts in flight at once")
     parser.add_argument("--mongo-url", default=os.environ.get("EDU_MONGO_URL") or None)

@@ -1,7 +1,7 @@
 """Fictitious content of every document kind, for the benchmark, the PNG
 samples in docs/samples and the tests. Every Latvian diacritic appears in a name.
 
-``python -m edu_documents.samples docs/samples`` renders page 1 of each kind to PNG.
+``python -m edu_tools.documents.samples docs/samples`` renders page 1 of each kind to PNG.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from edu_contracts.my_data import (
     RepresentationBasis,
     ScholarshipEntry,
 )
-
 from edu_documents.domain.receipt import (
     SAMPLE_INSTITUTION,
     SAMPLE_ITEM,

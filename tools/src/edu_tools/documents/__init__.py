@@ -1,0 +1,1 @@
+"""Dev tooling around documents: sample contents and previews, benchmark."""

@@ -1,0 +1,1 @@
+"""Dev tooling around registry-reader: synthetic register, samples, benchmark, ``edu registry``."""

@@ -1,0 +1,1 @@
+"""Dev tooling around retention: the benchmark, ``edu retention`` (operator commands + bench)."""

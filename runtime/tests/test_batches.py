@@ -17,13 +17,13 @@ from edu_runtime.batches import Delivery
 from edu_runtime.kafka import ensure_topics
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.settings import ServiceSettings
+from edu_runtime.unit_of_work import UnitOfWork
 from edu_tools.backends import Backends
 from edu_tools.testing import eventually
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 from pydantic_settings import SettingsConfigDict
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 
 class ProbeSettings(ServiceSettings):
@@ -80,10 +80,10 @@ async def test_batch_applies_records_together_and_dead_letters_only_the_poisoned
         by_id = {d.event.event_id: d for d in batch}
         fresh = await inbox.unseen(by_id)
 
-        async def work(session: AsyncClientSession) -> None:
+        async def work(uow: UnitOfWork) -> None:
             if fresh:
                 await applied.insert_many(
-                    [{"_id": str(e), "n": by_id[e].event.n} for e in fresh], session=session
+                    [{"_id": str(e), "n": by_id[e].event.n} for e in fresh], session=uow.session
                 )
 
         if fresh:

@@ -9,20 +9,20 @@ from typing import Any
 
 from edu_runtime.consumer import ConcurrentDelivery, Inbox, prune_inbox
 from edu_runtime.mongo import CODEC_OPTIONS, create_client
+from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 from edu_tools.backends import Backends
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 
 async def test_inbox_remembers_applied_ids_until_pruned(edu_backends: Backends) -> None:
     client = create_client(edu_backends.mongo_url, "runtime-tests")
     db: Any = client.get_database(f"inbox_{uuid.uuid4().hex[:8]}", codec_options=CODEC_OPTIONS)
-    inbox = Inbox(client, db, "probe")
+    inbox = Inbox(UnitsOfWork(client, None), db, "probe")
     old, recent, fresh = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     changes = db["changes"]
 
     def work(n: int) -> Any:
-        async def run(session: AsyncClientSession) -> None:
-            await changes.insert_one({"n": n}, session=session)
+        async def run(uow: UnitOfWork) -> None:
+            await changes.insert_one({"n": n}, session=uow.session)
 
         return run
 

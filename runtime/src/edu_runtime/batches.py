@@ -14,7 +14,7 @@ Failures stay per record, as with single-record consumers:
 
 Traces: every record gets its own consumer span, a child of the span that
 published it. A handler passes each record's ``Delivery.context`` with the
-events it causes (``Outbox.add_many(..., contexts=...)``), so the request's
+events it causes (``UnitOfWork.emit(..., context=...)``), so the request's
 trace continues through the batch to the next service.
 """
 

@@ -1,6 +1,6 @@
 """Idempotent consumers, bounded retries and the dead-letter topic.
 
-- ``Inbox.apply_once`` records the event id in the same transaction as the
+- ``Inbox.apply_once`` records the event id in the same unit of work as the
   change it causes, so a redelivered event changes nothing the second time.
 - ``dead_letter_middleware`` retries a failing handler a bounded number of
   times, then publishes the message with the failure reason to
@@ -27,27 +27,24 @@ from faststream.exceptions import IgnoredException
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 from pydantic import ValidationError
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from edu_runtime.metrics import ServiceMetrics, messaging_attributes
-from edu_runtime.mongo import DUPLICATE_KEY, Doc, transaction
+from edu_runtime.mongo import DUPLICATE_KEY, Doc
 from edu_runtime.pseudonym import redact_personal_codes
+from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[AsyncClientSession], Awaitable[None]]
+Work = Callable[[UnitOfWork], Awaitable[None]]
 
 
 class Inbox:
     """Event ids a consumer has applied (collection ``inbox``)."""
 
-    def __init__(
-        self, client: AsyncMongoClient[Doc], db: AsyncDatabase[Doc], consumer: str
-    ) -> None:
-        self._client = client
+    def __init__(self, units: UnitsOfWork, db: AsyncDatabase[Doc], consumer: str) -> None:
+        self._units = units
         self.collection = db["inbox"]
         self._consumer = consumer
 
@@ -69,7 +66,7 @@ class Inbox:
         return [e for e in wanted if self._key(e) not in applied]
 
     async def apply_once(self, event_id: UUID, work: Work) -> bool:
-        """Run ``work`` in a transaction together with recording ``event_id``.
+        """Run ``work`` as one unit of work together with recording ``event_id``.
 
         Returns False (and changes nothing) if the event was applied before.
         """
@@ -82,24 +79,32 @@ class Inbox:
         return True
 
     async def apply_all(self, event_ids: Sequence[UUID], work: Work) -> None:
-        """Run ``work`` in one transaction together with recording all of
+        """Run ``work`` as one unit of work together with recording all of
         ``event_ids`` (which the caller has found ``unseen``).
 
         Raises ConcurrentDelivery (and changes nothing) if another delivery
         recorded one of them meanwhile: the caller's retry will skip it.
         """
+
+        async def change(uow: UnitOfWork) -> None:
+            await self.record(uow, event_ids)
+            await work(uow)
+
+        await self._units.run(change)
+
+    async def record(self, uow: UnitOfWork, event_ids: Sequence[UUID]) -> None:
+        """Record ``event_ids`` as applied within ``uow``; ConcurrentDelivery
+        (and the unit of work aborted) if one was recorded meanwhile."""
         now = dt.datetime.now(dt.UTC)
-        async with transaction(self._client) as session:
-            try:
-                await self.collection.insert_many(
-                    [{"_id": self._key(e), "at": now} for e in event_ids], session=session
-                )
-            except (DuplicateKeyError, BulkWriteError) as err:
-                if not _only_duplicates(err):
-                    raise
-                await session.abort_transaction()
-                raise ConcurrentDelivery from None
-            await work(session)
+        try:
+            await self.collection.insert_many(
+                [{"_id": self._key(e), "at": now} for e in event_ids], session=uow.session
+            )
+        except (DuplicateKeyError, BulkWriteError) as err:
+            if not _only_duplicates(err):
+                raise
+            await uow.session.abort_transaction()
+            raise ConcurrentDelivery from None
 
 
 def _only_duplicates(err: DuplicateKeyError | BulkWriteError) -> bool:

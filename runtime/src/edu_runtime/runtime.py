@@ -1,6 +1,7 @@
 """Everything a service needs at run time, built once from its settings:
-MongoDB client and database, Kafka broker, outbox and relay, token verifier and
-tracer provider. Services compose their HTTP app and consumers on top of it."""
+MongoDB client and database, Kafka broker, outbox and relay, units of work,
+token verifier and tracer provider. Services compose their HTTP app and
+consumers on top of it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import Annotated, Any, TypeVar
 
 from edu_contracts import topics
 from edu_contracts.catalog import TOPIC_PAYLOADS
-from edu_contracts.envelope import Envelope
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import DefaultSubscriber
@@ -22,7 +22,6 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import SkipValidation, TypeAdapter
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from edu_runtime.auth import JwksKeyStore, TokenVerifier
@@ -35,10 +34,12 @@ from edu_runtime.outbox import Outbox, OutboxRelay
 from edu_runtime.samplers import Sampler, sample_consumer_lag, sample_inbox, sample_outbox
 from edu_runtime.settings import ServiceSettings
 from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
+from edu_runtime.unit_of_work import Change, UnitsOfWork
 
 log = logging.getLogger(__name__)
 
 E = TypeVar("E")
+T = TypeVar("T")
 
 
 class ServiceRuntime:
@@ -62,6 +63,7 @@ class ServiceRuntime:
         )
         self.broker: KafkaBroker = create_broker(settings, self.tracer_provider, self.metrics)
         self.outbox = Outbox(self.db)
+        self.units = UnitsOfWork(self.mongo, self.outbox)
         self.relay = OutboxRelay(
             self.outbox,
             self.broker,
@@ -153,11 +155,12 @@ class ServiceRuntime:
             )
 
     def inbox(self, consumer: str) -> Inbox:
-        return Inbox(self.mongo, self.db, consumer)
+        return Inbox(self.units, self.db, consumer)
 
-    async def emit(self, session: AsyncClientSession, *events: Envelope) -> None:
-        """Queue events in the outbox inside the caller's transaction."""
-        await self.outbox.add_many(events, session)
+    async def unit_of_work(self, change: Change[T]) -> T:
+        """Run ``change`` in one transaction with the events it emits (outbox),
+        waking the relay after the commit (see ``edu_runtime.unit_of_work``)."""
+        return await self.units.run(change)
 
     # --- lifecycle -------------------------------------------------------
     async def start(self) -> None:

@@ -51,13 +51,13 @@ from edu_runtime.auth import Identity, Role
 from edu_runtime.batches import Delivery
 from edu_runtime.errors import ApiError
 from edu_runtime.group_commit import GroupCommit
-from edu_runtime.mongo import StaleVersion, transaction
+from edu_runtime.mongo import StaleVersion
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import ADULT_AGE, age_on, today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.unit_of_work import UnitOfWork
 from opentelemetry import context as otel_context
 from opentelemetry.context import Context
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from edu_applications.adapters.store import ApplicationStore, SlotTaken
 from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
@@ -193,18 +193,15 @@ class ApplicationService:
                 "This learner already has an open application for this resource type.",
                 {"application_id": taken.application_id},
             ) from None
-        if events:
-            self.runtime.outbox.notify()
         return after
 
     async def _write(self, changes: Sequence[Change]) -> None:
-        async with transaction(self.runtime.mongo) as session:
-            await self.store.apply([(c.before, c.after, c.take_slot) for c in changes], session)
-            await self.runtime.outbox.add_many(
-                [e for c in changes for e in c.events],
-                session,
-                contexts=[c.trace for c in changes for _ in c.events],
-            )
+        async def write(uow: UnitOfWork) -> None:
+            await self.store.apply([(c.before, c.after, c.take_slot) for c in changes], uow.session)
+            for c in changes:
+                uow.emit(*c.events, context=c.trace)
+
+        await self.runtime.unit_of_work(write)
 
     # --- terms -------------------------------------------------------------
     async def accept_terms(self, identity: Identity, version: str) -> dt.datetime:
@@ -592,16 +589,12 @@ class ApplicationService:
         if not fresh:
             return
         todo = [by_event[event_id] for event_id in fresh]
-        emitted = False
 
-        async def work(session: AsyncClientSession) -> None:
-            nonlocal emitted
+        async def work(uow: UnitOfWork) -> None:
             stored = await self.store.get_many(
-                (str(d.event.payload.application_id) for d in todo), session
+                (str(d.event.payload.application_id) for d in todo), uow.session
             )
             current = dict(stored)
-            events: list[Envelope] = []
-            contexts = []
             for d in todo:
                 app_id = str(d.event.payload.application_id)
                 app = current.get(app_id)
@@ -611,18 +604,15 @@ class ApplicationService:
                 if changed is None:
                     continue
                 current[app_id] = changed
-                events.append(status_event(app, changed, d.event.correlation_id, SYSTEM))
-                contexts.append(d.context)
+                uow.emit(
+                    status_event(app, changed, d.event.correlation_id, SYSTEM), context=d.context
+                )
             await self.store.apply(
                 [(stored[i], app, False) for i, app in current.items() if app is not stored[i]],
-                session,
+                uow.session,
             )
-            await self.runtime.outbox.add_many(events, session, contexts=contexts)
-            emitted = bool(events)
 
         await inbox.apply_all(fresh, work)
-        if emitted:
-            self.runtime.outbox.notify()
 
     async def on_document(
         self, event_id: UUID, payload: RenderedPayload | RenderFailedPayload
@@ -630,8 +620,8 @@ class ApplicationService:
         if payload.application_id is None:
             return
 
-        async def work(session: AsyncClientSession) -> None:
-            app = await self.store.get(str(payload.application_id), session)
+        async def work(uow: UnitOfWork) -> None:
+            app = await self.store.get(str(payload.application_id), uow.session)
             if app is None:
                 return
             now = self.clock()
@@ -647,7 +637,7 @@ class ApplicationService:
             else:
                 changed = workflow.document_failed(app, payload.document_id, now)
             if changed is not None:
-                await self.store.apply([(app, changed, False)], session)
+                await self.store.apply([(app, changed, False)], uow.session)
 
         await self.runtime.inbox("documents").apply_once(event_id, work)
 
@@ -659,8 +649,8 @@ class ApplicationService:
         ):
             return
 
-        async def work(session: AsyncClientSession) -> None:
-            deleted = await self.store.delete(payload.subject.id, session)
+        async def work(uow: UnitOfWork) -> None:
+            deleted = await self.store.delete(payload.subject.id, uow.session)
             confirmation = PurgeConfirmed(
                 producer=PRODUCER,
                 correlation_id=order.correlation_id,
@@ -673,10 +663,9 @@ class ApplicationService:
                     confirmed_at=self.clock(),
                 ),
             )
-            await self.runtime.emit(session, confirmation)
+            uow.emit(confirmation)
 
         await self.runtime.inbox("purges").apply_once(order.event_id, work)
-        self.runtime.outbox.notify()
 
 
 def _at_version(app: Application, version: int | None) -> Application:

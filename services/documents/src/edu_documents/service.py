@@ -21,11 +21,10 @@ from edu_contracts.documents import (
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
 from edu_runtime.consumer import Work
-from edu_runtime.mongo import transaction
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
-from pymongo.asynchronous.client_session import AsyncClientSession
+from edu_runtime.unit_of_work import UnitOfWork
 from pymongo.errors import DuplicateKeyError
 
 from edu_documents.adapters.store import AlreadyStored, DocumentStore
@@ -120,12 +119,11 @@ class DocumentService:
             ),
         )
 
-        async def commit(session: AsyncClientSession) -> None:
-            await self.store.insert(record, session)
-            await self.runtime.emit(session, event)
+        async def commit(uow: UnitOfWork) -> None:
+            await self.store.insert(record, uow.session)
+            uow.emit(event)
 
         applied = await self._commit_once(commit)
-        self.runtime.outbox.notify()
         log.info(
             "document rendered",
             extra={"document_id": document_id, "number": number, "kind": kind.value},
@@ -139,13 +137,12 @@ class DocumentService:
         return "subject_purged" if await self.store.any_purged(*subjects) else None
 
     async def _commit_once(self, work: Work) -> bool:
-        """One transaction for a render command's outcome. The document id is the
-        idempotency key: its record is inserted in the same transaction as the
-        event, so a second delivery (same event or a retry with a new event id)
-        fails on the unique _id and changes nothing."""
+        """One unit of work for a render command's outcome. The document id is
+        the idempotency key: its record is inserted in the same transaction as
+        the event, so a second delivery (same event or a retry with a new event
+        id) fails on the unique _id and changes nothing."""
         try:
-            async with transaction(self.runtime.mongo) as session:
-                await work(session)
+            await self.runtime.unit_of_work(work)
         except DuplicateKeyError:
             return False
         return True
@@ -182,13 +179,12 @@ class DocumentService:
 
         keep_record = reason != "subject_purged"
 
-        async def commit(session: AsyncClientSession) -> None:
+        async def commit(uow: UnitOfWork) -> None:
             if keep_record:
-                await self.store.insert(record, session)
-            await self.runtime.emit(session, event)
+                await self.store.insert(record, uow.session)
+            uow.emit(event)
 
         applied = await self._commit_once(commit)
-        self.runtime.outbox.notify()
         log.warning(
             "document not rendered",
             extra={"document_id": record.id, "reason": reason},
@@ -208,12 +204,11 @@ class DocumentService:
         files, chunks = await self.store.delete_files(ids)
         now = dt.datetime.now(dt.UTC)
 
-        async def commit(session: AsyncClientSession) -> None:
-            records = await self.store.delete_records(ids, session)
-            downloads = await self.store.delete_downloads(ids, session)
-            await self.store.mark_purged(subject.kind.value, subject.id, now, session)
-            await self.runtime.emit(
-                session,
+        async def commit(uow: UnitOfWork) -> None:
+            records = await self.store.delete_records(ids, uow.session)
+            downloads = await self.store.delete_downloads(ids, uow.session)
+            await self.store.mark_purged(subject.kind.value, subject.id, now, uow.session)
+            uow.emit(
                 PurgeConfirmed(
                     producer=ServiceName.DOCUMENTS,
                     correlation_id=order.correlation_id,
@@ -233,6 +228,4 @@ class DocumentService:
                 ),
             )
 
-        applied = await self.purge_inbox.apply_once(order.event_id, commit)
-        self.runtime.outbox.notify()
-        return applied
+        return await self.purge_inbox.apply_once(order.event_id, commit)

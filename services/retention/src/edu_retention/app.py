@@ -35,7 +35,6 @@ def create_app(
         policy=settings.retry_policy,
         batch_size=settings.sweep_batch_size,
         interval_seconds=settings.sweep_interval_seconds,
-        notify=runtime.outbox.notify,
     )
 
     async def start_sweeper() -> None:

@@ -19,7 +19,7 @@ from edu_contracts.registry import EligibilityVerdict, EligibilityVerdictPayload
 from edu_contracts.services import ServiceName
 from edu_runtime.batches import Delivery
 from edu_runtime.runtime import ServiceRuntime
-from pymongo.asynchronous.client_session import AsyncClientSession
+from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_registry_reader.adapters.store import AccessRecord, RegisterStore
 from edu_registry_reader.domain import rules
@@ -139,14 +139,12 @@ def register_consumers(runtime: ServiceRuntime, store: RegisterStore) -> None:
                 access_record(request, facts, applicant.full_name if applicant else None, now)
             )
 
-        async def work(session: AsyncClientSession) -> None:
-            await store.log_access(records, session)
-            await runtime.outbox.add_many(
-                verdicts, session, contexts=[delivery.context for delivery, _ in todo]
-            )
+        async def work(uow: UnitOfWork) -> None:
+            await store.log_access(records, uow.session)
+            for (delivery, _), verdict in zip(todo, verdicts, strict=True):
+                uow.emit(verdict, context=delivery.context)
 
         await inbox.apply_all(fresh, work)
-        runtime.outbox.notify()
 
     runtime.batch_subscriber(
         topics.APPLICATION_EVENTS, "eligibility", ApplicationEvent, on_application_events

@@ -14,6 +14,7 @@ from edu_contracts.documents import (
     RenderRequested,
     RenderRequestedPayload,
 )
+from edu_contracts.http import RequestBody
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer
 from edu_contracts.registry_api import (
     InstitutionSummary,
@@ -25,13 +26,15 @@ from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, citizens_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
-from edu_runtime.mongo import transaction
+from edu_runtime.language import negotiate
+from edu_runtime.paging import PageRequest, paging
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.unit_of_work import UnitOfWork
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, Field
 
 from edu_registry_reader.domain import rules
 from edu_registry_reader.service import TERMS_VERSION, RegistryService, Subject
@@ -39,9 +42,16 @@ from edu_registry_reader.service import TERMS_VERSION, RegistryService, Subject
 MAX_PAGE = 200
 
 
-class TermsAcceptance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TermsAcceptance(RequestBody):
     terms_version: str = TERMS_VERSION
+
+
+class PrintoutRequest(RequestBody):
+    """Whose data to print: yourself (``{}``) or a person you represent."""
+
+    person_code: str | None = Field(
+        default=None, description="A represented person's personal code; omit for yourself."
+    )
 
 
 class TermsAccepted(BaseModel):
@@ -54,25 +64,8 @@ class DocumentRequested(BaseModel):
 
 
 def language(request: Request[Any, Any, Any], lang: str | None) -> Language:
-    """``lang=`` wins; else the first of lv/en in Accept-Language by quality; else Latvian."""
-    if lang:
-        return Language.EN if lang.lower().startswith("en") else Language.LV
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        ranked.append((-quality, position, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
-        if tag.startswith("en"):
-            return Language.EN
-        if tag.startswith("lv"):
-            return Language.LV
-    return Language.LV
+    """The shared negotiation (``edu_runtime.language``)."""
+    return negotiate(lang, request.headers.get("accept-language"))
 
 
 def answer_json(answer: MyDataAnswer) -> dict[str, Any]:
@@ -162,14 +155,16 @@ class MyDataController(Controller):
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
         runtime: NamedDependency[ServiceRuntime],
-        person_code: FromQuery[str | None] = None,
+        data: JSONBody[PrintoutRequest],
         lang: FromQuery[str | None] = None,
     ) -> DocumentRequested:
         """ "Saglabāt kā PDF": asks the documents service to print exactly the
-        blocks shown; fetch it from ``GET /api/v1/documents/{document_id}`` there."""
+        blocks shown; fetch it from ``GET /api/v1/documents/{document_id}`` there.
+        Whose data is in the body (``{}`` for yourself, ``{"person_code": …}`` for
+        a represented person); there is no query form."""
         language_ = language(request, lang)
         now = _now()
-        subject = await self._subject(identity, service, person_code, language_, now)
+        subject = await self._subject(identity, service, data.person_code, language_, now)
         answer = await service.my_data(identity, subject, now, language_)
         document_id = uuid.uuid4()
         command = RenderRequested(
@@ -193,27 +188,28 @@ class MyDataController(Controller):
         record = await service.access_record(
             identity, subject, rules.shown_blocks(answer.blocks), "my_data_pdf", now
         )
-        async with transaction(runtime.mongo) as session:
-            await service.store.log_access([record], session)
-            await runtime.emit(session, command)
-        runtime.outbox.notify()
+
+        async def save(uow: UnitOfWork) -> None:
+            await service.store.log_access([record], uow.session)
+            uow.emit(command)
+
+        await runtime.unit_of_work(save)
         return DocumentRequested(document_id=document_id)
 
-    @get("/my-data/access-log")
+    @get("/my-data/access-log", dependencies={"page": paging(default=50, maximum=MAX_PAGE)})
     async def access_log(
         self,
         request: Request[Any, Any, Any],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
+        page: NamedDependency[PageRequest],
         lang: FromQuery[str | None] = None,
     ) -> AccessLogPage:
         """Who read the caller's data, when, which blocks, on what basis (newest first)."""
         await service.require_terms(identity, language(request, lang))
-        if not 1 <= limit <= MAX_PAGE or offset < 0:
-            raise ApiError(422, "bad_page", f"limit is 1..{MAX_PAGE} and offset is not negative.")
-        return await service.store.access_log(identity.personal_code, limit=limit, offset=offset)
+        return await service.store.access_log(
+            identity.personal_code, limit=page.limit, offset=page.offset
+        )
 
 
 class LookupsController(Controller):

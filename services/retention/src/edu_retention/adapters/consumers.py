@@ -1,6 +1,5 @@
 """Kafka consumers of retention. Each applies an event at most once (inbox)
-in the same transaction as the change it causes, holding the store's write
-lock (see ``RetentionStore.write_lock``)."""
+in the same unit of work as the change it causes."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from edu_contracts.documents import DocumentEvent, Rendered
 from edu_contracts.retention import RetentionConfirmation
 from edu_runtime.batches import Delivery
 from edu_runtime.runtime import ServiceRuntime
-from pymongo.asynchronous.client_session import AsyncClientSession
+from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_retention.adapters.store import RetentionStore
 from edu_retention.clock import Clock
@@ -27,16 +26,15 @@ def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Cl
         # Retention only cares about status changes; every change of every
         # application passes here, so they are applied in batches.
         changes = {d.event.event_id: d.event for d in batch if isinstance(d.event, StatusChanged)}
-        async with store.write_lock:
-            fresh = await application_inbox.unseen(changes)
-            if not fresh:
-                return
+        fresh = await application_inbox.unseen(changes)
+        if not fresh:
+            return
 
-            async def work(session: AsyncClientSession) -> None:
-                for event_id in fresh:  # in the order they were published
-                    await store.apply_status_change(changes[event_id].payload, session)
+        async def work(uow: UnitOfWork) -> None:
+            for event_id in fresh:  # in the order they were published
+                await store.apply_status_change(changes[event_id].payload, uow.session)
 
-            await application_inbox.apply_all(fresh, work)
+        await application_inbox.apply_all(fresh, work)
 
     runtime.batch_subscriber(
         topics.APPLICATION_EVENTS,
@@ -49,15 +47,13 @@ def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Cl
     async def on_document_event(event: DocumentEvent) -> None:
         if not isinstance(event, Rendered):
             return  # a failed rendering left nothing to delete
-        async with store.write_lock:
-            await document_inbox.apply_once(
-                event.event_id, lambda session: store.record_printout(event.payload, session)
-            )
+        await document_inbox.apply_once(
+            event.event_id, lambda uow: store.record_printout(event.payload, uow.session)
+        )
 
     @runtime.subscriber(topics.RETENTION_CONFIRMATIONS, "purge-confirmations")
     async def on_confirmation(event: RetentionConfirmation) -> None:
-        async def work(session: AsyncClientSession) -> None:
-            await store.record_confirmation(event.payload, session, clock.now())
+        async def work(uow: UnitOfWork) -> None:
+            await store.record_confirmation(event.payload, uow.session, clock.now())
 
-        async with store.write_lock:
-            await confirmation_inbox.apply_once(event.event_id, work)
+        await confirmation_inbox.apply_once(event.event_id, work)

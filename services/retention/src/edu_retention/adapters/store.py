@@ -14,7 +14,6 @@ ids, statuses, dates, owner names and counts.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -29,9 +28,10 @@ from edu_contracts.retention import (
     PurgeSubjectKind,
 )
 from edu_contracts.services import ServiceName
-from edu_runtime.mongo import Doc, StaleVersion, replace_versioned, transaction
+from edu_runtime.mongo import Doc, StaleVersion, replace_versioned
 from edu_runtime.outbox import Outbox
 from edu_runtime.pseudonym import redact_personal_codes
+from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -167,12 +167,7 @@ class RetentionStore:
         self.ledger = db["purge_ledger"]
         self.leases = db["leases"]
         self._outbox = outbox
-        # One write transaction at a time in this process. MongoDB would not
-        # need it; nx-27017 does: its sessions share one SQLite transaction, so
-        # an abort in one (a duplicate delivery, a stale version) silently
-        # rolls back another that had already committed (measured). Writes of
-        # this service are short; serialising them costs little.
-        self.write_lock = asyncio.Lock()
+        self._units = UnitsOfWork(client, outbox)
 
     async def ensure_indexes(self) -> None:
         await self.tracked.create_index("status")
@@ -391,18 +386,21 @@ class RetentionStore:
                         {"$set": {"attempts": new.attempt, "last_ordered_at": now}},
                     )
                 )
-        async with self.write_lock, transaction(self.client) as session:
+
+        async def change(uow: UnitOfWork) -> None:
             result = await self.deadlines.bulk_write(
                 [
                     ReplaceOne({"_id": new.key, "version": old.version}, deadline_to_doc(new))
                     for old, new in zip(deadlines, ordered, strict=True)
                 ],
-                session=session,
+                session=uow.session,
             )
             if result.matched_count != len(ordered):
                 raise StaleVersion(f"{len(ordered) - result.matched_count} deadlines changed")
-            await self.ledger.bulk_write(ledger_ops, session=session)
-            await self._outbox.add_many([purge_order_event(d, now) for d in ordered], session)
+            await self.ledger.bulk_write(ledger_ops, session=uow.session)
+            uow.emit(*(purge_order_event(d, now) for d in ordered))
+
+        await self._units.run(change)
         return ordered
 
     async def preview(self, now: dt.datetime, limit: int) -> SweepPreview:
@@ -430,7 +428,9 @@ class RetentionStore:
         # Free text typed by an operator: keep it short and mask anything shaped
         # like a personal code, because the ledger must hold no personal data.
         clean = redact_personal_codes(reason.strip())[:MAX_REASON]
-        async with self.write_lock, transaction(self.client) as session:
+
+        async def change(uow: UnitOfWork) -> HoldOutcome:
+            session = uow.session
             deadline = await self.get(kind, subject_id, session)
             state = deadline.state if deadline else None
             due_at = deadline.due_at if deadline else None
@@ -465,7 +465,20 @@ class RetentionStore:
             if deadline is not None:
                 await self._save(deadline, deadline.with_hold(True), session)
             await self._ledger_hold_entry("hold_placed", kind, subject_id, now, clean, session)
-        message = "hold placed"
+            return HoldOutcome(
+                kind=kind,
+                subject_id=subject_id,
+                changed=True,
+                message="hold placed",
+                state=state,
+                due_at=due_at,
+            )
+
+        outcome = await self._units.run(change)
+        if not outcome.changed:
+            return outcome
+        state, due_at = outcome.state, outcome.due_at
+        message = outcome.message
         if state is DeadlineState.ORDERED:
             message += "; a purge was already ordered, owners may have deleted part of it"
         return HoldOutcome(
@@ -481,7 +494,9 @@ class RetentionStore:
         self, kind: PurgeSubjectKind, subject_id: str, now: dt.datetime
     ) -> HoldOutcome:
         key = subject_key(kind, subject_id)
-        async with self.write_lock, transaction(self.client) as session:
+
+        async def change(uow: UnitOfWork) -> HoldOutcome:
+            session = uow.session
             deadline = await self.get(kind, subject_id, session)
             state = deadline.state if deadline else None
             due_at = deadline.due_at if deadline else None
@@ -498,7 +513,20 @@ class RetentionStore:
             if deadline is not None:
                 await self._save(deadline, deadline.with_hold(False), session)
             await self._ledger_hold_entry("hold_released", kind, subject_id, now, None, session)
-        message = "hold released"
+            return HoldOutcome(
+                kind=kind,
+                subject_id=subject_id,
+                changed=True,
+                message="hold released",
+                state=state,
+                due_at=due_at,
+            )
+
+        outcome = await self._units.run(change)
+        if not outcome.changed:
+            return outcome
+        state, due_at = outcome.state, outcome.due_at
+        message = outcome.message
         if due_at is not None and state is DeadlineState.SCHEDULED and due_at <= now:
             message += "; past due, the next sweep orders the purge"
         return HoldOutcome(

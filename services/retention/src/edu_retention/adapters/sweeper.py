@@ -20,7 +20,6 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from edu_runtime.mongo import StaleVersion
@@ -64,14 +63,12 @@ class Sweeper:
         policy: RetryPolicy,
         batch_size: int,
         interval_seconds: float,
-        notify: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._policy = policy
         self._batch = batch_size
         self._interval = interval_seconds
-        self._notify = notify
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -98,8 +95,6 @@ class Sweeper:
             if not batch:
                 break
             ordered, settled = await self._order(batch, now)
-            if ordered:
-                self._notify()  # the relay publishes now, not at its next poll
             result.batches += 1
             await self._store.renew_lease(self._holder, self._lease_ttl)
             for d in ordered:

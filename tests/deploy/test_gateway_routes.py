@@ -1,6 +1,8 @@
 """The gateway's routing table (nginx, deploy/k8s/base/config/nginx.conf, used
 by compose and Kubernetes alike) covers every path in the services' OpenAPI
-documents and sends each one to the service that serves it."""
+documents and sends each one to the service that serves it; the committed file
+is exactly what ``edu gateway render`` makes of edu_tools.gateway_nginx.ROUTES
+(the same table the local gateway is rendered from)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ PREFIX_OWNERS = {
     "/api/v1/lookups": "registry-reader",
     "/api/v1/applications": "applications",
     "/api/v1/staff/applications": "applications",
+    "/api/v1/staff/lending-settings": "applications",
     "/api/v1/terms/resource-applications": "applications",
     "/api/v1/documents": "documents",
 }
@@ -25,6 +28,24 @@ PREFIX_OWNERS = {
 def _concrete(path: str) -> str:
     """An OpenAPI path template as a request path: {app_id} → a value."""
     return re.sub(r"\{[^}]+\}", "x1", path)
+
+
+def test_committed_config_is_rendered_from_the_routes_table(nginx: NginxConfig) -> None:
+    from edu_tools.gateway_nginx import deploy_target, render
+
+    assert nginx.text == render(deploy_target()), "run `edu gateway render`"
+
+
+def test_security_headers_and_rate_limit(nginx: NginxConfig) -> None:
+    text = re.sub(r"#[^\n]*", "", nginx.text)
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert re.search(rf"add_header\s+{header}\s.*always;", text), header
+    assert "frame-ancestors 'none'" in text
+    assert "'unsafe-inline'" not in text
+    # nginx drops inherited add_header in a block that sets its own.
+    assert all("add_header" not in loc.body for loc in nginx.locations)
+    assert "limit_req zone=edu_api" in nginx.route("/api/v1/my-data/pdf").body
+    assert "limit_req" not in nginx.route("/api/v1/applications").body
 
 
 def test_no_regex_locations(nginx: NginxConfig) -> None:

@@ -189,6 +189,27 @@ def portal_messages() -> None:
     typer.echo(f"{len(missing)} Latvian translations missing")
 
 
+gateway_app = typer.Typer(help="The gateway (nginx) configuration.", no_args_is_help=True)
+app.add_typer(gateway_app, name="gateway")
+
+
+@gateway_app.command("render")
+def gateway_render(
+    check: Annotated[bool, typer.Option(help="Only check the committed file is current.")] = False,
+) -> None:
+    """Write deploy/'s nginx.conf from the routing table (edu_tools.gateway_nginx.ROUTES)."""
+    from edu_tools.gateway_nginx import DEPLOY_CONF, deploy_target, render
+
+    text = render(deploy_target())
+    if check:
+        if DEPLOY_CONF.read_text() != text:
+            typer.echo(f"{DEPLOY_CONF} is out of date: run `edu gateway render`", err=True)
+            raise typer.Exit(1)
+        return
+    DEPLOY_CONF.write_text(text)
+    typer.echo(f"wrote {DEPLOY_CONF}")
+
+
 def _mount_service_commands() -> None:
     from edu_tools.registry.cli import app as registry_app
     from edu_tools.retention.cli import app as retention_app

@@ -35,6 +35,20 @@ def method_names() -> dict[str, str]:
     }
 
 
+def kind_names() -> dict[str, str]:
+    """What the featured people of the stand-in are, to pick one that fits."""
+    return {
+        "parent-with-minor": _("A parent of a minor child"),
+        "adult-learner": _("An adult learner"),
+        "no-data": _("A person the education registers know nothing about"),
+        "staff": _("An employee of an education institution"),
+        "custody": _("Has a person in custody"),
+        "guardianship": _("A guardian"),
+        "expired-guardianship": _("A former guardian"),
+        "parent-of-adult": _("A parent of an adult child"),
+    }
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -104,6 +118,7 @@ def _person_page(
         next=target,
         errors=errors,
         featured=people.featured(),
+        kind_names=kind_names(),
         chosen=chosen,
         typed=typed,
     )

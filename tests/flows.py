@@ -4,6 +4,8 @@ wizard and staff actions through the public HTTP APIs."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 import subprocess
 from dataclasses import dataclass
 from typing import Any
@@ -203,3 +205,33 @@ async def linked(stack: Stack, app_id: str, headers: dict[str, str], kind: str) 
         return docs[0] if docs else None
 
     return await eventually(probe, timeout=60)
+
+
+async def retention_ops(stack: Stack, *args: str) -> dict[str, Any]:
+    """Retention's operator command line (``edu-retention-ops``, ``edu retention``)
+    with ``--json``: the interface retention offers for reading its state, so
+    the cross-service tests need not know its collections."""
+    from edu_retention.cli import app as retention_cli
+    from typer.testing import CliRunner
+
+    env = {
+        "EDU_MONGO_URL": stack.retention_settings.mongo_url,
+        "EDU_RETENTION_MONGO_DB": stack.retention_settings.mongo_db,
+    }
+    result = await asyncio.to_thread(CliRunner().invoke, retention_cli, [*args, "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    body: dict[str, Any] = json.loads(result.stdout)
+    return body
+
+
+async def purge_planned(stack: Stack, app_id: str, at: dt.datetime) -> dict[str, Any]:
+    """Wait until retention would order ``app_id``'s purge at ``at`` (a dry run:
+    nothing is ordered) and return the planned order."""
+
+    async def probe() -> dict[str, Any] | None:
+        preview = await retention_ops(
+            stack, "sweep", "--dry-run", "--at", at.isoformat(), "--limit", "10000"
+        )
+        return next((o for o in preview["orders"] if o["subject_id"] == app_id), None)
+
+    return await eventually(probe, timeout=30)

@@ -9,8 +9,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from edu_retention.domain.rules import application_purge_date
+from edu_runtime.riga import riga_date, start_of_riga_day
 from edu_tools.gateway import GatewayKeys
-from edu_tools.testing import bearer, eventually
+from edu_tools.testing import bearer
 
 from tests.conftest import Stack
 from tests.flows import (
@@ -23,6 +25,7 @@ from tests.flows import (
     make_actors,
     ok,
     pdf_text,
+    purge_planned,
     refused,
     staff_post,
     submitted,
@@ -130,14 +133,14 @@ async def test_parent_walks_the_whole_life_with_handover_incident_and_return(
     ]
     assert {h["actor_role"] for h in app["history"]} == {"citizen", "system", "staff"}
 
-    # Closing moves retention's clock.
-    async def tracked() -> Any:
-        doc = await stack.db(stack.retention_settings).tracked_applications.find_one(
-            {"_id": app["id"]}
-        )
-        return doc if doc and doc["status"] == "returned" else None
-
-    await eventually(tracked)
+    # Closing starts retention's clock: asked through its operator interface (a
+    # dry run, nothing is ordered), the purge is planned for Riga midnight 25
+    # months after the closing day, for both owners.
+    closed_on = riga_date(dt.datetime.fromisoformat(app["history"][-1]["at"]))
+    due_at = start_of_riga_day(application_purge_date(closed_on))
+    planned = await purge_planned(stack, app["id"], due_at)
+    assert dt.datetime.fromisoformat(planned["due_at"]) == due_at
+    assert sorted(planned["owners"]) == ["applications", "documents"]
 
 
 async def test_refused_and_withdrawn(stack: Stack, actors: Actors) -> None:

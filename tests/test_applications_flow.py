@@ -478,9 +478,7 @@ async def test_terms_representation_and_bad_input(
         "application_incomplete",
     )
     assert body["extra"]["missing"][0] == "institution"
-    await refused(
-        await c.get(APPS, params={"limit": 1000}, headers=a.parent), 422, "bad_pagination"
-    )
+    await refused(await c.get(APPS, params={"limit": 1000}, headers=a.parent), 422, "bad_page")
     # Nothing was half-written: the draft is still at its first version.
     assert (await ok(await c.get(f"{APPS}/{app['id']}", headers=a.parent)))["version"] == app[
         "version"

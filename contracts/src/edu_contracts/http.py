@@ -1,4 +1,4 @@
-"""Shapes every HTTP API shares: the error body and pagination."""
+"""Shapes every HTTP API shares: the error body, the strict request body, pagination."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ class ErrorBody(BaseModel):
     reason: str = Field(examples=["terms_not_accepted"])
     detail: str = Field(examples=["Accept the terms of use first."])
     extra: dict[str, Any] | None = None
+
+
+class RequestBody(BaseModel):
+    """Base of every HTTP request body: a field the model does not declare is a
+    422 naming it (``unknown_field``), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Page(BaseModel, Generic[T]):

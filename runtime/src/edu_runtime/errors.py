@@ -20,6 +20,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import ValidationError
 
+from edu_runtime.paging import BAD_PAGE, PAGE_PARAMETERS
 from edu_runtime.pseudonym import redact_personal_codes
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,30 @@ def _validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
+_EXTRA_FIELD = "Extra inputs are not permitted"
+
+
+def _validation_response(details: list[dict[str, Any]]) -> Response[Any]:
+    """One reason for what went wrong: unknown body fields named, the shared
+    pagination parameters' one reason, a personal code's own reason, or
+    ``validation_error``; ``extra.errors`` lists every problem."""
+    errors = {"errors": _validation_errors(details)}
+    unknown = [str(e.get("key")) for e in details if e.get("message") == _EXTRA_FIELD]
+    if unknown and len(unknown) == len(details):
+        return _response(
+            422, "unknown_field", f"Unknown field(s) in the body: {', '.join(unknown)}.", errors
+        )
+    keys = {str(e.get("key")) for e in details}
+    if details and keys <= PAGE_PARAMETERS and all(e.get("source") == "query" for e in details):
+        return _response(
+            422, BAD_PAGE, "limit must be between 1 and its maximum, offset at least 0.", errors
+        )
+    found = _PERSONAL_CODE_REASON.search(" ".join(str(e.get("message", "")) for e in details))
+    return _response(
+        422, found.group(0) if found else "validation_error", "The request is not valid.", errors
+    )
+
+
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, ApiError):
         return _response(exc.status_code, exc.reason, exc.detail, exc.payload)
@@ -78,13 +103,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         details = (
             [e for e in exc.extra if isinstance(e, dict)] if isinstance(exc.extra, list) else []
         )
-        found = _PERSONAL_CODE_REASON.search(" ".join(str(e.get("message", "")) for e in details))
-        return _response(
-            422,
-            found.group(0) if found else "validation_error",
-            "The request is not valid.",
-            {"errors": _validation_errors(details)},
-        )
+        return _validation_response(details)
     if isinstance(exc, NotAuthorizedException):
         return _response(401, getattr(exc, "reason", "unauthorized"), exc.detail)
     if isinstance(exc, NotFoundException):

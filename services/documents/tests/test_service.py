@@ -281,9 +281,9 @@ async def test_verify_answers_without_personal_data(
         assert answer["issued_on"] is None
 
     r = await client.get(f"/api/v1/documents/verify/{number}?sha256=xyz", headers=anyone)
-    assert (r.status_code, r.json()["reason"]) == (400, "invalid_sha256")
+    assert (r.status_code, r.json()["reason"]) == (422, "invalid_sha256")
     r = await client.get(f"/api/v1/documents/verify/DROP-TABLE?sha256={digest}", headers=anyone)
-    assert (r.status_code, r.json()["reason"]) == (400, "invalid_document_number")
+    assert (r.status_code, r.json()["reason"]) == (422, "invalid_document_number")
     r = await client.get(f"/api/v1/documents/verify/{number}?sha256={digest}")
     assert r.status_code == 401
 
@@ -439,7 +439,7 @@ async def test_receipt_documents_for_wizard_step_5(
     r = await client.get("/api/v1/documents/receipt-documents/nope/preview", headers=token)
     assert (r.status_code, r.json()["reason"]) == (404, "receipt_document_not_found")
     r = await client.get("/api/v1/documents/receipt-documents?lang=de", headers=token)
-    assert (r.status_code, r.json()["reason"]) == (400, "unsupported_language")
+    assert (r.status_code, r.json()["reason"]) == (422, "unsupported_language")
 
 
 async def test_two_replicas_never_hand_out_the_same_number(documents: Documents) -> None:

@@ -40,7 +40,7 @@ async def test_data_endpoints_need_the_terms_first(registry: Registry) -> None:
     for path in ("/api/v1/my-data", "/api/v1/my-data/access-log"):
         r = await registry.get(path, who)
         assert (r.status_code, r.json()["reason"]) == (403, "terms_not_accepted")
-    r = await registry.post("/api/v1/my-data/pdf", who)
+    r = await registry.post("/api/v1/my-data/pdf", who, json={})
     assert (r.status_code, r.json()["reason"]) == (403, "terms_not_accepted")
     r = await registry.get("/api/v1/my-data", who, headers={"Accept-Language": "en"})
     assert r.json()["detail"] == "Accept the e-service terms of use first."
@@ -264,7 +264,7 @@ async def test_pdf_request_emits_the_render_command(
     r = await registry.post(
         "/api/v1/my-data/pdf",
         w.parent,
-        params={"person_code": w.child.code},
+        json={"person_code": w.child.code},
         headers={"X-Correlation-Id": "pdf-test-1"},
     )
     assert r.status_code == 202, r.text
@@ -287,7 +287,9 @@ async def test_pdf_request_emits_the_render_command(
 
     # In English, and for someone with no data: the message travels too.
     await registry.accept_terms(w.nobody)
-    r = await registry.post("/api/v1/my-data/pdf", w.nobody, headers={"Accept-Language": "en"})
+    r = await registry.post(
+        "/api/v1/my-data/pdf", w.nobody, json={}, headers={"Accept-Language": "en"}
+    )
     document_id = uuid.UUID(r.json()["document_id"])
     command = await _commands(edu_backends, lambda c: c.payload.document_id == document_id)
     assert command.payload.language == "en"
@@ -295,7 +297,7 @@ async def test_pdf_request_emits_the_render_command(
 
     # Not represented: refused, nothing emitted.
     r = await registry.post(
-        "/api/v1/my-data/pdf", w.parent, params={"person_code": w.child_18_yesterday.code}
+        "/api/v1/my-data/pdf", w.parent, json={"person_code": w.child_18_yesterday.code}
     )
     assert (r.status_code, r.json()["reason"]) == (403, "not_represented")
 

@@ -11,6 +11,8 @@ from edu_contracts.http import Page
 from edu_runtime.auth import Identity, citizens_only, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
+from edu_runtime.language import LANGUAGE_QUERY, language_of
+from edu_runtime.paging import PageRequest
 from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -33,7 +35,6 @@ from edu_applications.adapters.views import (
     TermsAcceptance,
     Versioned,
     Withdrawal,
-    language_of,
 )
 from edu_applications.domain.model import Contact, IssuedItem
 from edu_applications.service import ApplicationService
@@ -41,16 +42,11 @@ from edu_applications.service import ApplicationService
 Req = Request[Any, Any, Any]
 Service = NamedDependency[ApplicationService]
 Me = NamedDependency[Identity]
-Limit = FromQuery[int]
-
-
-def _page_args(limit: int, offset: int) -> None:
-    if not 1 <= limit <= 100 or offset < 0:
-        raise ApiError(422, "bad_pagination", "limit must be between 1 and 100, offset at least 0.")
+Paging = NamedDependency[PageRequest]
 
 
 def _view(request: Req, app: Any) -> ApplicationView:
-    return ApplicationView.of(app, language_of(request.headers.get("accept-language")))
+    return ApplicationView.of(app, language_of(request))
 
 
 class TermsController(Controller):
@@ -85,6 +81,7 @@ class CitizenApplicationsController(Controller):
     path = "/api/v1/applications"
     guards = [citizens_only]
     tags = ["applications (citizen)"]
+    parameters = LANGUAGE_QUERY  # status labels in the answers
 
     @post("/", status_code=201)
     async def create_draft(
@@ -102,18 +99,18 @@ class CitizenApplicationsController(Controller):
         request: Req,
         identity: Me,
         service: Service,
-        limit: Limit = 20,
-        offset: FromQuery[int] = 0,
+        page: Paging,
     ) -> Page[ApplicationSummary]:
         """Your applications, newest first."""
-        _page_args(limit, offset)
-        apps, total = await service.store.list_for_applicant(identity.personal_code, limit, offset)
-        lang = language_of(request.headers.get("accept-language"))
+        apps, total = await service.store.list_for_applicant(
+            identity.personal_code, page.limit, page.offset
+        )
+        lang = language_of(request)
         return Page(
             items=[ApplicationSummary.of(a, lang) for a in apps],
             total=total,
-            limit=limit,
-            offset=offset,
+            limit=page.limit,
+            offset=page.offset,
         )
 
     @get("/{app_id:str}")
@@ -188,7 +185,7 @@ class CitizenApplicationsController(Controller):
             app_id,
             data.version,
             [(d.code, d.version) for d in data.acknowledged],
-            language_of(request.headers.get("accept-language")),
+            language_of(request),
             correlation_id(request),
         )
         return _view(request, app)
@@ -256,7 +253,7 @@ class CitizenApplicationsController(Controller):
             identity,
             app_id,
             data.version,
-            language_of(request.headers.get("accept-language")),
+            language_of(request),
             correlation_id(request),
         )
         return _view(request, app)
@@ -290,6 +287,7 @@ class StaffApplicationsController(Controller):
     path = "/api/v1/staff/applications"
     guards = [staff_only]
     tags = ["applications (staff)"]
+    parameters = LANGUAGE_QUERY  # status labels in the answers
 
     @get("/")
     async def list_institution(
@@ -297,15 +295,14 @@ class StaffApplicationsController(Controller):
         request: Req,
         identity: Me,
         service: Service,
+        page: Paging,
         status: FromQuery[ApplicationStatus | None] = None,
         q: FromQuery[str | None] = None,
         incident: FromQuery[str | None] = None,
-        limit: Limit = 20,
-        offset: FromQuery[int] = 0,
     ) -> Page[ApplicationSummary]:
         """Your institution's applications; filter by status, search by learner name,
         ``incident=open`` for those with an open loss/theft report."""
-        _page_args(limit, offset)
+        limit, offset = page.limit, page.offset
         if status is ApplicationStatus.DRAFT:
             raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
         if q is not None and len(q) > 100:
@@ -320,7 +317,7 @@ class StaffApplicationsController(Controller):
         if incident == "open":
             apps = [a for a in apps if any(i.is_open for i in a.incidents)]
             total = len(apps)
-        lang = language_of(request.headers.get("accept-language"))
+        lang = language_of(request)
         return Page(
             items=[ApplicationSummary.of(a, lang) for a in apps[offset : offset + limit]],
             total=total,
@@ -392,7 +389,7 @@ class StaffApplicationsController(Controller):
             data.condition,
             data.note,
             data.returned_on,
-            language_of(request.headers.get("accept-language")),
+            language_of(request),
             correlation_id(request),
         )
         return _view(request, app)

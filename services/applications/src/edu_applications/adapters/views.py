@@ -9,8 +9,9 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
+from edu_contracts.http import RequestBody
 from edu_contracts.personal_code import PersonalCode
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, EmailStr, Field
 
 from edu_applications.domain.model import (
     Application,
@@ -38,8 +39,8 @@ def _phone(value: str) -> str:
 Phone = Annotated[str, AfterValidator(_phone)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Body(RequestBody):
+    """Every request body here: unknown fields are refused (see ``RequestBody``)."""
 
 
 class Versioned(Body):
@@ -159,10 +160,3 @@ class ApplicationSummary(BaseModel):
 class IncidentCreated(BaseModel):
     incident: Incident
     application: ApplicationView
-
-
-def language_of(accept_language: str | None) -> Language:
-    """English only when the caller prefers it; Latvian is the default."""
-    if accept_language and accept_language.strip().lower().startswith("en"):
-        return Language.EN
-    return Language.LV

@@ -25,6 +25,8 @@ from edu_contracts.documents_api import (
 from edu_contracts.http import Page
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
+from edu_runtime.language import negotiate
+from edu_runtime.paging import PageRequest
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -40,7 +42,6 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/documents"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_LIMIT = 100
 Req = Request[Any, Any, Any]
 Me = NamedDependency[Identity]
 Store = NamedDependency[DocumentStore]
@@ -49,14 +50,8 @@ PreviewCache = NamedDependency[Previews]
 
 
 def language_of(lang: str | None, accept_language: str | None) -> Language:
-    """``?lang=`` wins; otherwise the first language the client accepts; Latvian by default."""
-    if lang is not None:
-        try:
-            return Language(lang.lower())
-        except ValueError:
-            raise ApiError(400, "unsupported_language", "lang must be 'lv' or 'en'.") from None
-    first = (accept_language or "").split(",")[0].strip().lower()
-    return Language.EN if first.startswith("en") else Language.LV
+    """The shared negotiation (``edu_runtime.language``)."""
+    return negotiate(lang, accept_language)
 
 
 def view_of(record: DocumentRecord) -> DocumentView:
@@ -111,16 +106,12 @@ class DocumentsController(Controller):
         identity: Me,
         store: Store,
         service: Service,
+        page: NamedDependency[PageRequest],
         application_id: FromQuery[UUID | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
     ) -> Page[DocumentView]:
         """Citizens: the documents that concern them. Staff: their institution's.
         Optionally only those of one application; newest first."""
-        if not 1 <= limit <= MAX_LIMIT or offset < 0:
-            raise ApiError(
-                400, "invalid_page", f"limit must be 1..{MAX_LIMIT} and offset at least 0."
-            )
+        limit, offset = page.limit, page.offset
         app_id = str(application_id) if application_id else None
         if identity.role.value == "staff" and identity.institution_id:
             records, total = await store.list_for_institution(
@@ -176,10 +167,10 @@ class DocumentsController(Controller):
         """Was a document with this number and this SHA-256 issued? Nothing personal."""
         digest = sha256.strip().lower()
         if not SHA256.match(digest):
-            raise ApiError(400, "invalid_sha256", "sha256 must be 64 hexadecimal characters.")
+            raise ApiError(422, "invalid_sha256", "sha256 must be 64 hexadecimal characters.")
         if not is_document_number(number):
             raise ApiError(
-                400, "invalid_document_number", "A document number looks like PNA-2026-000123."
+                422, "invalid_document_number", "A document number looks like PNA-2026-000123."
             )
         record = await store.find_issued(number, digest)
         if record is None:

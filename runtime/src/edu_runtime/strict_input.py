@@ -1,0 +1,104 @@
+"""No input silently ignored: before a handler runs, a query parameter it does
+not declare, or a missing or non-JSON body where it expects one, is a 422 that
+says what is wrong and what is expected. Unknown body fields are refused by the
+body models themselves (``edu_contracts.http.RequestBody`` forbids extras; the
+error handler names them).
+
+What a handler declares is read once from Litestar's own parsed signature (its
+``KwargsModel``: the handler's, its controller's and its dependencies' query
+parameters), so the rule needs nothing from the services' code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.handlers import BaseRouteHandler
+from litestar.routes import HTTPRoute
+
+from edu_runtime.errors import ApiError
+
+
+@dataclass(frozen=True)
+class DeclaredInput:
+    query: frozenset[str]
+    body: str | None  # the body model's name when a body is required
+
+
+def _body_name(handler: BaseRouteHandler) -> str:
+    field = handler.parsed_fn_signature.parameters.get("data")
+    annotation = getattr(field, "annotation", None)
+    return getattr(annotation, "__name__", "object")
+
+
+def declared_inputs(app: Litestar) -> dict[int, DeclaredInput]:
+    """Per route handler (by id): the query parameters it reads, and the body it needs."""
+    declared: dict[int, DeclaredInput] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler, kwargs_model in route.route_handler_map.values():
+            needs_body = "data" in kwargs_model.expected_reserved_kwargs and not (
+                kwargs_model.is_data_optional
+            )
+            declared[id(handler)] = DeclaredInput(
+                query=frozenset(p.field_alias for p in kwargs_model.expected_query_params),
+                body=_body_name(handler) if needs_body else None,
+            )
+    return declared
+
+
+class StrictInput:
+    """The app's ``before_request`` hook (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._declared: dict[int, DeclaredInput] | None = None
+
+    async def __call__(self, request: Request[Any, Any, Any]) -> None:
+        if self._declared is None:
+            self._declared = declared_inputs(request.app)
+        declared = self._declared.get(id(request.scope["route_handler"]))
+        if declared is None:
+            return
+        unknown = sorted(set(request.query_params) - declared.query)
+        if unknown:
+            raise ApiError(
+                422,
+                "unknown_query_parameter",
+                f"Unknown query parameter(s): {', '.join(unknown)}. "
+                + (
+                    f"This operation accepts: {', '.join(sorted(declared.query))}."
+                    if declared.query
+                    else "This operation takes no query parameters."
+                ),
+                {"unknown": unknown, "accepted": sorted(declared.query)},
+            )
+        if declared.body is not None:
+            await _require_json_object(request, declared.body)
+
+
+async def _require_json_object(request: Request[Any, Any, Any], model: str) -> None:
+    expected = (
+        f"This operation expects a JSON object ({model}) in the request body, "
+        "with 'Content-Type: application/json'; '{}' if every field has a default."
+    )
+    body = await request.body()
+    if not body.strip():
+        raise ApiError(
+            422, "body_required", f"The request has no body. {expected}", {"expected": model}
+        )
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise ApiError(
+            422, "body_not_json", f"The request body is not JSON. {expected}", {"expected": model}
+        ) from None
+    if not isinstance(value, dict):
+        raise ApiError(
+            422,
+            "body_not_json",
+            f"The request body is JSON but not an object. {expected}",
+            {"expected": model},
+        )

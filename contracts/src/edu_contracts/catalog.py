@@ -19,6 +19,7 @@ from edu_contracts.documents import (
     RenderRequested,
 )
 from edu_contracts.envelope import Envelope
+from edu_contracts.lending import LendingEvent, LendingSettingsChanged
 from edu_contracts.registry import EligibilityVerdict, RegistryEvent
 from edu_contracts.retention import (
     PurgeConfirmed,
@@ -36,6 +37,7 @@ EVENTS: tuple[type[Envelope], ...] = (
     RenderFailed,
     PurgeOrdered,
     PurgeConfirmed,
+    LendingSettingsChanged,
 )
 
 TOPIC_PAYLOADS: dict[str, Any] = {
@@ -45,6 +47,7 @@ TOPIC_PAYLOADS: dict[str, Any] = {
     topics.DOCUMENT_EVENTS: DocumentEvent,
     topics.RETENTION_ORDERS: RetentionOrder,
     topics.RETENTION_CONFIRMATIONS: RetentionConfirmation,
+    topics.LENDING_SETTINGS: LendingEvent,
     topics.DEAD_LETTER: DeadLetter,
 }
 

@@ -11,6 +11,7 @@ DOCUMENT_COMMANDS: Final = "edu.documents.commands.v1"
 DOCUMENT_EVENTS: Final = "edu.documents.events.v1"
 RETENTION_ORDERS: Final = "edu.retention.orders.v1"
 RETENTION_CONFIRMATIONS: Final = "edu.retention.confirmations.v1"
+LENDING_SETTINGS: Final = "edu.lending.settings.v1"
 DEAD_LETTER: Final = "edu.dead-letter.v1"
 
 ALL_TOPICS: Final = (
@@ -20,5 +21,6 @@ ALL_TOPICS: Final = (
     DOCUMENT_EVENTS,
     RETENTION_ORDERS,
     RETENTION_CONFIRMATIONS,
+    LENDING_SETTINGS,
     DEAD_LETTER,
 )

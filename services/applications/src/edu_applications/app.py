@@ -19,13 +19,16 @@ from edu_applications.adapters.http import (
     StaffApplicationsController,
     TermsController,
 )
+from edu_applications.adapters.lending_http import StaffLendingSettingsController
+from edu_applications.adapters.lending_store import LendingSettingsStore
 from edu_applications.adapters.store import ApplicationStore
 from edu_applications.adapters.upstream import (
     ReceiptDocumentsCatalog,
     RegistryLookups,
     UpstreamClient,
 )
-from edu_applications.service import ApplicationService
+from edu_applications.lending_settings import LendingSettingsService
+from edu_applications.service import ApplicationService, utc_now
 from edu_applications.settings import ApplicationsSettings
 
 
@@ -34,7 +37,10 @@ def create_app(
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(
-        topics.APPLICATION_EVENTS, topics.DOCUMENT_COMMANDS, topics.RETENTION_CONFIRMATIONS
+        topics.APPLICATION_EVENTS,
+        topics.DOCUMENT_COMMANDS,
+        topics.RETENTION_CONFIRMATIONS,
+        topics.LENDING_SETTINGS,
     )
     store = ApplicationStore(runtime.db)
     timeout = httpx.Timeout(settings.upstream_timeout_seconds)
@@ -51,6 +57,8 @@ def create_app(
         terms_version=settings.terms_version,
     )
     register_consumers(runtime, service)
+    lending_store = LendingSettingsStore(runtime.db)
+    lending = LendingSettingsService(runtime, lending_store, service.registry, utc_now)
 
     async def close_clients() -> None:
         await registry_http.aclose()
@@ -65,8 +73,12 @@ def create_app(
             TermsController,
             CitizenApplicationsController,
             StaffApplicationsController,
+            StaffLendingSettingsController,
         ],
-        dependencies={"service": Provide(lambda: service, sync_to_thread=False)},
-        on_startup=[store.ensure_indexes],
+        dependencies={
+            "service": Provide(lambda: service, sync_to_thread=False),
+            "lending": Provide(lambda: lending, sync_to_thread=False),
+        },
+        on_startup=[store.ensure_indexes, lending_store.ensure_indexes],
         on_shutdown=[close_clients],
     )

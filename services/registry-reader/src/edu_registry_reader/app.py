@@ -14,7 +14,8 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_registry_reader.adapters.consumers import register_consumers
 from edu_registry_reader.adapters.http import LookupsController, MyDataController
-from edu_registry_reader.adapters.store import RegisterStore
+from edu_registry_reader.adapters.lending import LendingAwareStore, register_lending_consumer
+from edu_registry_reader.eligibility import CONSUMER, EligibilityVerification
 from edu_registry_reader.service import RegistryService
 from edu_registry_reader.settings import RegistryReaderSettings
 
@@ -24,11 +25,13 @@ def create_app(
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(topics.REGISTRY_VERDICTS, topics.DOCUMENT_COMMANDS)
-    store = RegisterStore(
+    # Institutions and offers as the schools' lending settings make them.
+    store = LendingAwareStore(
         runtime.db, Pseudonymizer(settings.pseudonym_key.get_secret_value().encode())
     )
-    service = RegistryService(store)
-    register_consumers(runtime, store)
+    service = RegistryService(store, runtime.units)
+    register_consumers(runtime, EligibilityVerification(store, runtime.inbox(CONSUMER)))
+    register_lending_consumer(runtime, store)
     return create_http_app(
         runtime,
         title="registry-reader",

@@ -218,7 +218,14 @@ def _mount_service_commands() -> None:
     app.add_typer(retention_app, name="retention")
 
 
+def _mount_operations_commands() -> None:
+    from edu_tools.dlq_cli import app as dlq_app
+
+    app.add_typer(dlq_app, name="dlq")
+
+
 _mount_service_commands()
+_mount_operations_commands()
 
 
 def main() -> None:

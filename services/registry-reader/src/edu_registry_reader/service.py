@@ -1,13 +1,21 @@
 """Use cases of "My data" and of the wizard lookups: who may see whom, what is
-shown, and the access-log record of every read."""
+shown, and the access-log record of every read. The HTTP controllers only
+translate to and from these."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from uuid import UUID, uuid4
 
-from edu_contracts.documents import Language
-from edu_contracts.my_data import MyDataAnswer, MyDataSubject, RepresentationBasis
+from edu_contracts.documents import (
+    Language,
+    MyDataPrintoutContent,
+    PersonRef,
+    RenderRequested,
+    RenderRequestedPayload,
+)
+from edu_contracts.my_data import AccessLogPage, MyDataAnswer, MyDataSubject, RepresentationBasis
 from edu_contracts.personal_code import normalize_personal_code
 from edu_contracts.registry_api import (
     LearnerInstitution,
@@ -15,8 +23,10 @@ from edu_contracts.registry_api import (
     RepresentedPerson,
     RepresentedPersons,
 )
+from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
+from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 
 from edu_registry_reader.adapters.store import AccessRecord, RegisterStore
 from edu_registry_reader.domain import rules
@@ -55,11 +65,17 @@ class Subject:
 class RegistryService:
     CACHE_LIMIT = 100_000
 
-    def __init__(self, store: RegisterStore) -> None:
+    def __init__(self, store: RegisterStore, units: UnitsOfWork) -> None:
         self.store = store
+        self._units = units
         # Acceptances are never withdrawn, so a positive answer can be cached;
         # a miss (or another replica) asks the database.
         self._accepted: set[str] = set()
+
+    async def accept_terms(self, identity: Identity, version: str, now: dt.datetime) -> None:
+        if version != TERMS_VERSION:
+            raise ApiError(409, "terms_version_outdated", f"The current terms are {TERMS_VERSION}.")
+        await self.store.accept_terms(identity.personal_code, TERMS_VERSION, now)
 
     async def require_terms(self, identity: Identity, lang: Language) -> None:
         code = identity.personal_code
@@ -96,7 +112,84 @@ class RegistryService:
             raise ApiError(403, "not_represented", text("not_represented", lang))
         return Subject(code, rules.basis_of(relation.basis), view)
 
-    async def my_data(
+    # --- My data ------------------------------------------------------------
+    async def read_my_data(
+        self, identity: Identity, person_code: str | None, lang: Language, now: dt.datetime
+    ) -> MyDataAnswer:
+        """The caller's data, or a represented person's; the read is logged
+        before it is answered."""
+        subject = await self._readable(identity, person_code, lang, now)
+        answer = self._answer(identity, subject, now, lang)
+        await self.store.log_access(
+            [await self._read_of(identity, subject, answer, "my_data", now)]
+        )
+        return answer
+
+    async def request_printout(
+        self,
+        identity: Identity,
+        person_code: str | None,
+        lang: Language,
+        correlation_id: str,
+        now: dt.datetime,
+    ) -> UUID:
+        """ "Saglabāt kā PDF": asks the documents service (command through the
+        outbox) to print exactly the blocks shown; the id to fetch it by."""
+        subject = await self._readable(identity, person_code, lang, now)
+        answer = self._answer(identity, subject, now, lang)
+        document_id = uuid4()
+        command = RenderRequested(
+            producer=ServiceName.REGISTRY_READER,
+            correlation_id=correlation_id,
+            payload=RenderRequestedPayload(
+                document_id=document_id,
+                language=lang,
+                reader_code=identity.personal_code,
+                content=MyDataPrintoutContent(
+                    subject=PersonRef(
+                        personal_code=subject.code, full_name=answer.subject.full_name or "—"
+                    ),
+                    basis=subject.basis,
+                    blocks=answer.blocks,
+                    message=answer.message,
+                    extracted_at=now,
+                ),
+            ),
+        )
+        read = await self._read_of(identity, subject, answer, "my_data_pdf", now)
+
+        async def save(uow: UnitOfWork) -> None:
+            await self.store.log_access([read], uow.session)
+            uow.emit(command)
+
+        await self._units.run(save)
+        return document_id
+
+    async def access_log(
+        self, identity: Identity, lang: Language, *, limit: int, offset: int
+    ) -> AccessLogPage:
+        """Who read the caller's data, when, which blocks, on what basis."""
+        await self.require_terms(identity, lang)
+        return await self.store.access_log(identity.personal_code, limit=limit, offset=offset)
+
+    async def _readable(
+        self, identity: Identity, person_code: str | None, lang: Language, now: dt.datetime
+    ) -> Subject:
+        await self.require_terms(identity, lang)
+        return await self.subject(identity, person_code, rules.today_in_latvia(now), lang)
+
+    async def _read_of(
+        self,
+        identity: Identity,
+        subject: Subject,
+        answer: MyDataAnswer,
+        purpose: str,
+        now: dt.datetime,
+    ) -> AccessRecord:
+        blocks = rules.shown_blocks(answer.blocks)
+        return await self.access_record(identity, subject, blocks, purpose, now)
+
+    def _answer(
         self, identity: Identity, subject: Subject, now: dt.datetime, lang: Language
     ) -> MyDataAnswer:
         blocks = rules.build_blocks(subject.view.extract())

@@ -7,13 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from edu_contracts.documents import (
-    Language,
-    MyDataPrintoutContent,
-    PersonRef,
-    RenderRequested,
-    RenderRequestedPayload,
-)
+from edu_contracts.documents import Language
 from edu_contracts.http import RequestBody
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer
 from edu_contracts.registry_api import (
@@ -22,14 +16,11 @@ from edu_contracts.registry_api import (
     RepresentedPersons,
     ResourceOffers,
 )
-from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, citizens_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import negotiate
 from edu_runtime.paging import PageRequest, paging
-from edu_runtime.runtime import ServiceRuntime
-from edu_runtime.unit_of_work import UnitOfWork
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
@@ -37,7 +28,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
 from edu_registry_reader.domain import rules
-from edu_registry_reader.service import TERMS_VERSION, RegistryService, Subject
+from edu_registry_reader.service import TERMS_VERSION, RegistryService
 
 MAX_PAGE = 200
 
@@ -96,10 +87,8 @@ class MyDataController(Controller):
         service: NamedDependency[RegistryService],
     ) -> TermsAccepted:
         """Record that the caller accepted the current terms of use (step 2)."""
-        if data.terms_version != TERMS_VERSION:
-            raise ApiError(409, "terms_version_outdated", f"The current terms are {TERMS_VERSION}.")
         now = _now()
-        await service.store.accept_terms(identity.personal_code, TERMS_VERSION, now)
+        await service.accept_terms(identity, data.terms_version, now)
         return TermsAccepted(terms_version=TERMS_VERSION, accepted_at=now)
 
     @get("/represented-persons")
@@ -108,17 +97,6 @@ class MyDataController(Controller):
     ) -> RepresentedPersons:
         """The persons the caller may represent today, each with its basis."""
         return await service.represented_persons(identity, _now())
-
-    async def _subject(
-        self,
-        identity: Identity,
-        service: RegistryService,
-        person_code: str | None,
-        lang: Language,
-        now: dt.datetime,
-    ) -> Subject:
-        await service.require_terms(identity, lang)
-        return await service.subject(identity, person_code, rules.today_in_latvia(now), lang)
 
     @get(
         "/my-data",
@@ -138,14 +116,7 @@ class MyDataController(Controller):
     ) -> Response[dict[str, Any]]:
         """The caller's data, or (``person_code``) a represented person's. Blocks
         with no data are absent; with no data at all, ``message`` says so."""
-        language_ = language(request, lang)
-        now = _now()
-        subject = await self._subject(identity, service, person_code, language_, now)
-        answer = await service.my_data(identity, subject, now, language_)
-        record = await service.access_record(
-            identity, subject, rules.shown_blocks(answer.blocks), "my_data", now
-        )
-        await service.store.log_access_grouped(record)
+        answer = await service.read_my_data(identity, person_code, language(request, lang), _now())
         return Response(answer_json(answer), media_type=MediaType.JSON)
 
     @post("/my-data/pdf", status_code=202)
@@ -154,7 +125,6 @@ class MyDataController(Controller):
         request: Request[Any, Any, Any],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
-        runtime: NamedDependency[ServiceRuntime],
         data: JSONBody[PrintoutRequest],
         lang: FromQuery[str | None] = None,
     ) -> DocumentRequested:
@@ -162,38 +132,9 @@ class MyDataController(Controller):
         blocks shown; fetch it from ``GET /api/v1/documents/{document_id}`` there.
         Whose data is in the body (``{}`` for yourself, ``{"person_code": …}`` for
         a represented person); there is no query form."""
-        language_ = language(request, lang)
-        now = _now()
-        subject = await self._subject(identity, service, data.person_code, language_, now)
-        answer = await service.my_data(identity, subject, now, language_)
-        document_id = uuid.uuid4()
-        command = RenderRequested(
-            producer=ServiceName.REGISTRY_READER,
-            correlation_id=correlation_id(request),
-            payload=RenderRequestedPayload(
-                document_id=document_id,
-                language=language_,
-                reader_code=identity.personal_code,
-                content=MyDataPrintoutContent(
-                    subject=PersonRef(
-                        personal_code=subject.code, full_name=answer.subject.full_name or "—"
-                    ),
-                    basis=subject.basis,
-                    blocks=answer.blocks,
-                    message=answer.message,
-                    extracted_at=now,
-                ),
-            ),
+        document_id = await service.request_printout(
+            identity, data.person_code, language(request, lang), correlation_id(request), _now()
         )
-        record = await service.access_record(
-            identity, subject, rules.shown_blocks(answer.blocks), "my_data_pdf", now
-        )
-
-        async def save(uow: UnitOfWork) -> None:
-            await service.store.log_access([record], uow.session)
-            uow.emit(command)
-
-        await runtime.unit_of_work(save)
         return DocumentRequested(document_id=document_id)
 
     @get("/my-data/access-log", dependencies={"page": paging(default=50, maximum=MAX_PAGE)})
@@ -206,9 +147,8 @@ class MyDataController(Controller):
         lang: FromQuery[str | None] = None,
     ) -> AccessLogPage:
         """Who read the caller's data, when, which blocks, on what basis (newest first)."""
-        await service.require_terms(identity, language(request, lang))
-        return await service.store.access_log(
-            identity.personal_code, limit=page.limit, offset=page.offset
+        return await service.access_log(
+            identity, language(request, lang), limit=page.limit, offset=page.offset
         )
 
 

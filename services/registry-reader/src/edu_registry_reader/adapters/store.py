@@ -3,6 +3,7 @@ terms acceptances and the access log."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
@@ -190,16 +191,17 @@ class RegisterStore:
     async def log_access(
         self, entries: Sequence[AccessRecord], session: AsyncClientSession | None = None
     ) -> None:
-        if entries:
-            await self._db[ACCESS_LOG].insert_many(
-                [self._access_doc(e) for e in entries], session=session
-            )
-
-    async def log_access_grouped(self, entry: AccessRecord) -> None:
-        """Durably log ``entry`` before returning, sharing one insert with the
-        requests that arrive meanwhile (group commit): under load one write
-        carries many entries; when idle it costs nothing extra."""
-        await self._log_batcher.write(self._access_doc(entry))
+        """Durably log ``entries`` before returning: within the caller's unit of
+        work (``session``) when the read goes with other writes, else sharing one
+        insert with the requests that arrive meanwhile (group commit): under load
+        one write carries many entries; when idle it costs nothing extra."""
+        docs = [self._access_doc(e) for e in entries]
+        if not docs:
+            return
+        if session is not None:
+            await self._db[ACCESS_LOG].insert_many(docs, session=session)
+        else:
+            await asyncio.gather(*(self._log_batcher.write(d) for d in docs))
 
     async def access_log(self, subject_code: str, *, limit: int, offset: int) -> AccessLogPage:
         subject_key = self._pseudo(subject_code)

@@ -92,6 +92,27 @@ class Harness:
     async def deadline(self, app_id: uuid.UUID | str, kind: PurgeSubjectKind) -> Deadline | None:
         return await self.store.get(kind, str(app_id))
 
+    async def state(self, subject: uuid.UUID | str, kind: PurgeSubjectKind) -> DeadlineState | None:
+        d = await self.deadline(subject, kind)
+        return d.state if d is not None else None
+
+    async def nothing_more_ordered(
+        self, subject: uuid.UUID | str, kind: PurgeSubjectKind, *, orders: int = 0
+    ) -> None:
+        """Prove that no sweep since the caller's last clock change ordered
+        ``subject`` again: it has had exactly ``orders`` orders.
+
+        No sleeping: wait for complete sweeps (a later event that was processed).
+        A sweep writes an order and the deadline's new attempt count in one
+        transaction, so after those sweeps the deadline is the authority. On
+        Kafka, orders are keyed by subject: the subject's next order, when the
+        test makes one due, arrives after any earlier one, and the tests check
+        that order's ``ordered_at`` and ``attempt``."""
+        await self.sweeps()
+        d = await self.deadline(subject, kind)
+        assert (d.attempt if d is not None else 0) == orders
+        assert len(self.log.of(str(subject))) == orders
+
     async def wait_state(
         self, subject: uuid.UUID | str, state: DeadlineState, kind: PurgeSubjectKind
     ) -> Deadline:
@@ -262,13 +283,11 @@ async def test_closed_application_is_ordered_for_purge_exactly_when_due(
 
     # One second before Riga midnight of the purge day: nothing.
     h.clock.set(purge_at - dt.timedelta(seconds=1))
-    await h.sweeps()
-    await asyncio.sleep(0.3)  # anything queued would be on Kafka by now
-    assert h.log.of(str(app_id)) == []
-    assert (await h.deadline(app_id, APP)).state is DeadlineState.SCHEDULED  # type: ignore[union-attr]
+    await h.nothing_more_ordered(app_id, APP)
+    assert await h.state(app_id, APP) is DeadlineState.SCHEDULED
 
     h.clock.set(purge_at)
-    [order] = await h.wait_orders(app_id, 1)
+    [order] = await h.wait_orders(app_id, 1)  # the first order of its partition key
     assert order.payload.subject.kind is APP
     assert order.payload.owners == (ServiceName.APPLICATIONS, ServiceName.DOCUMENTS)
     assert order.payload.attempt == 1
@@ -321,14 +340,13 @@ async def test_reopen_cancels_out_of_order_loses_and_correction_moves(h: Harness
 
     # The old deadline of ``corrected`` (10 February 2026) passes: nothing.
     h.clock.set(dt.datetime(2026, 3, 28, 21, 59, tzinfo=UTC))
-    await h.sweeps()
-    await asyncio.sleep(0.3)
-    assert h.log.of(str(reopened)) == []
-    assert h.log.of(str(late)) == []
-    assert h.log.of(str(corrected)) == []
+    await h.nothing_more_ordered(corrected, APP)
+    await h.nothing_more_ordered(reopened, APP)
+    await h.nothing_more_ordered(late, APP)
 
     h.clock.set(dt.datetime(2026, 3, 28, 22, 0, tzinfo=UTC))
-    await h.wait_orders(corrected, 1)
+    [moved_order] = await h.wait_orders(corrected, 1)
+    assert moved_order.payload.ordered_at == dt.datetime(2026, 3, 28, 22, 0, tzinfo=UTC)
     # Closed again after the reopening: scheduled again from the new date.
     h.clock.set(t)
     await h.send(
@@ -362,10 +380,8 @@ async def test_hold_blocks_and_release_resumes(h: Harness) -> None:
     assert r.exit_code == 2
 
     h.clock.set(dt.datetime(2026, 6, 1, tzinfo=UTC))  # months past both deadlines
-    await h.sweeps()
-    await asyncio.sleep(0.3)
-    assert h.log.of(str(held)) == []
-    assert h.log.of(str(held_early)) == []
+    await h.nothing_more_ordered(held, APP)
+    await h.nothing_more_ordered(held_early, APP)
 
     r = await asyncio.to_thread(h.cli, "report", "--json")
     assert r.exit_code == 0, r.output
@@ -379,8 +395,7 @@ async def test_hold_blocks_and_release_resumes(h: Harness) -> None:
     assert "hold released" in r.output
     [order] = await h.wait_orders(held, 1)
     assert order.payload.attempt == 1
-    await h.sweeps()
-    assert h.log.of(str(held_early)) == []  # still held
+    await h.nothing_more_ordered(held_early, APP)  # still held
 
     entries = await h.db.purge_ledger.find({"subject_id": str(held)}).sort("_id").to_list()
     kinds = sorted(e["entry"] for e in entries)
@@ -414,15 +429,14 @@ async def test_owner_down_gets_the_order_again_and_purge_completes_only_when_all
     assert waiting[0]["missing_owners"] == ["applications"]
 
     h.clock.set(due + RETRY - dt.timedelta(seconds=1))  # backoff not over yet
-    await h.sweeps()
-    await asyncio.sleep(0.3)
-    assert len(h.log.of(str(app_id))) == 1
+    await h.nothing_more_ordered(app_id, APP, orders=1)
 
     h.clock.set(due + RETRY)
     second = (await h.wait_orders(app_id, 2))[1]
     assert second.payload.attempt == 2
+    assert second.payload.ordered_at == due + RETRY
     assert second.payload.order_id == first.payload.order_id
-    assert (await h.deadline(app_id, APP)).state is DeadlineState.ORDERED  # type: ignore[union-attr]
+    assert await h.state(app_id, APP) is DeadlineState.ORDERED
 
     # Attempt 3 waits twice as long.
     h.clock.set(due + 3 * RETRY)
@@ -447,9 +461,7 @@ async def test_owner_down_gets_the_order_again_and_purge_completes_only_when_all
     assert entry["attempts"] == 3
     assert entry["completed_at"] == h.clock.now()
     h.clock.set(due + 100 * RETRY)
-    await h.sweeps()
-    await asyncio.sleep(0.3)
-    assert len(h.log.of(str(app_id))) == 3
+    await h.nothing_more_ordered(app_id, APP, orders=3)
 
 
 async def test_my_data_printout_is_purged_24_hours_after_rendering(h: Harness) -> None:
@@ -481,12 +493,11 @@ async def test_my_data_printout_is_purged_24_hours_after_rendering(h: Harness) -
     assert await h.deadline(act, DOC) is None  # handover acts follow their application
 
     h.clock.set(rendered_at + dt.timedelta(hours=23, minutes=59))
-    await h.sweeps()
-    await asyncio.sleep(0.3)
-    assert h.log.of(str(printout)) == []
+    await h.nothing_more_ordered(printout, DOC)
 
     h.clock.set(rendered_at + dt.timedelta(hours=24))
     [order] = await h.wait_orders(printout, 1)
+    assert order.payload.ordered_at == rendered_at + dt.timedelta(hours=24)
     assert order.payload.subject.kind is DOC
     assert order.payload.owners == (ServiceName.DOCUMENTS,)
     await h.send(confirmation(order, ServiceName.DOCUMENTS, {"documents": 1}, h.clock.now()))
@@ -526,7 +537,7 @@ async def test_dry_run_lists_what_is_due_and_changes_nothing(h: Harness) -> None
     assert "Upcoming deletions" in r.output
     assert "2032-02" in r.output
 
-    assert (await h.deadline(app_id, APP)).state is DeadlineState.SCHEDULED  # type: ignore[union-attr]
+    assert await h.state(app_id, APP) is DeadlineState.SCHEDULED
     assert h.log.of(str(app_id)) == []
 
 

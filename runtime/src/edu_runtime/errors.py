@@ -1,11 +1,13 @@
-"""The one exception type handlers raise for an expected refusal, and the
-Litestar handlers that turn every failure into ``ErrorBody`` (never a bare 500
-with a stack trace, never a personal code echoed back)."""
+"""The one exception type handlers raise for an expected refusal, the mapping
+of a service's domain errors to statuses, and the Litestar handlers that turn
+every failure into ``ErrorBody`` (never a bare 500 with a stack trace, never
+a personal code echoed back)."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from edu_contracts.http import ErrorBody
@@ -24,6 +26,8 @@ from edu_runtime.paging import BAD_PAGE, PAGE_PARAMETERS
 from edu_runtime.pseudonym import redact_personal_codes
 
 log = logging.getLogger(__name__)
+
+ExceptionHandler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
 
 _PERSONAL_CODE_REASON = re.compile(r"personal_code_(format|checksum|date)")
 
@@ -83,6 +87,24 @@ def _validation_response(details: list[dict[str, Any]]) -> Response[Any]:
     return _response(
         422, found.group(0) if found else "validation_error", "The request is not valid.", errors
     )
+
+
+Refusals = Mapping[type[Exception], int]
+"""A service's table from its domain errors to HTTP statuses. Each error
+carries ``reason`` (the rule that said no), ``message`` and ``extra``."""
+
+
+def refusal_handlers(refusals: Refusals) -> dict[type[Exception], ExceptionHandler]:
+    """Exception handlers answering each domain error with its status from
+    ``refusals`` (the most specific class wins) and the usual ``ErrorBody``."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        status = next(refusals[c] for c in type(exc).__mro__ if c in refusals)
+        reason = str(getattr(exc, "reason", "refused"))
+        detail = str(getattr(exc, "message", None) or exc)
+        return _response(status, reason, detail, getattr(exc, "extra", None))
+
+    return dict.fromkeys(refusals, handle)
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

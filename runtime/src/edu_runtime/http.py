@@ -19,7 +19,7 @@ from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
 from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
-from edu_runtime.errors import handle_exception
+from edu_runtime.errors import Refusals, handle_exception, refusal_handlers
 from edu_runtime.http_metrics import HttpMetricsMiddleware
 from edu_runtime.metrics import METRICS_CONTENT_TYPE
 from edu_runtime.openapi_errors import document_errors
@@ -74,8 +74,14 @@ def create_http_app(
     dependencies: dict[str, Provide] | None = None,
     on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    refusals: Refusals | None = None,
 ) -> Litestar:
+    """``refusals``: the service's domain errors and the HTTP status of each
+    (its HTTP adapter's table); every other failure goes to ``handle_exception``."""
     otel = OpenTelemetryConfig(tracer_provider=runtime.tracer_provider, exclude=PUBLIC_PATHS)
+    handlers: dict[int | type[Exception], Any] = {Exception: handle_exception}
+    for error, handler in refusal_handlers(refusals or {}).items():
+        handlers[error] = handler
     deps: dict[str, Provide] = {"identity": Provide(_provide_identity), "page": paging()}
     deps.update(dependencies or {})
     app = Litestar(
@@ -89,7 +95,7 @@ def create_http_app(
             ),
         ],
         plugins=[OpenTelemetryPlugin(otel)],
-        exception_handlers={Exception: handle_exception},
+        exception_handlers=handlers,
         on_startup=[runtime.start, *on_startup],
         on_shutdown=[*on_shutdown, runtime.stop],
         openapi_config=OpenAPIConfig(

@@ -19,6 +19,17 @@ lint: bootstrap
 
 typecheck: bootstrap
 	$(VENV)/mypy -p edu_contracts -p edu_runtime -p edu_tools -p edu_registry_reader -p edu_applications -p edu_documents -p edu_retention
+	@# The tests too. Test directories have no __init__.py and share file names
+	@# (conftest.py, test_rules.py), so mypy names modules by path: the root's trees as
+	@# tests.*, contracts.tests.*, runtime.tests.*; each service's from its own
+	@# directory as tests.* (one run each, sharing the cache).
+	$(VENV)/mypy --explicit-package-bases contracts/tests runtime/tests tests
+	@for d in services/*/tests; do \
+	  compgen -G "$$d/*.py" > /dev/null || continue; \
+	  echo "mypy $$d"; \
+	  (cd $$(dirname $$d) && $(CURDIR)/$(VENV)/mypy --config-file $(CURDIR)/pyproject.toml \
+	    --cache-dir $(CURDIR)/.mypy_cache --explicit-package-bases tests) || exit 1; \
+	done
 
 # Regenerate the committed JSON Schemas and AsyncAPI document after a contract change.
 schemas: bootstrap

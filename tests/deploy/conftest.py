@@ -21,8 +21,9 @@ from edu_runtime.settings import ServiceSettings
 from edu_tools.stack import SERVICES
 from pydantic import AliasChoices
 
-# The test modules import these helpers as ``deploy_checks`` (pytest's importlib
-# mode does not put this directory on sys.path).
+# The test modules import these helpers from ``tests.deploy.conftest`` (the name
+# pytest's importlib mode gives this module, and the one mypy checks them under);
+# ``deploy_checks`` is the older alias, kept for modules not yet moved over.
 sys.modules.setdefault("deploy_checks", sys.modules[__name__])
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
-from deploy_checks import DEPLOY, ENTRYPOINT_FILE_VARS, ServiceInCode, env_names, topic_specs
 from edu_contracts.topics import ALL_TOPICS
+
+from tests.deploy.conftest import (
+    DEPLOY,
+    ENTRYPOINT_FILE_VARS,
+    NginxConfig,
+    ServiceInCode,
+    env_names,
+    topic_specs,
+)
 
 INFRA_IMAGE = re.compile(r"^[\w./-]+:(?!latest$)[\w.-]*\d[\w.-]*$")
 
@@ -19,7 +27,9 @@ def _services(compose: dict[str, Any]) -> dict[str, Any]:
     return dict(compose["services"])
 
 
-def test_every_image_is_pinned_or_built_here(compose, services) -> None:
+def test_every_image_is_pinned_or_built_here(
+    compose: dict[str, Any], services: dict[str, ServiceInCode]
+) -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     for name, svc in _services(compose).items():
         image = svc["image"]
@@ -35,7 +45,7 @@ def test_every_image_is_pinned_or_built_here(compose, services) -> None:
             assert INFRA_IMAGE.match(image), f"{name}: pin {image} to a version"
 
 
-def test_kafka_is_three_kraft_brokers_with_replicated_defaults(compose) -> None:
+def test_kafka_is_three_kraft_brokers_with_replicated_defaults(compose: dict[str, Any]) -> None:
     svcs = _services(compose)
     brokers = {n: s for n, s in svcs.items() if re.fullmatch(r"kafka-\d", n)}
     assert len(brokers) == 3
@@ -57,7 +67,7 @@ def test_kafka_is_three_kraft_brokers_with_replicated_defaults(compose) -> None:
     assert set(voters) == ids
 
 
-def test_topic_init_creates_exactly_the_topics_of_the_contracts(compose) -> None:
+def test_topic_init_creates_exactly_the_topics_of_the_contracts(compose: dict[str, Any]) -> None:
     init = _services(compose)["kafka-topics"]
     env = init["environment"]
     specs = topic_specs(env["TOPICS"])
@@ -77,7 +87,7 @@ def test_topic_init_creates_exactly_the_topics_of_the_contracts(compose) -> None
     assert init["entrypoint"][-1] == init["volumes"][0].split(":")[1]
 
 
-def test_mongodb_is_a_three_member_replica_set(compose) -> None:
+def test_mongodb_is_a_three_member_replica_set(compose: dict[str, Any]) -> None:
     svcs = _services(compose)
     members = {n: s for n, s in svcs.items() if re.fullmatch(r"mongo-\d", n)}
     assert len(members) == 3
@@ -93,7 +103,9 @@ def _service_env(compose: dict[str, Any], name: str) -> dict[str, str]:
     return {k: str(v) for k, v in _services(compose)[name]["environment"].items()}
 
 
-def test_service_env_names_are_read_by_the_code(compose, services) -> None:
+def test_service_env_names_are_read_by_the_code(
+    compose: dict[str, Any], services: dict[str, ServiceInCode]
+) -> None:
     for name, svc in services.items():
         env = _service_env(compose, name)
         known = env_names(svc.settings_cls)
@@ -102,7 +114,9 @@ def test_service_env_names_are_read_by_the_code(compose, services) -> None:
         assert "EDU_PSEUDONYM_KEY_FILE" in env
 
 
-def test_service_env_points_at_things_that_exist(compose, services) -> None:
+def test_service_env_points_at_things_that_exist(
+    compose: dict[str, Any], services: dict[str, ServiceInCode]
+) -> None:
     svcs = _services(compose)
     collector = yaml.safe_load((DEPLOY / "otel" / "collector.yaml").read_text())
     otlp_http = collector["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
@@ -135,11 +149,12 @@ def test_service_env_points_at_things_that_exist(compose, services) -> None:
         for key, value in env.items():
             url = urlsplit(value) if value.startswith("http") else None
             if url and key.endswith("_URL"):
-                target = services[url.hostname]  # type: ignore[index]
+                assert url.hostname in services, f"{name}: {key}={value}"
+                target = services[url.hostname]
                 assert url.port == target.port, f"{name}: {key}={value}"
 
 
-def test_collector_feeds_jaeger(compose) -> None:
+def test_collector_feeds_jaeger(compose: dict[str, Any]) -> None:
     svcs = _services(compose)
     collector = yaml.safe_load((DEPLOY / "otel" / "collector.yaml").read_text())
     pipeline = collector["service"]["pipelines"]["traces"]
@@ -153,7 +168,7 @@ def test_collector_feeds_jaeger(compose) -> None:
     assert f"--config={mount[1]}" in svcs["otel-collector"]["command"]
 
 
-def test_dependencies_and_files_exist(compose) -> None:
+def test_dependencies_and_files_exist(compose: dict[str, Any]) -> None:
     svcs = _services(compose)
     for name, svc in svcs.items():
         for dep in svc.get("depends_on", {}):
@@ -171,7 +186,7 @@ def test_dependencies_and_files_exist(compose) -> None:
     assert (DEPLOY / "secrets" / ".gitignore").read_text().splitlines()[1:3] == ["*", "!.gitignore"]
 
 
-def test_gateway_serves_its_routing_file(compose, nginx) -> None:
+def test_gateway_serves_its_routing_file(compose: dict[str, Any], nginx: NginxConfig) -> None:
     gateway = _services(compose)["gateway"]
     source, target, _ = gateway["volumes"][0].split(":")
     assert (DEPLOY / source).resolve() == (DEPLOY / "k8s/base/config/nginx.conf").resolve()

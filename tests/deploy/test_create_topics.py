@@ -9,9 +9,11 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Any
 
-from deploy_checks import K8S, topic_specs
 from edu_contracts.topics import ALL_TOPICS
+
+from tests.deploy.conftest import K8S, topic_specs
 
 SCRIPT = K8S / "base" / "config" / "create-topics.sh"
 
@@ -58,7 +60,7 @@ def run(bin_dir: Path, topics: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_creates_every_topic_replicated(compose, tmp_path: Path) -> None:
+def test_creates_every_topic_replicated(compose: dict[str, Any], tmp_path: Path) -> None:
     topics = compose["services"]["kafka-topics"]["environment"]["TOPICS"]
     bin_dir, log = fake_kafka_bin(tmp_path, brokers=3, existing={})
     result = run(bin_dir, topics)

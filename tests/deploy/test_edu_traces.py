@@ -4,6 +4,7 @@ polls hidden, broken lines skipped, selection by id, correlation and recency."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def span(
     }
 
 
-def write(path: Path, spans: list[dict[str, Any]], extra: str = "") -> Path:
+def write(path: Path, spans: Sequence[dict[str, Any] | str], extra: str = "") -> Path:
     path.write_text("".join(json.dumps(s) + "\n" for s in spans) + extra)
     return path
 
@@ -115,7 +116,7 @@ def test_renders_one_tree_across_services(tmp_path: Path) -> None:
 
 
 def test_selection(tmp_path: Path) -> None:
-    path = write(tmp_path / "t.jsonl", OLDER + REQUEST + POLL + ["not json"])  # type: ignore[list-item]
+    path = write(tmp_path / "t.jsonl", OLDER + REQUEST + POLL + ["not json"])
     traces = group_traces(read_spans(path))
     assert [t.trace_id[0] for t in traces] == ["c", "a", "b"]
     # Background polls are hidden unless asked for.

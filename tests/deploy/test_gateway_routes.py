@@ -7,8 +7,9 @@ is exactly what ``edu gateway render`` makes of edu_tools.gateway_nginx.ROUTES
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from deploy_checks import NginxConfig, ServiceInCode, find
+from tests.deploy.conftest import NginxConfig, ServiceInCode, find
 
 # Who owns which prefix (the team's agreement). The OpenAPI-derived test below
 # is the authority; this table keeps a prefix from moving by accident.
@@ -71,7 +72,9 @@ def test_every_openapi_path_reaches_its_service(
     assert checked > 0
 
 
-def test_prefixes_go_to_their_owners(nginx: NginxConfig, services) -> None:
+def test_prefixes_go_to_their_owners(
+    nginx: NginxConfig, services: dict[str, ServiceInCode]
+) -> None:
     routed = {loc.path: loc.upstream for loc in nginx.locations if loc.upstream}
     assert routed.keys() == PREFIX_OWNERS.keys()
     for prefix, owner in PREFIX_OWNERS.items():
@@ -105,7 +108,9 @@ def test_authorization_and_correlation_pass_through(nginx: NginxConfig) -> None:
     assert not variables & {"uri", "request_uri", "request", "args", "query_string"}
 
 
-def test_kubernetes_services_match_the_upstreams(nginx: NginxConfig, k8s_base) -> None:
+def test_kubernetes_services_match_the_upstreams(
+    nginx: NginxConfig, k8s_base: list[dict[str, Any]]
+) -> None:
     for host, port in nginx.upstreams.values():
         service = find(k8s_base, "Service", host)
         assert [p["port"] for p in service["spec"]["ports"]] == [port]

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from edu_documents.rendering import fonts
 
+from tests.deploy.conftest import ServiceInCode
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 REPO = DEPLOY.parent
 
@@ -64,7 +66,9 @@ def lineage(stages: dict[str, Stage], name: str) -> list[Stage]:
     return chain
 
 
-def test_every_service_has_a_target_that_runs_its_module(dockerfile, services) -> None:
+def test_every_service_has_a_target_that_runs_its_module(
+    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+) -> None:
     _, stages = dockerfile
     for svc in services.values():
         assert svc.name in stages, f"no --target {svc.name}"
@@ -73,7 +77,9 @@ def test_every_service_has_a_target_that_runs_its_module(dockerfile, services) -
         assert (REPO / "services" / svc.name / "src" / svc.module / "__main__.py").is_file()
 
 
-def test_build_stage_installs_exactly_the_service_from_the_lock(dockerfile, services) -> None:
+def test_build_stage_installs_exactly_the_service_from_the_lock(
+    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+) -> None:
     _, stages = dockerfile
     lock = (REPO / "uv.lock").read_text()
     for svc in services.values():
@@ -85,7 +91,9 @@ def test_build_stage_installs_exactly_the_service_from_the_lock(dockerfile, serv
         assert any(f"--from=build-{svc.name}" in c and "/app/.venv" in c for c in copies)
 
 
-def test_runtime_images_are_slim_non_root_without_build_tools(dockerfile, services) -> None:
+def test_runtime_images_are_slim_non_root_without_build_tools(
+    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+) -> None:
     args, stages = dockerfile
     python_image = args["PYTHON_IMAGE"]
     assert re.fullmatch(r"python:3\.11[\w.-]*-slim[\w.-]*", python_image)
@@ -104,7 +112,9 @@ def test_runtime_images_are_slim_non_root_without_build_tools(dockerfile, servic
             assert tool not in text
 
 
-def test_health_checks_hit_health_live_on_the_service_port(dockerfile, services) -> None:
+def test_health_checks_hit_health_live_on_the_service_port(
+    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+) -> None:
     _, stages = dockerfile
     for svc in services.values():
         stage = stages[svc.name]
@@ -117,7 +127,9 @@ def test_health_checks_hit_health_live_on_the_service_port(dockerfile, services)
         assert stage.all("EXPOSE") == [str(svc.port)]
 
 
-def test_documents_image_has_the_fonts_its_renderer_loads(dockerfile) -> None:
+def test_documents_image_has_the_fonts_its_renderer_loads(
+    dockerfile: tuple[dict[str, str], dict[str, Stage]],
+) -> None:
     _, stages = dockerfile
     runs = " ".join(stages["documents"].all("RUN"))
     assert "fonts-dejavu-core" in runs

@@ -9,8 +9,9 @@ import re
 from typing import Any
 
 import pytest
-from deploy_checks import DEPLOY, K8S, ServiceInCode, find, pod_specs, topic_specs
 from edu_contracts.topics import ALL_TOPICS
+
+from tests.deploy.conftest import DEPLOY, K8S, ServiceInCode, find, pod_specs, topic_specs
 
 RENDERINGS = ["k8s_base", "k8s_production"]
 ALLOWED_SECRETS = {"edu-secrets", "edu-gateway-jwks"}
@@ -23,11 +24,14 @@ def objects(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
 
 
 def _container(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    container: dict[str, Any]
     (container,) = find(objects, "Deployment", name)["spec"]["template"]["spec"]["containers"]
     return container
 
 
-def test_every_service_has_deployment_service_pdb_hpa(objects, services) -> None:
+def test_every_service_has_deployment_service_pdb_hpa(
+    objects: list[dict[str, Any]], services: dict[str, ServiceInCode]
+) -> None:
     for name in [*services, "gateway"]:
         deployment = find(objects, "Deployment", name)
         pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -48,7 +52,9 @@ def test_every_service_has_deployment_service_pdb_hpa(objects, services) -> None
         assert pdb["spec"].get("maxUnavailable") == 1
 
 
-def test_ports_and_probes_match_the_code(objects, services) -> None:
+def test_ports_and_probes_match_the_code(
+    objects: list[dict[str, Any]], services: dict[str, ServiceInCode]
+) -> None:
     for name, svc in services.items():
         container = _container(objects, name)
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
@@ -64,7 +70,9 @@ def test_ports_and_probes_match_the_code(objects, services) -> None:
         ]
 
 
-def test_images_are_the_dockerfile_targets_or_pinned(objects, services) -> None:
+def test_images_are_the_dockerfile_targets_or_pinned(
+    objects: list[dict[str, Any]], services: dict[str, ServiceInCode]
+) -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     production = any(o["kind"] == "Namespace" for o in objects)
     for obj, pod in pod_specs(objects):
@@ -82,7 +90,7 @@ def test_images_are_the_dockerfile_targets_or_pinned(objects, services) -> None:
                 assert not image.endswith(":latest")
 
 
-def test_pods_run_non_root_read_only(objects) -> None:
+def test_pods_run_non_root_read_only(objects: list[dict[str, Any]]) -> None:
     for obj, pod in pod_specs(objects):
         assert pod["securityContext"]["runAsNonRoot"] is True, obj["metadata"]["name"]
         assert pod["securityContext"]["runAsUser"] != 0
@@ -95,7 +103,7 @@ def test_pods_run_non_root_read_only(objects) -> None:
             assert "requests" in container["resources"]
 
 
-def test_config_maps_exist_and_no_secret_is_committed(objects) -> None:
+def test_config_maps_exist_and_no_secret_is_committed(objects: list[dict[str, Any]]) -> None:
     assert not [o for o in objects if o["kind"] == "Secret"]
     config_maps = {o["metadata"]["name"] for o in objects if o["kind"] == "ConfigMap"}
     for obj, pod in pod_specs(objects):
@@ -124,7 +132,9 @@ def test_config_maps_exist_and_no_secret_is_committed(objects) -> None:
             assert "kind: Secret" not in text, path
 
 
-def test_topic_job_provisions_the_contract_topics(objects, compose) -> None:
+def test_topic_job_provisions_the_contract_topics(
+    objects: list[dict[str, Any]], compose: dict[str, Any]
+) -> None:
     job = find(objects, "Job", "edu-kafka-topics")
     (container,) = job["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e for e in container["env"]}
@@ -142,7 +152,9 @@ def test_topic_job_provisions_the_contract_topics(objects, compose) -> None:
     assert container["image"] == compose["services"]["kafka-topics"]["image"]
 
 
-def test_autoscaling_never_outgrows_the_partitions(objects, services, compose) -> None:
+def test_autoscaling_never_outgrows_the_partitions(
+    objects: list[dict[str, Any]], services: dict[str, ServiceInCode], compose: dict[str, Any]
+) -> None:
     specs = topic_specs(compose["services"]["kafka-topics"]["environment"]["TOPICS"])
     smallest = min(p for topic, (p, _) in specs.items() if not topic.endswith("dead-letter.v1"))
     for name in services:
@@ -151,7 +163,9 @@ def test_autoscaling_never_outgrows_the_partitions(objects, services, compose) -
         assert hpa["spec"]["maxReplicas"] <= smallest, name
 
 
-def test_production_overlay_changes_what_it_says(k8s_base, k8s_production) -> None:
+def test_production_overlay_changes_what_it_says(
+    k8s_base: list[dict[str, Any]], k8s_production: list[dict[str, Any]]
+) -> None:
     assert all(
         o["metadata"].get("namespace") == "edu" for o in k8s_production if o["kind"] != "Namespace"
     )

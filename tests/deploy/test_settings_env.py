@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_checks import (
+from edu_runtime.settings import ServiceSettings
+from pydantic import SecretStr
+
+from tests.deploy.conftest import (
     DEPLOY,
     ENTRYPOINT_FILE_VARS,
     ServiceInCode,
@@ -18,8 +21,6 @@ from deploy_checks import (
     find,
     pod_specs,
 )
-from edu_runtime.settings import ServiceSettings
-from pydantic import SecretStr
 
 LOCAL_ONLY = ("127.0.0.1", "localhost", "local-development")
 # Stand-ins for Secret values, which are never in the repository.
@@ -102,7 +103,10 @@ def through_entrypoint(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
 
 
 def test_compose_environment_configures_every_service(
-    compose: dict[str, Any], services: dict[str, ServiceInCode], monkeypatch, tmp_path
+    compose: dict[str, Any],
+    services: dict[str, ServiceInCode],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     for name, svc in services.items():
         declared = {k: str(v) for k, v in compose["services"][name]["environment"].items()}
@@ -138,7 +142,7 @@ def test_kubernetes_environment_configures_every_service(
     rendering: str,
     request: pytest.FixtureRequest,
     services: dict[str, ServiceInCode],
-    monkeypatch,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     objects = request.getfixturevalue(rendering)
     for name, svc in services.items():

@@ -205,8 +205,12 @@ def test_export_round_trips_through_import(edu_backends: Backends, tmp_path: Pat
         # The read models are rebuilt from what was imported, identical to the seeded ones.
         assert client[target][VIEWS].count_documents({}) == counts[VIEWS]
         some = db[VIEWS].find_one({}, sort=[("_id", 1)])
-        assert view_of(client[target][VIEWS].find_one({"_id": some["_id"]})) == view_of(some)
+        assert some is not None
+        imported = client[target][VIEWS].find_one({"_id": some["_id"]})
+        assert imported is not None
+        assert view_of(imported) == view_of(some)
         one = db.enrolments.find_one({}, sort=[("_id", 1)])
+        assert one is not None
         assert client[target].enrolments.find_one({"_id": one["_id"]}) == one
     finally:
         client.drop_database(source)

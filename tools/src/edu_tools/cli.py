@@ -25,6 +25,9 @@ DataDir = Annotated[
 def up(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     no_seed: Annotated[bool, typer.Option(help="Do not load synthetic registry data.")] = False,
+    no_prometheus: Annotated[
+        bool, typer.Option(help="Do not start Prometheus (http://127.0.0.1:9090).")
+    ] = False,
 ) -> None:
     """Start the whole system on the embedded Kafka and MongoDB (foreground; Ctrl-C stops)."""
     from edu_tools.stack import up as run_up
@@ -34,7 +37,7 @@ def up(
         from edu_tools.registry.seeding import seed_if_empty
 
         seed = seed_if_empty
-    raise typer.Exit(run_up(data_dir, seed))
+    raise typer.Exit(run_up(data_dir, seed, prometheus=not no_prometheus))
 
 
 @app.command()

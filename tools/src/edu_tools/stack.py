@@ -87,7 +87,13 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: float = 90.0) -> int:
+def up(
+    data_dir: Path,
+    seed: Callable[[Backends], None] | None,
+    ready_timeout: float = 90.0,
+    *,
+    prometheus: bool = True,
+) -> int:
     console = Console()
     started = time.monotonic()
     busy = [p for p in (9092, 27017, *(s.port for s in SERVICES)) if _port_busy(p)]
@@ -101,6 +107,7 @@ def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: f
     GatewayKeys(data_dir).ensure()
     backends = Backends(data_dir)
     children: dict[str, ChildProcess] = {}
+    observers: list[ChildProcess] = []  # Prometheus: its exit does not stop the system
     stopping = False
 
     def stop_all(*_: object) -> None:
@@ -109,7 +116,7 @@ def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: f
             return
         stopping = True
         console.print("\nstopping…")
-        for child in reversed(list(children.values())):
+        for child in [*observers, *reversed(list(children.values()))]:
             child.stop()
         backends.stop()
         console.print("stopped.")
@@ -124,6 +131,8 @@ def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: f
         )
         if seed:
             seed(backends)
+        if prometheus:
+            observers.extend(start_prometheus(console, data_dir))
         env = service_env(data_dir, backends)
         for spec in SERVICES:
             children[spec.name] = spawn(
@@ -147,6 +156,27 @@ def up(data_dir: Path, seed: Callable[[Backends], None] | None, ready_timeout: f
         return 1
     finally:
         stop_all()
+
+
+def start_prometheus(console: Console, data_dir: Path) -> list[ChildProcess]:
+    """Debian's Prometheus with deploy/'s scrape configuration and alert rules
+    (edu_tools.prometheus), if it is installed and its port is free."""
+    from edu_tools import prometheus as prom
+
+    if prom.binary() is None:
+        console.print(
+            "  [yellow]![/] Prometheus is not installed (scripts/bootstrap.sh installs it)"
+        )
+        return []
+    if _port_busy(prom.DEFAULT_PORT):
+        console.print(f"  [yellow]![/] port {prom.DEFAULT_PORT} is in use: Prometheus not started")
+        return []
+    child = prom.start(data_dir)
+    console.print(
+        f"  [green]✓[/] Prometheus on http://127.0.0.1:{prom.DEFAULT_PORT} "
+        "(every service's /metrics, deploy/prometheus alert rules)"
+    )
+    return [child]
 
 
 def print_next_steps(console: Console, elapsed: float) -> None:

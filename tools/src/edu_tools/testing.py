@@ -69,6 +69,8 @@ def settings_factory(backends: Backends, data_dir: Path) -> Callable[..., Any]:
             "data_dir": data_dir,
             "outbox_poll_seconds": 0.1,
             "consumer_retry_backoff_seconds": 0.05,
+            # Outbox backlog, inbox size and consumer lag measured every second.
+            "metrics_sample_seconds": 1.0,
         }
         values.update(overrides)
         return cls.model_validate(values)

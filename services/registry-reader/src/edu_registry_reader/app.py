@@ -27,7 +27,9 @@ def create_app(
     runtime.publishes(topics.REGISTRY_VERDICTS, topics.DOCUMENT_COMMANDS)
     # Institutions and offers as the schools' lending settings make them.
     store = LendingAwareStore(
-        runtime.db, Pseudonymizer(settings.pseudonym_key.get_secret_value().encode())
+        runtime.db,
+        Pseudonymizer(settings.pseudonym_key.get_secret_value().encode()),
+        observe_log_batch=runtime.metrics.group_commit("access-log"),
     )
     service = RegistryService(store, runtime.units)
     register_consumers(runtime, EligibilityVerification(store, runtime.inbox(CONSUMER)))

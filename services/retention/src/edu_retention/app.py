@@ -12,6 +12,7 @@ from litestar import Litestar, get
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_retention.adapters.consumers import register_consumers
+from edu_retention.adapters.metrics import track_purges
 from edu_retention.adapters.store import RetentionStore
 from edu_retention.adapters.sweeper import Sweeper
 from edu_retention.clock import Clock, SystemClock
@@ -29,6 +30,7 @@ def create_app(
     runtime.publishes(topics.RETENTION_ORDERS)
     store = RetentionStore(runtime.mongo, runtime.db, runtime.outbox)
     register_consumers(runtime, store, clock)
+    track_purges(runtime, store, clock)
     sweeper = Sweeper(
         store,
         clock,

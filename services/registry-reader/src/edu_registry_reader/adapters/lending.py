@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from edu_contracts import topics
@@ -98,8 +98,14 @@ class LendingAwareStore(RegisterStore):
     """The register store, with institutions and offers as the schools' saved
     lending settings make them (the register's data where none are saved)."""
 
-    def __init__(self, db: AsyncDatabase[Doc], pseudonymize: Pseudonymizer) -> None:
-        super().__init__(db, pseudonymize)
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        pseudonymize: Pseudonymizer,
+        *,
+        observe_log_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(db, pseudonymize, observe_log_batch=observe_log_batch)
         self.lending = LendingReadModel(db)
 
     async def ensure_indexes(self) -> None:

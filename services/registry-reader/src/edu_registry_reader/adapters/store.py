@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -73,7 +73,13 @@ class AccessRecord:
 
 
 class RegisterStore:
-    def __init__(self, db: AsyncDatabase[Doc], pseudonymize: Pseudonymizer) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        pseudonymize: Pseudonymizer,
+        *,
+        observe_log_batch: Callable[[int], None] | None = None,
+    ) -> None:
         self._db = db
         self._pseudo = pseudonymize
         access_log = db[ACCESS_LOG]
@@ -83,7 +89,9 @@ class RegisterStore:
 
         # Reads are logged durably before they are answered; under load one
         # insert carries the entries of many requests.
-        self._log_batcher: GroupCommit[Doc] = GroupCommit(insert, max_batch=500)
+        self._log_batcher: GroupCommit[Doc] = GroupCommit(
+            insert, max_batch=500, observe=observe_log_batch
+        )
 
     async def ensure_indexes(self) -> None:
         for collection, indexes in INDEXES.items():

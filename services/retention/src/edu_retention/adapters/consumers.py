@@ -21,6 +21,11 @@ def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Cl
     application_inbox = runtime.inbox("application-events")
     document_inbox = runtime.inbox("document-events")
     confirmation_inbox = runtime.inbox("purge-confirmations")
+    confirmed = runtime.metrics.counter(
+        "edu.retention.purges.confirmed",
+        "{confirmation}",
+        "Owners' purge confirmations recorded, by owner and subject kind.",
+    )
 
     async def on_application_events(batch: Sequence[Delivery[ApplicationEvent]]) -> None:
         # Retention only cares about status changes; every change of every
@@ -53,7 +58,17 @@ def register_consumers(runtime: ServiceRuntime, store: RetentionStore, clock: Cl
 
     @runtime.subscriber(topics.RETENTION_CONFIRMATIONS, "purge-confirmations")
     async def on_confirmation(event: RetentionConfirmation) -> None:
-        async def work(uow: UnitOfWork) -> None:
-            await store.record_confirmation(event.payload, uow.session, clock.now())
+        recorded = False
 
-        await confirmation_inbox.apply_once(event.event_id, work)
+        async def work(uow: UnitOfWork) -> None:
+            nonlocal recorded
+            recorded = await store.record_confirmation(event.payload, uow.session, clock.now())
+
+        if await confirmation_inbox.apply_once(event.event_id, work) and recorded:
+            confirmed.add(
+                1,
+                {
+                    "edu.purge.owner": event.payload.owner.value,
+                    "edu.purge.subject.kind": event.payload.subject.kind.value,
+                },
+            )

@@ -19,6 +19,11 @@ from edu_applications.adapters.http import (
     StaffApplicationsController,
     TermsController,
 )
+from edu_applications.adapters.inbox_http import (
+    StaffInboxController,
+    StaffIssuedItemsController,
+)
+from edu_applications.adapters.inbox_store import InboxStore
 from edu_applications.adapters.lending_http import StaffLendingSettingsController
 from edu_applications.adapters.lending_store import LendingSettingsStore
 from edu_applications.adapters.store import ApplicationStore
@@ -28,7 +33,7 @@ from edu_applications.adapters.upstream import (
     UpstreamClient,
 )
 from edu_applications.lending_settings import LendingSettingsService
-from edu_applications.service import ApplicationService, utc_now
+from edu_applications.service import ApplicationService
 from edu_applications.settings import ApplicationsSettings
 
 
@@ -57,8 +62,9 @@ def create_app(
         terms_version=settings.terms_version,
     )
     register_consumers(runtime, service)
+    inbox = InboxStore(store.applications)
     lending_store = LendingSettingsStore(runtime.db)
-    lending = LendingSettingsService(runtime, lending_store, service.registry, utc_now)
+    lending = LendingSettingsService(runtime, lending_store, service.registry)
 
     async def close_clients() -> None:
         await registry_http.aclose()
@@ -74,11 +80,19 @@ def create_app(
             CitizenApplicationsController,
             StaffApplicationsController,
             StaffLendingSettingsController,
+            StaffInboxController,
+            StaffIssuedItemsController,
         ],
         dependencies={
             "service": Provide(lambda: service, sync_to_thread=False),
             "lending": Provide(lambda: lending, sync_to_thread=False),
+            "inbox": Provide(lambda: inbox, sync_to_thread=False),
         },
-        on_startup=[store.ensure_indexes, lending_store.ensure_indexes],
+        on_startup=[
+            store.ensure_indexes,
+            lending_store.ensure_indexes,
+            inbox.ensure_indexes,
+            inbox.backfill,
+        ],
         on_shutdown=[close_clients],
     )

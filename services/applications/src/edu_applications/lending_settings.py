@@ -74,7 +74,7 @@ class LendingSettingsService:
         runtime: ServiceRuntime,
         store: LendingSettingsStore,
         registry: RegistryLookups,
-        clock: Callable[[], dt.datetime],
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.runtime = runtime
         self.store = store

@@ -17,6 +17,7 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore
 from edu_applications.adapters.views import (
     ApplicationSummary,
     ApplicationView,
@@ -294,7 +295,7 @@ class StaffApplicationsController(Controller):
         self,
         request: Req,
         identity: Me,
-        service: Service,
+        inbox: NamedDependency[InboxStore],
         page: Paging,
         status: FromQuery[ApplicationStatus | None] = None,
         q: FromQuery[str | None] = None,
@@ -309,17 +310,20 @@ class StaffApplicationsController(Controller):
             raise ApiError(422, "query_too_long", "Search for at most 100 characters.")
         if incident not in (None, "open"):
             raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
-        statuses = [status.value] if status else STAFF_VISIBLE
         assert identity.institution_id
-        apps, total = await service.store.list_for_institution(
-            identity.institution_id, statuses, q, 10_000, 0
+        # Filtered, sorted and paged by the database (adapters/inbox_store.py).
+        where = InboxFilter(
+            institution_id=identity.institution_id,
+            status=status,
+            open_incident=True if incident == "open" else None,
+            name=q or None,
         )
-        if incident == "open":
-            apps = [a for a in apps if any(i.is_open for i in a.incidents)]
-            total = len(apps)
+        counts = await inbox.counts(where)
+        total = counts.get(status.value, 0) if status else sum(counts.values())
+        apps = await inbox.page(where, InboxSort.NEWEST, limit=limit, offset=offset)
         lang = language_of(request)
         return Page(
-            items=[ApplicationSummary.of(a, lang) for a in apps[offset : offset + limit]],
+            items=[ApplicationSummary.of(a, lang) for a in apps],
             total=total,
             limit=limit,
             offset=offset,

@@ -15,11 +15,11 @@ from edu_contracts.lending import (
 )
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.auth import Identity, staff_only
-from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
+from edu_runtime.paging import PageRequest
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
 from edu_applications.domain.lending import AuditEntry, FieldChange, SettingsValues
@@ -149,15 +149,13 @@ class StaffLendingSettingsController(Controller):
         self,
         identity: Me,
         lending: Lending,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        page: NamedDependency[PageRequest],
     ) -> Page[AuditView]:
         """Who changed what and when, newest first."""
-        if not 1 <= limit <= 100 or offset < 0:
-            raise ApiError(
-                422, "bad_pagination", "limit must be between 1 and 100, offset at least 0."
-            )
-        entries, total = await lending.history(identity, limit=limit, offset=offset)
+        entries, total = await lending.history(identity, limit=page.limit, offset=page.offset)
         return Page(
-            items=[AuditView.of(e) for e in entries], total=total, limit=limit, offset=offset
+            items=[AuditView.of(e) for e in entries],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
         )

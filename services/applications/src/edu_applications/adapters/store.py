@@ -21,6 +21,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
+from edu_applications.adapters.inbox_fields import QUERY_FIELDS, query_fields
 from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import OPEN
 
@@ -38,6 +39,7 @@ def to_doc(app: Application) -> Doc:
     doc["learner_code"] = app.learner.personal_code
     doc["institution_id"] = app.institution_id
     doc["learner_search"] = search_key(app.learner.full_name)
+    doc.update(query_fields(app))  # what the staff lists filter and sort on
     return doc
 
 
@@ -46,6 +48,7 @@ def from_doc(doc: Doc) -> Application:
         k: v
         for k, v in doc.items()
         if k not in {"applicant_code", "learner_code", "institution_id", "learner_search"}
+        and k not in QUERY_FIELDS
     }
     data["id"] = data.pop("_id")
     return Application.model_validate(data)

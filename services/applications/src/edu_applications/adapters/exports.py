@@ -1,0 +1,137 @@
+"""CSV and XLSX exports of the staff lists, with Latvian headers and only what
+the school needs to act on an application or find an item: no personal codes,
+no contact details, no free-text notes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from edu_contracts.documents import Language
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from edu_applications.adapters.inbox_fields import query_fields
+from edu_applications.domain.model import Application, ReturnCondition
+from edu_applications.domain.statuses import label
+
+RIGA = ZoneInfo("Europe/Riga")
+
+RESOURCE_TYPES = {
+    "laptop": {Language.LV: "Klēpjdators", Language.EN: "Laptop"},
+    "tablet": {Language.LV: "Planšetdators", Language.EN: "Tablet"},
+    "other": {Language.LV: "Cits", Language.EN: "Other"},
+}
+
+CONDITIONS = {
+    ReturnCondition.GOOD: {Language.LV: "Labā stāvoklī", Language.EN: "Good"},
+    ReturnCondition.DAMAGED: {Language.LV: "Bojāts", Language.EN: "Damaged"},
+    ReturnCondition.INCOMPLETE: {Language.LV: "Nepilnā komplektācijā", Language.EN: "Incomplete"},
+    ReturnCondition.LOST: {Language.LV: "Nozaudēts", Language.EN: "Lost"},
+    ReturnCondition.STOLEN: {Language.LV: "Nozagts", Language.EN: "Stolen"},
+}
+
+YES_NO = {True: "Jā", False: "Nē"}
+
+INBOX_HEADERS = (
+    "Iesnieguma ID",
+    "Iesniegts",
+    "Statuss",
+    "Izglītojamais",
+    "Klase",
+    "Resursa veids",
+    "Resurss",
+    "Sociāli atbalstāms",
+    "Atvērts incidents",
+)
+
+ITEMS_HEADERS = (
+    "Iesnieguma ID",
+    "Izglītojamais",
+    "Klase",
+    "Resurss",
+    "Modelis",
+    "Inventāra numurs",
+    "Sērijas numurs",
+    "Statuss",
+    "Izsniegts",
+    "Atvērts incidents",
+    "Atgriezts",
+    "Stāvoklis",
+)
+
+
+def resource_type_label(resource_type: str | None, lang: Language = Language.LV) -> str:
+    if resource_type is None:
+        return ""
+    return RESOURCE_TYPES.get(resource_type, {}).get(lang, resource_type)
+
+
+def local_date(at: dt.datetime | None) -> str:
+    return at.astimezone(RIGA).date().isoformat() if at else ""
+
+
+def inbox_row(app: Application) -> tuple[str, ...]:
+    fields = query_fields(app)
+    return (
+        str(app.id),
+        local_date(fields["submitted_at"]),
+        label(app.status, Language.LV),
+        app.learner.full_name or "",
+        fields["class_group"] or "",
+        resource_type_label(fields["resource_type"]),
+        app.resource.description if app.resource else "",
+        YES_NO[bool(app.socially_supported)],
+        YES_NO[fields["open_incident"]],
+    )
+
+
+def item_row(app: Application) -> tuple[str, ...]:
+    fields = query_fields(app)
+    back = app.return_record
+    return (
+        str(app.id),
+        app.learner.full_name or "",
+        fields["class_group"] or "",
+        app.resource.description if app.resource else "",
+        app.item.model if app.item else "",
+        app.item.inventory_number if app.item else "",
+        app.item.serial_number if app.item else "",
+        label(app.status, Language.LV),
+        local_date(fields["issued_at"]),
+        YES_NO[fields["open_incident"]],
+        back.returned_on.isoformat() if back else "",
+        CONDITIONS[back.condition][Language.LV] if back else "",
+    )
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """RFC 4180 CSV in UTF-8 with a byte-order mark, so spreadsheet programs
+    read ā, č, ē… right."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,50 @@
+"""Top-level copies of what the staff inbox and the issued-items list filter
+and sort on, written with every application (``store.to_doc``) so that those
+lists are filtered, sorted and paged by the database.
+
+Equality only: the embedded MongoDB (nx-27017) answers an aggregation of
+equality matches, ``$sort``, ``$skip`` and ``$limit`` in a few milliseconds
+from SQLite, but scans everything for ``$in`` on other fields than ``_id``,
+for ``$ne`` and for date ranges, and ``count_documents`` costs hundreds of
+milliseconds (measured: ARCHITECTURE.md). Hence ``inbox_institution`` (set only
+when staff may see the application: never for drafts) instead of
+``status != draft``, and ``has_item`` instead of a list of statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from edu_contracts.applications import ApplicationStatus
+
+from edu_applications.domain.model import Application
+
+QUERY_FIELDS = frozenset(
+    {
+        "inbox_institution",
+        "class_group",
+        "resource_type",
+        "open_incident",
+        "has_item",
+        "submitted_at",
+        "issued_at",
+    }
+)
+
+
+def _first_transition(app: Application, status: ApplicationStatus) -> dt.datetime | None:
+    return next((t.at for t in app.history if t.to_status is status), None)
+
+
+def query_fields(app: Application) -> dict[str, Any]:
+    visible = app.status is not ApplicationStatus.DRAFT
+    institution = app.institution
+    return {
+        "inbox_institution": app.institution_id if visible else None,
+        "class_group": getattr(institution, "class_group", None) if institution else None,
+        "resource_type": app.resource.resource_type if app.resource else None,
+        "open_incident": any(i.is_open for i in app.incidents),
+        "has_item": app.item is not None,
+        "submitted_at": _first_transition(app, ApplicationStatus.BEING_VERIFIED),
+        "issued_at": _first_transition(app, ApplicationStatus.ISSUED),
+    }

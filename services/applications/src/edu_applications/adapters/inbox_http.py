@@ -1,0 +1,394 @@
+"""Staff lists over HTTP: the inbox (counts per status, filters, name search,
+sorting, pages from the database, CSV/XLSX export), the bulk grant, and the
+issued items (CSV export). Staff see their own institution only: it comes
+from the token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from uuid import UUID
+
+from edu_contracts.applications import ApplicationStatus
+from edu_contracts.documents import Language
+from edu_runtime.auth import Identity, staff_only
+from edu_runtime.errors import ApiError
+from edu_runtime.http import correlation_id
+from edu_runtime.language import LANGUAGE_QUERY, language_of
+from edu_runtime.paging import PageRequest
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody, Parameter
+from pydantic import BaseModel, ConfigDict, Field
+
+from edu_applications.adapters.exports import (
+    INBOX_HEADERS,
+    ITEMS_HEADERS,
+    inbox_row,
+    item_row,
+    local_date,
+    resource_type_label,
+    to_csv,
+    to_xlsx,
+)
+from edu_applications.adapters.inbox_fields import query_fields
+from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore, ItemState
+from edu_applications.domain.errors import DomainError
+from edu_applications.domain.model import Application, DecisionKind, IssuedItem, ReturnCondition
+from edu_applications.domain.statuses import label
+from edu_applications.service import ApplicationService
+
+Req = Request[Any, Any, Any]
+Me = NamedDependency[Identity]
+Inbox = NamedDependency[InboxStore]
+Service = NamedDependency[ApplicationService]
+Paging = NamedDependency[PageRequest]
+# ``state`` is a name Litestar reserves for the app state: the Python name differs.
+ItemStateQuery = Annotated[ItemState | None, Parameter(query="state")]
+
+EXPORT_LIMIT = 10_000
+EXPORT_CHUNK = 500
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class InboxRow(BaseModel):
+    id: UUID
+    version: int
+    status: ApplicationStatus
+    status_label: str
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime
+    learner_name: str | None
+    class_group: str | None
+    resource_type: str | None
+    resource_type_label: str
+    resource_description: str | None
+    socially_supported: bool
+    open_incident: bool
+    postponed_until: dt.date | None
+
+    @classmethod
+    def of(cls, app: Application, lang: Language) -> InboxRow:
+        fields = query_fields(app)
+        decision = app.decision
+        return cls(
+            id=app.id,
+            version=app.version,
+            status=app.status,
+            status_label=label(app.status, lang),
+            submitted_at=fields["submitted_at"],
+            updated_at=app.updated_at,
+            learner_name=app.learner.full_name,
+            class_group=fields["class_group"],
+            resource_type=fields["resource_type"],
+            resource_type_label=resource_type_label(fields["resource_type"], lang),
+            resource_description=app.resource.description if app.resource else None,
+            socially_supported=bool(app.socially_supported),
+            open_incident=fields["open_incident"],
+            postponed_until=decision.postponed_until if decision else None,
+        )
+
+
+class InboxPage(BaseModel):
+    counts: dict[str, int] = Field(
+        description="Applications per status under every filter but the status filter."
+    )
+    items: list[InboxRow]
+    total: int
+    limit: int
+    offset: int
+    sort: InboxSort
+
+
+class ItemRow(BaseModel):
+    application_id: UUID
+    version: int
+    status: ApplicationStatus
+    status_label: str
+    learner_name: str | None
+    class_group: str | None
+    resource_description: str | None
+    item: IssuedItem | None
+    issued_at: dt.datetime | None
+    open_incident: bool
+    returned_on: dt.date | None
+    condition: ReturnCondition | None
+
+    @classmethod
+    def of(cls, app: Application, lang: Language) -> ItemRow:
+        fields = query_fields(app)
+        back = app.return_record
+        return cls(
+            application_id=app.id,
+            version=app.version,
+            status=app.status,
+            status_label=label(app.status, lang),
+            learner_name=app.learner.full_name,
+            class_group=fields["class_group"],
+            resource_description=app.resource.description if app.resource else None,
+            item=app.item,
+            issued_at=fields["issued_at"],
+            open_incident=fields["open_incident"],
+            returned_on=back.returned_on if back else None,
+            condition=back.condition if back else None,
+        )
+
+
+class ItemsPage(BaseModel):
+    items: list[ItemRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class BulkTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID
+    version: int = Field(ge=1)
+
+
+class BulkGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    applications: list[BulkTarget] = Field(min_length=1, max_length=100)
+
+
+class BulkOutcome(BaseModel):
+    id: UUID
+    granted: bool
+    reason: str | None = Field(
+        default=None, description="Why not: stale_version, illegal_transition, not found…"
+    )
+    version: int | None = None
+    status: ApplicationStatus | None = None
+
+
+class BulkGrantResult(BaseModel):
+    granted: int
+    refused: int
+    outcomes: list[BulkOutcome]
+
+
+def _filter(
+    identity: Identity,
+    status: ApplicationStatus | None,
+    class_group: str | None,
+    resource_type: str | None,
+    socially_supported: bool | None,
+    incident: str | None,
+    q: str | None,
+) -> InboxFilter:
+    if not identity.institution_id:
+        raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")
+    if status is ApplicationStatus.DRAFT:
+        raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
+    if incident not in (None, "open"):
+        raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
+    for name, value, most in (("q", q, 100), ("class_group", class_group, 40)):
+        if value is not None and len(value) > most:
+            raise ApiError(
+                422, "query_too_long", f"{name} can be at most {most} characters.", {"field": name}
+            )
+    if resource_type is not None and len(resource_type) > 40:
+        raise ApiError(
+            422, "query_too_long", "resource_type is too long.", {"field": "resource_type"}
+        )
+    return InboxFilter(
+        institution_id=identity.institution_id,
+        status=status,
+        class_group=class_group or None,
+        resource_type=resource_type or None,
+        socially_supported=socially_supported,
+        open_incident=True if incident == "open" else None,
+        name=q or None,
+    )
+
+
+async def _all(inbox: InboxStore, where: InboxFilter, sort: InboxSort) -> list[Application]:
+    """Every matching application for an export, read a chunk at a time."""
+    found: list[Application] = []
+    while len(found) < EXPORT_LIMIT:
+        chunk = await inbox.page(where, sort, limit=EXPORT_CHUNK, offset=len(found))
+        found += chunk
+        if len(chunk) < EXPORT_CHUNK:
+            break
+    return found[:EXPORT_LIMIT]
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",  # personal data
+        },
+    )
+
+
+def _stamp() -> str:
+    return local_date(dt.datetime.now(dt.UTC))
+
+
+class StaffInboxController(Controller):
+    path = "/api/v1/staff/inbox"
+    guards = [staff_only]
+    tags = ["inbox (staff)"]
+    parameters = LANGUAGE_QUERY
+
+    @get("/")
+    async def inbox_page(
+        self,
+        request: Req,
+        identity: Me,
+        inbox: Inbox,
+        page: Paging,
+        status: FromQuery[ApplicationStatus | None] = None,
+        class_group: FromQuery[str | None] = None,
+        resource_type: FromQuery[str | None] = None,
+        socially_supported: FromQuery[bool | None] = None,
+        incident: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+    ) -> InboxPage:
+        """Your institution's applications (never drafts) with a count per status;
+        filters combine; ``q`` searches learner names ignoring case and diacritics."""
+        where = _filter(
+            identity, status, class_group, resource_type, socially_supported, incident, q
+        )
+        counts = await inbox.counts(where)
+        total = counts.get(status.value, 0) if status else sum(counts.values())
+        apps = (
+            await inbox.page(where, sort, limit=page.limit, offset=page.offset)
+            if page.offset < total
+            else []
+        )
+        lang = language_of(request)
+        return InboxPage(
+            counts=counts,
+            items=[InboxRow.of(a, lang) for a in apps],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+            sort=sort,
+        )
+
+    @get("/export.csv")
+    async def export_csv(
+        self,
+        identity: Me,
+        inbox: Inbox,
+        status: FromQuery[ApplicationStatus | None] = None,
+        class_group: FromQuery[str | None] = None,
+        resource_type: FromQuery[str | None] = None,
+        socially_supported: FromQuery[bool | None] = None,
+        incident: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+    ) -> Response[bytes]:
+        """The filtered list (up to 10,000 rows) as CSV with Latvian headers."""
+        where = _filter(
+            identity, status, class_group, resource_type, socially_supported, incident, q
+        )
+        rows = [inbox_row(a) for a in await _all(inbox, where, sort)]
+        return _download(to_csv(INBOX_HEADERS, rows), CSV, f"iesniegumi-{_stamp()}.csv")
+
+    @get("/export.xlsx")
+    async def export_xlsx(
+        self,
+        identity: Me,
+        inbox: Inbox,
+        status: FromQuery[ApplicationStatus | None] = None,
+        class_group: FromQuery[str | None] = None,
+        resource_type: FromQuery[str | None] = None,
+        socially_supported: FromQuery[bool | None] = None,
+        incident: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+    ) -> Response[bytes]:
+        """The filtered list (up to 10,000 rows) as an Excel workbook."""
+        where = _filter(
+            identity, status, class_group, resource_type, socially_supported, incident, q
+        )
+        rows = [inbox_row(a) for a in await _all(inbox, where, sort)]
+        content = to_xlsx("Iesniegumi", INBOX_HEADERS, rows)
+        return _download(content, XLSX, f"iesniegumi-{_stamp()}.xlsx")
+
+    @post("/bulk-grant", status_code=200)
+    async def bulk_grant(
+        self,
+        request: Req,
+        data: JSONBody[BulkGrant],
+        identity: Me,
+        service: Service,
+    ) -> BulkGrantResult:
+        """Grant several submitted (or postponed) applications at once. Each is
+        its own change: one that changed meanwhile or cannot be granted is
+        reported with its reason and the others are granted."""
+        cid = correlation_id(request)
+        outcomes: list[BulkOutcome] = []
+        for target in data.applications:
+            app_id = str(target.id)
+            try:
+                app = await service.decide(
+                    identity, app_id, target.version, DecisionKind.GRANT, None, None, cid
+                )
+            except ApiError as err:
+                outcomes.append(BulkOutcome(id=target.id, granted=False, reason=err.reason))
+                continue
+            except DomainError as err:
+                outcomes.append(BulkOutcome(id=target.id, granted=False, reason=err.reason))
+                continue
+            outcomes.append(
+                BulkOutcome(id=target.id, granted=True, version=app.version, status=app.status)
+            )
+        granted = sum(1 for o in outcomes if o.granted)
+        return BulkGrantResult(granted=granted, refused=len(outcomes) - granted, outcomes=outcomes)
+
+
+class StaffIssuedItemsController(Controller):
+    path = "/api/v1/staff/issued-items"
+    guards = [staff_only]
+    tags = ["inbox (staff)"]
+    parameters = LANGUAGE_QUERY
+
+    @get("/")
+    async def items(
+        self,
+        request: Req,
+        identity: Me,
+        inbox: Inbox,
+        page: Paging,
+        item_state: ItemStateQuery = None,
+    ) -> ItemsPage:
+        """Which item is with which learner since when; ``state`` = ready, issued,
+        incident (open loss/theft report) or returned. Newest issue first."""
+        institution_id = _filter(identity, None, None, None, None, None, None).institution_id
+        apps, total = await inbox.issued_items(
+            institution_id, item_state, limit=page.limit, offset=page.offset
+        )
+        lang = language_of(request)
+        return ItemsPage(
+            items=[ItemRow.of(a, lang) for a in apps],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+
+    @get("/export.csv")
+    async def export_csv(
+        self, identity: Me, inbox: Inbox, item_state: ItemStateQuery = None
+    ) -> Response[bytes]:
+        institution_id = _filter(identity, None, None, None, None, None, None).institution_id
+        found: list[Application] = []
+        while len(found) < EXPORT_LIMIT:
+            chunk, _ = await inbox.issued_items(
+                institution_id, item_state, limit=EXPORT_CHUNK, offset=len(found)
+            )
+            found += chunk
+            if len(chunk) < EXPORT_CHUNK:
+                break
+        rows = [item_row(a) for a in found[:EXPORT_LIMIT]]
+        return _download(to_csv(ITEMS_HEADERS, rows), CSV, f"izsniegtie-resursi-{_stamp()}.csv")

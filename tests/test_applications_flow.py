@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from edu_retention.domain.rules import application_purge_date
-from edu_runtime.riga import riga_date, start_of_riga_day
+from edu_runtime.riga import start_of_riga_day
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer
 
@@ -135,8 +135,8 @@ async def test_parent_walks_the_whole_life_with_handover_incident_and_return(
 
     # Closing starts retention's clock: asked through its operator interface (a
     # dry run, nothing is ordered), the purge is planned for Riga midnight 25
-    # months after the closing day, for both owners.
-    closed_on = riga_date(dt.datetime.fromisoformat(app["history"][-1]["at"]))
+    # months after the day the device came back, for both owners.
+    closed_on = dt.date.fromisoformat(app["return_record"]["returned_on"])
     due_at = start_of_riga_day(application_purge_date(closed_on))
     planned = await purge_planned(stack, app["id"], due_at)
     assert dt.datetime.fromisoformat(planned["due_at"]) == due_at

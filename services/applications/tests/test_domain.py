@@ -7,8 +7,9 @@ import itertools
 from uuid import uuid4
 
 import pytest
+from edu_applications.adapters.http import REFUSALS
 from edu_applications.domain import workflow
-from edu_applications.domain.errors import Conflict, DomainError, IllegalTransition
+from edu_applications.domain.errors import Conflict, DomainError, IllegalTransition, NotPermitted
 from edu_applications.domain.model import (
     SYSTEM,
     AcknowledgedDocument,
@@ -18,24 +19,19 @@ from edu_applications.domain.model import (
     DecisionKind,
     IncidentKind,
     IssuedItem,
+    Offer,
     Person,
+    RegisteredInstitution,
     ReturnCondition,
     SocialGroup,
+    Verdict,
 )
 from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transition, label
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import Language
-from edu_contracts.registry import EligibilityVerdictPayload, IneligibilityReason
-from edu_contracts.registry_api import (
-    FounderType,
-    InstitutionSummary,
-    LearnerInstitution,
-    LearnerInstitutions,
-    ProgrammeType,
-    ResourceOffer,
-    ResourceTargetGroup,
-)
+from edu_contracts.registry import IneligibilityReason
+from edu_contracts.registry_api import ResourceTargetGroup
 
 NOW = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
 PARENT = Person(personal_code="140386-11016", full_name="Līga Bērziņa")
@@ -44,33 +40,28 @@ CITIZEN = Actor(name="Līga Bērziņa", role=ActorRole.CITIZEN)
 STAFF = Actor(name="Ūna Šķēle", role=ActorRole.STAFF)
 
 
-def institution(accepting: bool = True, eligible: bool = True) -> InstitutionSummary:
-    return InstitutionSummary(
+def institution(accepting: bool = True, eligible: bool = True) -> RegisteredInstitution:
+    return RegisteredInstitution(
         institution_id="RIGA-1",
         name="Rīgas 1. vidusskola",
-        founder_type=FounderType.MUNICIPAL,
-        programme_types=(ProgrammeType.GENERAL_BASIC,),
         accepting_applications=accepting,
         eligible_for_applications=eligible,
     )
 
 
-def available(*summaries: InstitutionSummary) -> LearnerInstitutions:
-    return LearnerInstitutions(
-        learner_code=CHILD.personal_code,
-        items=tuple(LearnerInstitution(institution=s) for s in summaries),
-    )
+def available(*institutions: RegisteredInstitution) -> frozenset[str]:
+    return frozenset(i.institution_id for i in institutions)
 
 
 OFFERS = [
-    ResourceOffer(
+    Offer(
         offer_id="o1",
         institution_id="RIGA-1",
         resource_type="laptop",
         description="Klēpjdators",
         target_group=ResourceTargetGroup.EVERYONE,
     ),
-    ResourceOffer(
+    Offer(
         offer_id="o2",
         institution_id="RIGA-1",
         resource_type="tablet",
@@ -87,6 +78,7 @@ def draft() -> Application:
         role=ApplicantRole.PARENT_OR_GUARDIAN,
         applicant=PARENT,
         learner=CHILD,
+        institutions=frozenset(),
         actor=CITIZEN,
         now=NOW,
     )
@@ -103,9 +95,7 @@ def complete_draft() -> Application:
 def submitted() -> Application:
     request = uuid4()
     app = workflow.submit(complete_draft(), CITIZEN, NOW, request)
-    verdict = EligibilityVerdictPayload(
-        application_id=app.id, request_event_id=request, eligible=True, checked_at=NOW
-    )
+    verdict = Verdict(request_event_id=request, eligible=True)
     result = workflow.apply_verdict(app, verdict, SYSTEM, NOW)
     assert result is not None
     return result
@@ -124,7 +114,7 @@ def test_transition_table_is_enforced(current: S, target: S) -> None:
     else:
         with pytest.raises(IllegalTransition) as err:
             ensure_transition(current, target)
-        assert err.value.status == 409
+        assert REFUSALS[type(err.value)] == 409  # the HTTP adapter's one mapping
         assert err.value.extra == {
             "current_status": current.value,
             "current_status_label": label(current),
@@ -146,7 +136,56 @@ def test_wizard_happy_path_versions_and_history() -> None:
     assert app.history[-1].actor_role is ActorRole.SYSTEM
 
 
+def test_profile_rules_say_whose_application_it_is() -> None:
+    today = NOW.date()
+    with pytest.raises(DomainError) as missing:
+        workflow.learner_code_of(ApplicantRole.PARENT_OR_GUARDIAN, PARENT, None, today)
+    assert missing.value.reason == "learner_required"
+    assert (
+        workflow.learner_code_of(
+            ApplicantRole.PARENT_OR_GUARDIAN, PARENT, CHILD.personal_code, today
+        )
+        == CHILD.personal_code
+    )
+    with pytest.raises(DomainError) as other:
+        workflow.learner_code_of(ApplicantRole.EMPLOYEE, PARENT, CHILD.personal_code, today)
+    assert other.value.reason == "learner_must_be_applicant"
+    # Born 1 September 2010: 16 on the day.
+    minor = Person(personal_code="010910-21207")
+    with pytest.raises(DomainError) as young:
+        workflow.learner_code_of(ApplicantRole.ADULT_LEARNER, minor, None, today)
+    assert young.value.reason == "applicant_not_adult"
+    assert (
+        workflow.learner_code_of(ApplicantRole.ADULT_LEARNER, PARENT, None, today)
+        == PARENT.personal_code
+    )
+
+
+def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
+    with pytest.raises(DomainError) as none:
+        workflow.start_draft(
+            app_id=uuid4(),
+            role=ApplicantRole.EMPLOYEE,
+            applicant=PARENT,
+            learner=PARENT,
+            institutions=frozenset(),
+            actor=CITIZEN,
+            now=NOW,
+        )
+    assert none.value.reason == "not_employed"
+    with pytest.raises(NotPermitted) as stranger:
+        workflow.represented(None)
+    assert stranger.value.reason == "not_represented"
+    assert REFUSALS[type(stranger.value)] == 403
+
+
 def test_institution_rules() -> None:
+    with pytest.raises(DomainError) as unknown:
+        workflow.choose_institution(draft(), None, available(institution()), NOW)
+    assert unknown.value.reason == "institution_not_found"
+    with pytest.raises(NotPermitted) as stranger:
+        workflow.choose_institution(draft(), institution(), None, NOW)
+    assert stranger.value.reason == "not_represented"
     with pytest.raises(DomainError, match="does not study") as err:
         workflow.choose_institution(draft(), institution(), available(), NOW)
     assert err.value.reason == "institution_not_available"
@@ -206,16 +245,12 @@ def test_submit_lists_missing_steps() -> None:
 def test_negative_verdict_rejects_with_reasons_and_stale_verdicts_are_ignored() -> None:
     request = uuid4()
     app = workflow.submit(complete_draft(), CITIZEN, NOW, request)
-    stale = EligibilityVerdictPayload(
-        application_id=app.id, request_event_id=uuid4(), eligible=True, checked_at=NOW
-    )
+    stale = Verdict(request_event_id=uuid4(), eligible=True)
     assert workflow.apply_verdict(app, stale, SYSTEM, NOW) is None
-    verdict = EligibilityVerdictPayload(
-        application_id=app.id,
+    verdict = Verdict(
         request_event_id=request,
         eligible=False,
-        reasons=(IneligibilityReason.NOT_ENROLLED,),
-        checked_at=NOW,
+        reasons=(IneligibilityReason.NOT_ENROLLED.value,),
     )
     rejected = workflow.apply_verdict(app, verdict, SYSTEM, NOW)
     assert rejected is not None

@@ -15,6 +15,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_applications.adapters.consumers import register_consumers
 from edu_applications.adapters.http import (
+    REFUSALS,
     CitizenApplicationsController,
     StaffApplicationsController,
     TermsController,
@@ -95,4 +96,5 @@ def create_app(
             inbox.backfill,
         ],
         on_shutdown=[close_clients],
+        refusals=REFUSALS,
     )

@@ -15,14 +15,14 @@ from edu_applications.service import ApplicationService
 
 def register_consumers(runtime: ServiceRuntime, service: ApplicationService) -> None:
     runtime.batch_subscriber(
-        topics.REGISTRY_VERDICTS, "verdicts", RegistryEvent, service.on_verdicts
+        topics.REGISTRY_VERDICTS, "verdicts", RegistryEvent, service.apply_verdicts
     )
 
     @runtime.subscriber(topics.DOCUMENT_EVENTS, "documents")
     async def on_document(event: DocumentEvent) -> None:
         if isinstance(event, (Rendered, RenderFailed)):
-            await service.on_document(event.event_id, event.payload)
+            await service.record_document(event.event_id, event.payload)
 
     @runtime.subscriber(topics.RETENTION_ORDERS, "purges")
     async def on_purge(event: RetentionOrder) -> None:
-        await service.on_purge(event)
+        await service.purge(event)

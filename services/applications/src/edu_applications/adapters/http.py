@@ -37,6 +37,13 @@ from edu_applications.adapters.views import (
     Versioned,
     Withdrawal,
 )
+from edu_applications.domain.errors import (
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    NotFound,
+    NotPermitted,
+)
 from edu_applications.domain.model import Contact, IssuedItem
 from edu_applications.service import ApplicationService
 
@@ -44,6 +51,16 @@ Req = Request[Any, Any, Any]
 Service = NamedDependency[ApplicationService]
 Me = NamedDependency[Identity]
 Paging = NamedDependency[PageRequest]
+
+# The one mapping of refusals to HTTP statuses (registered in app.py; the body
+# is the usual ErrorBody with the rule's reason). The most specific class wins.
+REFUSALS: dict[type[Exception], int] = {
+    DomainError: 422,
+    Conflict: 409,
+    IllegalTransition: 409,
+    NotPermitted: 403,
+    NotFound: 404,
+}
 
 
 def _view(request: Req, app: Any) -> ApplicationView:
@@ -58,14 +75,9 @@ class TermsController(Controller):
     @get("/")
     async def current_terms(self, identity: Me, service: Service) -> dict[str, Any]:
         """The current terms version and whether the caller has accepted it."""
-        try:
-            await service.require_terms(identity)
-            accepted = True
-        except ApiError:
-            accepted = False
         return {
-            "terms_version": service.terms_version,
-            "accepted": accepted,
+            "terms_version": service.terms.version,
+            "accepted": await service.terms.accepted(identity),
             "checkbox_label": "Piekrītu e-pakalpojuma lietošanas noteikumiem",
         }
 
@@ -73,8 +85,8 @@ class TermsController(Controller):
     async def accept(
         self, data: JSONBody[TermsAcceptance], identity: Me, service: Service
     ) -> dict[str, str]:
-        version = data.terms_version or service.terms_version
-        at = await service.accept_terms(identity, version)
+        version = data.terms_version or service.terms.version
+        at = await service.terms.accept(identity, version)
         return {"terms_version": version, "accepted_at": at.isoformat()}
 
 

@@ -1,4 +1,7 @@
-"""Refusals the workflow can give. The HTTP adapter maps them to 4xx bodies."""
+"""Refusals the domain and the use cases can give. Each names the rule that
+said no (``reason``, stable and machine-readable) and says why (``message``);
+the kind of refusal is its class. Which HTTP status a kind deserves is the HTTP
+adapter's business (``adapters/http.py``, ``REFUSALS``)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """A rule said no. ``status`` is the HTTP status the refusal deserves."""
-
-    status = 422
+    """A rule said no: what was asked is not valid as asked."""
 
     def __init__(self, reason: str, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -17,13 +18,19 @@ class DomainError(Exception):
         self.extra = extra or None
 
 
-class IllegalTransition(DomainError):
-    status = 409
-
-
 class Conflict(DomainError):
-    status = 409
+    """The current state of things (the application, another application, the
+    terms in force) does not allow it."""
 
 
-class Forbidden(DomainError):
-    status = 403
+class IllegalTransition(Conflict):
+    """The state machine has no such step from the current status."""
+
+
+class NotPermitted(DomainError):
+    """The caller may not do this (not their role, not someone they represent,
+    terms not accepted)."""
+
+
+class NotFound(DomainError):
+    """No such thing, or none the caller may see (told apart from nothing)."""

@@ -78,6 +78,32 @@ class ResourceSnapshot(Frozen):
     target_group: ResourceTargetGroup
 
 
+# --- what the rules are told about the world (the service translates the
+# registers' and registry-reader's answers into these) -----------------------
+
+
+class RegisteredInstitution(InstitutionSnapshot):
+    """An institution as the registers show it."""
+
+    eligible_for_applications: bool  # state/municipal and runs an eligible programme
+    accepting_applications: bool
+
+
+class Offer(ResourceSnapshot):
+    """A resource an institution lends."""
+
+    institution_id: str
+
+
+class Verdict(Frozen):
+    """registry-reader's answer to a verification request."""
+
+    request_event_id: UUID
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+    learner_full_name: str | None = None
+
+
 class Contact(Frozen):
     phone: str
     email: str

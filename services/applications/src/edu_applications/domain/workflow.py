@@ -5,20 +5,17 @@ DomainError. Nothing here reads a clock, a database or the network."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import DocumentKind
-from edu_contracts.registry import EligibilityVerdictPayload
-from edu_contracts.registry_api import (
-    InstitutionSummary,
-    LearnerInstitutions,
-    ResourceOffer,
-    ResourceTargetGroup,
-)
+from edu_contracts.personal_code import birth_date_of
+from edu_contracts.registry_api import ResourceTargetGroup
 
-from edu_applications.domain.errors import Conflict, DomainError, Forbidden
+from edu_applications.domain.errors import Conflict, DomainError, NotPermitted
 from edu_applications.domain.model import (
     AcknowledgedDocument,
     Actor,
@@ -32,12 +29,15 @@ from edu_applications.domain.model import (
     InstitutionSnapshot,
     IssuedItem,
     LinkedDocument,
+    Offer,
     Person,
+    RegisteredInstitution,
     ResourceSnapshot,
     ReturnCondition,
     ReturnRecord,
     SocialGroup,
     Transition,
+    Verdict,
 )
 from edu_applications.domain.statuses import EDITABLE_CONTACT, ensure_transition
 
@@ -75,7 +75,45 @@ def _require_draft(app: Application) -> None:
         )
 
 
+T = TypeVar("T")
+
+
+def represented(found: T | None) -> T:
+    """What the registers answered for a person the caller acts for; None means
+    they do not show the caller as that person's representative."""
+    if found is None:
+        raise NotPermitted(
+            "not_represented", "The registers do not show you as this person's representative."
+        )
+    return found
+
+
 # --- step 1: profile -------------------------------------------------------
+
+
+def learner_code_of(
+    role: ApplicantRole, applicant: Person, learner_code: str | None, today: dt.date
+) -> str:
+    """Whose application it is, from the profile alone: a parent or guardian
+    names the child; adult learners and employees apply for themselves, and an
+    adult learner is 18 or older."""
+    if role is ApplicantRole.PARENT_OR_GUARDIAN:
+        if learner_code is None:
+            raise DomainError(
+                "learner_required", "Give the personal code of the child you apply for."
+            )
+        return learner_code
+    if learner_code not in (None, applicant.personal_code):
+        raise DomainError(
+            "learner_must_be_applicant", "Adult learners and employees apply for themselves."
+        )
+    if role is ApplicantRole.ADULT_LEARNER:
+        born = birth_date_of(applicant.personal_code)
+        if born is not None and _age(born, today) < 18:
+            raise DomainError(
+                "applicant_not_adult", "Learners under 18 apply through a parent or guardian."
+            )
+    return applicant.personal_code
 
 
 def start_draft(
@@ -84,22 +122,17 @@ def start_draft(
     role: ApplicantRole,
     applicant: Person,
     learner: Person,
+    institutions: Collection[str],
     actor: Actor,
     now: dt.datetime,
 ) -> Application:
-    if (
-        role is not ApplicantRole.PARENT_OR_GUARDIAN
-        and learner.personal_code != applicant.personal_code
-    ):
+    """A new draft. ``institutions``: where the registers show the applicant in
+    their role (enrolled, or employed) now; a parent's child is checked when
+    the institution is chosen."""
+    if role is not ApplicantRole.PARENT_OR_GUARDIAN and not institutions:
         raise DomainError(
-            "learner_must_be_applicant", "Adult learners and employees apply for themselves."
-        )
-    if (
-        role is ApplicantRole.PARENT_OR_GUARDIAN
-        and learner.personal_code == applicant.personal_code
-    ):
-        raise DomainError(
-            "learner_required", "A parent or guardian applies for a child: give the child's code."
+            "not_employed" if role is ApplicantRole.EMPLOYEE else "not_enrolled",
+            "The registers show no institution for you in this role.",
         )
     return Application(
         id=app_id,
@@ -121,12 +154,18 @@ def start_draft(
 
 def choose_institution(
     app: Application,
-    institution: InstitutionSummary,
-    available: LearnerInstitutions,
+    institution: RegisteredInstitution | None,
+    available: Collection[str] | None,
     now: dt.datetime,
 ) -> Application:
+    """``available``: the ids of the institutions where the learner studies (or
+    the employee works) now; None if the registers do not show the applicant
+    as the learner's representative."""
+    if institution is None:
+        raise DomainError("institution_not_found", "No such institution in the registers.")
+    available = represented(available)
     _require_draft(app)
-    if institution.institution_id not in {i.institution.institution_id for i in available.items}:
+    if institution.institution_id not in available:
         raise DomainError(
             "institution_not_available",
             "The learner does not study (or the employee does not work) at this institution.",
@@ -142,11 +181,8 @@ def choose_institution(
             "institution_not_accepting",
             "This institution is not accepting resource applications now.",
         )
-    snapshot = InstitutionSnapshot(
-        institution_id=institution.institution_id,
-        name=institution.name,
-        registration_number=institution.registration_number,
-        address=institution.address,
+    snapshot = InstitutionSnapshot.model_validate(
+        institution.model_dump(include=set(InstitutionSnapshot.model_fields))
     )
     # A new institution invalidates the resource chosen for the previous one.
     return _changed(app, now, institution=snapshot, resource=None)
@@ -181,7 +217,7 @@ def set_social_status(
 
 
 def choose_resource(
-    app: Application, offers: list[ResourceOffer], offer_id: str, now: dt.datetime
+    app: Application, offers: Collection[Offer], offer_id: str, now: dt.datetime
 ) -> Application:
     _require_draft(app)
     if app.institution is None:
@@ -198,11 +234,8 @@ def choose_resource(
             "target_group_mismatch",
             "This resource is only for learners of socially supported groups.",
         )
-    snapshot = ResourceSnapshot(
-        offer_id=offer.offer_id,
-        resource_type=offer.resource_type,
-        description=offer.description,
-        target_group=offer.target_group,
+    snapshot = ResourceSnapshot.model_validate(
+        offer.model_dump(include=set(ResourceSnapshot.model_fields))
     )
     return _changed(app, now, resource=snapshot)
 
@@ -265,7 +298,7 @@ def submit(app: Application, actor: Actor, now: dt.datetime, request_id: UUID) -
 
 
 def apply_verdict(
-    app: Application, verdict: EligibilityVerdictPayload, actor: Actor, now: dt.datetime
+    app: Application, verdict: Verdict, actor: Actor, now: dt.datetime
 ) -> Application | None:
     """None when the verdict no longer applies (withdrawn meanwhile, or a stale request)."""
     if (
@@ -278,7 +311,7 @@ def apply_verdict(
         learner = learner.model_copy(update={"full_name": verdict.learner_full_name})
     if verdict.eligible:
         return _moved(app, S.SUBMITTED, actor, now, learner=learner)
-    reasons = tuple(r.value for r in verdict.reasons)
+    reasons = verdict.reasons
     return _moved(
         app,
         S.REJECTED,
@@ -336,7 +369,7 @@ def confirm_receipt(
     app: Application, actor: Actor, now: dt.datetime, document_id: UUID
 ) -> Application:
     if actor.role is not ActorRole.CITIZEN:
-        raise Forbidden(
+        raise NotPermitted(
             "citizen_only", "Receipt is confirmed by the recipient on their own device."
         )
     requested = LinkedDocument(
@@ -453,3 +486,7 @@ def document_failed(app: Application, document_id: UUID, now: dt.datetime) -> Ap
         now,
         documents=tuple(failed if d.document_id == document_id else d for d in app.documents),
     )
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

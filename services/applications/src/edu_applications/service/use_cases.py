@@ -1,0 +1,398 @@
+"""Use cases of the applications service, one method each: load the
+application, let the domain (``domain/workflow.py``) decide, save the result
+and the events it causes (``commits.py``, one unit of work).
+
+The HTTP and Kafka adapters call these; they hold no rules of their own.
+Refusals are domain errors (``domain/errors.py``); the HTTP adapter maps them
+to statuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from uuid import UUID, uuid4
+
+from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
+from edu_contracts.envelope import Envelope
+from edu_contracts.registry import EligibilityVerdict
+from edu_contracts.retention import PurgeOrdered, PurgeSubjectKind
+from edu_contracts.services import ServiceName
+from edu_runtime.auth import Identity
+from edu_runtime.batches import Delivery
+from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.unit_of_work import UnitOfWork
+
+from edu_applications.adapters.store import ApplicationStore
+from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
+from edu_applications.domain import workflow
+from edu_applications.domain.errors import NotFound
+from edu_applications.domain.model import (
+    SYSTEM,
+    AcknowledgedDocument,
+    Actor,
+    Application,
+    Contact,
+    DecisionKind,
+    Incident,
+    IncidentKind,
+    IssuedItem,
+    Person,
+    ReturnCondition,
+    SocialGroup,
+)
+from edu_applications.service import events
+from edu_applications.service.commits import ApplicationCommits, stale_version
+from edu_applications.service.events import actor_of, status_event
+from edu_applications.service.registers import Registers, verdict_of
+from edu_applications.service.terms import TermsOfUse
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ApplicationService:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        store: ApplicationStore,
+        registry: RegistryLookups,
+        receipt_documents: ReceiptDocumentsCatalog,
+        *,
+        terms_version: str,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.runtime = runtime
+        self.store = store
+        self.registry = registry
+        self.registers = Registers(registry)
+        self.receipt_documents = receipt_documents
+        self.clock = clock
+        self.terms = TermsOfUse(
+            store,
+            Pseudonymizer(runtime.settings.pseudonym_key.get_secret_value().encode()),
+            version=terms_version,
+            clock=clock,
+        )
+        self.commits = ApplicationCommits(store, runtime.units)
+
+    async def _save(
+        self,
+        before: Application | None,
+        after: Application,
+        actor: Actor,
+        cid: str,
+        *,
+        extra: Sequence[Envelope] = (),
+        take_slot: bool = False,
+        check_slot: bool = False,
+    ) -> Application:
+        """Save a change and its events: the status change (if any) and ``extra``."""
+        events_: list[Envelope] = list(extra)
+        if before is None or before.status is not after.status:
+            events_.append(status_event(before, after, cid, actor))
+        return await self.commits.save(
+            before, after, events_, take_slot=take_slot, check_slot=check_slot
+        )
+
+    # --- reading -----------------------------------------------------------
+    async def own(self, identity: Identity, app_id: str, version: int | None = None) -> Application:
+        """The caller's application (404 for anyone else's, as if it did not exist)."""
+        app = await self.store.get(app_id)
+        if app is None or app.applicant.personal_code != identity.personal_code:
+            raise NotFound("application_not_found", "No such application.")
+        return _at_version(app, version)
+
+    async def institutions(
+        self, identity: Identity, app_id: str, version: int | None = None
+    ) -> Application:
+        """An application of the staff member's institution (404 otherwise)."""
+        app = await self.store.get(app_id)
+        if (
+            app is None
+            or app.status is ApplicationStatus.DRAFT
+            or app.institution_id != identity.institution_id
+        ):
+            raise NotFound("application_not_found", "No such application.")
+        return _at_version(app, version)
+
+    # --- wizard ------------------------------------------------------------
+    async def create_draft(
+        self, identity: Identity, role: ApplicantRole, learner_code: str | None, cid: str
+    ) -> Application:
+        """Step 1 (profile): a draft for yourself or for a child you represent."""
+        await self.terms.require(identity)
+        applicant = Person(personal_code=identity.personal_code, full_name=identity.full_name)
+        code = workflow.learner_code_of(role, applicant, learner_code, self.clock().date())
+        institutions: frozenset[str] = frozenset()
+        if role is ApplicantRole.PARENT_OR_GUARDIAN:
+            learner = workflow.represented(await self.registers.represented_learner(identity, code))
+        else:
+            learner = applicant
+            institutions = workflow.represented(
+                await self.registers.institution_ids(identity, role, code)
+            )
+        app = workflow.start_draft(
+            app_id=uuid4(),
+            role=role,
+            applicant=applicant,
+            learner=learner,
+            institutions=institutions,
+            actor=actor_of(identity),
+            now=self.clock(),
+        )
+        return await self._save(None, app, actor_of(identity), cid)
+
+    async def choose_institution(
+        self, identity: Identity, app_id: str, version: int, institution_id: str, cid: str
+    ) -> Application:
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        institution = await self.registers.institution(identity, institution_id)
+        available = (
+            await self.registers.institution_ids(identity, app.role, app.learner.personal_code)
+            if institution is not None
+            else None
+        )
+        changed = workflow.choose_institution(app, institution, available, self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def set_social_status(
+        self,
+        identity: Identity,
+        app_id: str,
+        version: int,
+        supported: bool,
+        group: SocialGroup | None,
+        cid: str,
+    ) -> Application:
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        changed = workflow.set_social_status(app, supported, group, self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def choose_resource(
+        self, identity: Identity, app_id: str, version: int, offer_id: str, cid: str
+    ) -> Application:
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        offers = (
+            await self.registers.offers(identity, app.institution.institution_id)
+            if app.institution
+            else []
+        )
+        changed = workflow.choose_resource(app, offers, offer_id, self.clock())
+        return await self._save(app, changed, actor_of(identity), cid, check_slot=True)
+
+    async def acknowledge_documents(
+        self,
+        identity: Identity,
+        app_id: str,
+        version: int,
+        acknowledged: list[tuple[str, str]],
+        lang: Language,
+        cid: str,
+    ) -> Application:
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        catalog = await self.receipt_documents.current(identity.token, lang.value)
+        current = [
+            AcknowledgedDocument(code=d.code, title=d.title, version=d.version)
+            for d in catalog.items
+        ]
+        changed = workflow.acknowledge_documents(app, current, acknowledged, self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def update_contact(
+        self, identity: Identity, app_id: str, version: int, contact: Contact, cid: str
+    ) -> Application:
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        changed = workflow.update_contact(app, contact, self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def submit(self, identity: Identity, app_id: str, version: int, cid: str) -> Application:
+        """Step 7: the application goes to verification; it takes its learner's
+        slot for the resource type (one open application each)."""
+        await self.terms.require(identity)
+        app = await self.own(identity, app_id, version)
+        actor = actor_of(identity)
+        now = self.clock()
+        request_id = uuid4()
+        changed = workflow.submit(app, actor, now, request_id)
+        request = events.verification_requested(changed, request_id, cid, now)
+        return await self._save(app, changed, actor, cid, extra=[request], take_slot=True)
+
+    # --- after submission (citizen) ------------------------------------------
+    async def withdraw(
+        self, identity: Identity, app_id: str, version: int, reason: str | None, cid: str
+    ) -> Application:
+        app = await self.own(identity, app_id, version)
+        changed = workflow.withdraw(app, actor_of(identity), self.clock(), reason)
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def confirm_receipt(
+        self, identity: Identity, app_id: str, version: int, lang: Language, cid: str
+    ) -> Application:
+        app = await self.own(identity, app_id, version)
+        actor = actor_of(identity)
+        now = self.clock()
+        document_id = uuid4()
+        changed = workflow.confirm_receipt(app, actor, now, document_id)
+        act = events.handover_act(document_id, changed, identity, now, lang, cid)
+        return await self._save(app, changed, actor, cid, extra=[act])
+
+    async def report_incident(
+        self,
+        identity: Identity,
+        app_id: str,
+        version: int,
+        kind: IncidentKind,
+        description: str,
+        occurred_on: dt.date | None,
+        cid: str,
+    ) -> tuple[Application, Incident]:
+        app = await self.own(identity, app_id, version)
+        changed, incident = workflow.report_incident(
+            app, kind, description, occurred_on, actor_of(identity), self.clock()
+        )
+        return await self._save(app, changed, actor_of(identity), cid), incident
+
+    # --- staff ---------------------------------------------------------------
+    async def decide(
+        self,
+        identity: Identity,
+        app_id: str,
+        version: int,
+        kind: DecisionKind,
+        reason: str | None,
+        until: dt.date | None,
+        cid: str,
+    ) -> Application:
+        app = await self.institutions(identity, app_id, version)
+        changed = workflow.decide(app, kind, reason, until, actor_of(identity), self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def mark_ready(
+        self, identity: Identity, app_id: str, version: int, item: IssuedItem, cid: str
+    ) -> Application:
+        app = await self.institutions(identity, app_id, version)
+        changed = workflow.mark_ready(app, item, actor_of(identity), self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    async def record_return(
+        self,
+        identity: Identity,
+        app_id: str,
+        version: int,
+        condition: ReturnCondition,
+        note: str | None,
+        returned_on: dt.date | None,
+        lang: Language,
+        cid: str,
+    ) -> Application:
+        app = await self.institutions(identity, app_id, version)
+        actor = actor_of(identity)
+        now = self.clock()
+        document_id = uuid4()
+        changed = workflow.record_return(
+            app, condition, note, returned_on or now.date(), actor, now, document_id
+        )
+        act = events.return_act(document_id, changed, condition, note, actor, now, lang, cid)
+        return await self._save(app, changed, actor, cid, extra=[act])
+
+    async def close_incident(
+        self, identity: Identity, app_id: str, version: int, incident_id: UUID, note: str, cid: str
+    ) -> Application:
+        app = await self.institutions(identity, app_id, version)
+        changed = workflow.close_incident(app, incident_id, note, actor_of(identity), self.clock())
+        return await self._save(app, changed, actor_of(identity), cid)
+
+    # --- what other services tell us -------------------------------------------
+    async def apply_verdicts(self, batch: Sequence[Delivery[EligibilityVerdict]]) -> None:
+        """registry-reader's verdicts move submitted applications on; a batch
+        costs a few round trips. Each status change continues its verdict's trace."""
+        inbox = self.runtime.inbox("verdicts")
+        by_event = {d.event.event_id: d for d in batch}
+        fresh = await inbox.unseen(by_event)
+        if not fresh:
+            return
+        todo = [by_event[event_id] for event_id in fresh]
+
+        async def save(uow: UnitOfWork) -> None:
+            stored = await self.store.get_many(
+                (str(d.event.payload.application_id) for d in todo), uow.session
+            )
+            current = dict(stored)
+            for d in todo:
+                app_id = str(d.event.payload.application_id)
+                app = current.get(app_id)
+                if app is None:
+                    continue  # purged meanwhile
+                verdict = verdict_of(d.event.payload)
+                changed = workflow.apply_verdict(app, verdict, SYSTEM, self.clock())
+                if changed is None:
+                    continue
+                current[app_id] = changed
+                uow.emit(
+                    status_event(app, changed, d.event.correlation_id, SYSTEM), context=d.context
+                )
+            await self.store.apply(
+                [(stored[i], app, False) for i, app in current.items() if app is not stored[i]],
+                uow.session,
+            )
+
+        await inbox.apply_all(fresh, save)
+
+    async def record_document(
+        self, event_id: UUID, payload: RenderedPayload | RenderFailedPayload
+    ) -> None:
+        """A handover or return act was rendered (or failed): link it."""
+        if payload.application_id is None:
+            return
+
+        async def save(uow: UnitOfWork) -> None:
+            app = await self.store.get(str(payload.application_id), uow.session)
+            if app is None:
+                return
+            now = self.clock()
+            if isinstance(payload, RenderedPayload):
+                changed = workflow.link_document(
+                    app,
+                    payload.document_id,
+                    payload.number,
+                    payload.sha256,
+                    payload.rendered_at,
+                    now,
+                )
+            else:
+                changed = workflow.document_failed(app, payload.document_id, now)
+            if changed is not None:
+                await self.store.apply([(app, changed, False)], uow.session)
+
+        await self.runtime.inbox("documents").apply_once(event_id, save)
+
+    async def purge(self, order: PurgeOrdered) -> None:
+        """Retention's order: delete the application and confirm with counts."""
+        payload = order.payload
+        if (
+            payload.subject.kind is not PurgeSubjectKind.APPLICATION
+            or ServiceName.APPLICATIONS not in payload.owners
+        ):
+            return
+
+        async def save(uow: UnitOfWork) -> None:
+            deleted = await self.store.delete(payload.subject.id, uow.session)
+            uow.emit(events.purge_confirmed(order, deleted, self.clock()))
+
+        await self.runtime.inbox("purges").apply_once(order.event_id, save)
+
+
+def _at_version(app: Application, version: int | None) -> Application:
+    """``app`` if the client's change is based on its current version."""
+    if version is not None and version != app.version:
+        raise stale_version(app.version)
+    return app

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from edu_contracts.lending import (
     LendingOffer,
@@ -23,6 +22,7 @@ from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
 from edu_runtime.mongo import StaleVersion
 from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.riga import today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
@@ -37,11 +37,6 @@ from edu_applications.domain.lending import (
 )
 
 STAFF_FALLBACK_NAME = "Iestādes darbinieks"
-RIGA = ZoneInfo("Europe/Riga")
-
-
-def today_in_latvia(now: dt.datetime) -> dt.date:
-    return now.astimezone(RIGA).date()
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,15 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from edu_contracts.documents import Language
+from edu_runtime.riga import riga_date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from edu_applications.adapters.inbox_fields import query_fields
 from edu_applications.domain.model import Application, ReturnCondition
 from edu_applications.domain.statuses import label
-
-RIGA = ZoneInfo("Europe/Riga")
 
 RESOURCE_TYPES = {
     "laptop": {Language.LV: "Klēpjdators", Language.EN: "Laptop"},
@@ -71,7 +69,7 @@ def resource_type_label(resource_type: str | None, lang: Language = Language.LV)
 
 
 def local_date(at: dt.datetime | None) -> str:
-    return at.astimezone(RIGA).date().isoformat() if at else ""
+    return riga_date(at).isoformat() if at else ""
 
 
 def inbox_row(app: Application) -> tuple[str, ...]:

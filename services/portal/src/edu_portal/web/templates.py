@@ -35,9 +35,9 @@ def _datetime(value: dt.datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    from zoneinfo import ZoneInfo
+    from edu_runtime.riga import RIGA
 
-    local = value.astimezone(ZoneInfo("Europe/Riga"))
+    local = value.astimezone(RIGA)
     return f"{_date(local.date())} {local:%H:%M}"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from edu_runtime.language import negotiate, parse_accept_language
 from edu_tools.gateway import GatewayKeys
@@ -133,7 +134,7 @@ async def test_printout_takes_person_code_from_the_body(
 async def test_one_pagination_error_everywhere(stack: Stack, actors: Actors) -> None:
     await accept_terms(stack, actors.parent)
     await _accept_my_data_terms(stack, actors.parent)
-    cases = [
+    cases: list[tuple[httpx.AsyncClient, str, dict[str, str], dict[str, int | str]]] = [
         (stack.applications.client, APPS, actors.parent, {"limit": 0}),
         (stack.applications.client, STAFF, actors.staff, {"offset": -1}),
         (stack.applications.client, APPS, actors.parent, {"limit": "many"}),

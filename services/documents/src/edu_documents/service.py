@@ -20,7 +20,6 @@ from edu_contracts.documents import (
 )
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
-from edu_runtime.consumer import Work
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
@@ -85,45 +84,18 @@ class DocumentService:
             )
         except RenderError as exc:
             return await self._fail(command, exc.reason, now)
-        digest = hashlib.sha256(pdf).hexdigest()
         try:
             await self.store.put_file(document_id, pdf, number=number)
         except AlreadyStored:
             return False
-        record = DocumentRecord(
-            id=document_id,
-            kind=kind,
-            status=DocumentStatus.RENDERED,
+        record = self._record(
+            command,
+            now,
             number=number,
-            reader=self.pseudonym(payload.reader_code),
-            institution_id=institution_of(payload),
-            application_id=str(payload.application_id) if payload.application_id else None,
-            language=payload.language,
-            sha256=digest,
+            sha256=hashlib.sha256(pdf).hexdigest(),
             size_bytes=len(pdf),
-            created_at=now,
         )
-        event = Rendered(
-            producer=ServiceName.DOCUMENTS,
-            correlation_id=command.correlation_id,
-            causation_id=command.event_id,
-            payload=RenderedPayload(
-                document_id=payload.document_id,
-                number=number,
-                kind=kind,
-                application_id=payload.application_id,
-                institution_id=record.institution_id,
-                sha256=digest,
-                size_bytes=len(pdf),
-                rendered_at=now,
-            ),
-        )
-
-        async def commit(uow: UnitOfWork) -> None:
-            await self.store.insert(record, uow.session)
-            uow.emit(event)
-
-        applied = await self._commit_once(commit)
+        applied = await self._save(command, record)
         log.info(
             "document rendered",
             extra={"document_id": document_id, "number": number, "kind": kind.value},
@@ -136,13 +108,49 @@ class DocumentService:
             subjects.append(("application", str(application_id)))
         return "subject_purged" if await self.store.any_purged(*subjects) else None
 
-    async def _commit_once(self, work: Work) -> bool:
-        """One unit of work for a render command's outcome. The document id is
-        the idempotency key: its record is inserted in the same transaction as
-        the event, so a second delivery (same event or a retry with a new event
-        id) fails on the unique _id and changes nothing."""
+    def _record(
+        self,
+        command: RenderRequested,
+        now: dt.datetime,
+        *,
+        number: str | None = None,
+        sha256: str | None = None,
+        size_bytes: int | None = None,
+        failure_reason: str | None = None,
+    ) -> DocumentRecord:
+        """What is stored about the command's document: rendered, or failed."""
+        payload = command.payload
+        return DocumentRecord(
+            id=str(payload.document_id),
+            kind=payload.content.kind,
+            status=DocumentStatus.FAILED if failure_reason else DocumentStatus.RENDERED,
+            number=number,
+            reader=self.pseudonym(payload.reader_code),
+            institution_id=institution_of(payload),
+            application_id=str(payload.application_id) if payload.application_id else None,
+            language=payload.language,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            failure_reason=failure_reason,
+            created_at=now,
+        )
+
+    async def _save(
+        self, command: RenderRequested, record: DocumentRecord, *, keep_record: bool = True
+    ) -> bool:
+        """Store the outcome of a render command and announce it, as one unit of
+        work. The document id is the idempotency key: its record is inserted in
+        the same transaction as the event, so a second delivery (same event or a
+        retry with a new event id) fails on the unique _id and changes nothing."""
+        event = outcome_event(command, record)
+
+        async def save(uow: UnitOfWork) -> None:
+            if keep_record:
+                await self.store.insert(record, uow.session)
+            uow.emit(event)
+
         try:
-            await self.runtime.unit_of_work(work)
+            await self.runtime.unit_of_work(save)
         except DuplicateKeyError:
             return False
         return True
@@ -152,43 +160,9 @@ class DocumentService:
 
         For a purged subject only the announcement: keeping a record (with the
         reader's pseudonym) would bring back a trace of what was purged."""
-        payload = command.payload
-        record = DocumentRecord(
-            id=str(payload.document_id),
-            kind=payload.content.kind,
-            status=DocumentStatus.FAILED,
-            reader=self.pseudonym(payload.reader_code),
-            institution_id=institution_of(payload),
-            application_id=str(payload.application_id) if payload.application_id else None,
-            language=payload.language,
-            failure_reason=reason,
-            created_at=now,
-        )
-        event = RenderFailed(
-            producer=ServiceName.DOCUMENTS,
-            correlation_id=command.correlation_id,
-            causation_id=command.event_id,
-            payload=RenderFailedPayload(
-                document_id=payload.document_id,
-                kind=payload.content.kind,
-                application_id=payload.application_id,
-                reason=reason,
-                failed_at=now,
-            ),
-        )
-
-        keep_record = reason != "subject_purged"
-
-        async def commit(uow: UnitOfWork) -> None:
-            if keep_record:
-                await self.store.insert(record, uow.session)
-            uow.emit(event)
-
-        applied = await self._commit_once(commit)
-        log.warning(
-            "document not rendered",
-            extra={"document_id": record.id, "reason": reason},
-        )
+        record = self._record(command, now, failure_reason=reason)
+        applied = await self._save(command, record, keep_record=reason != "subject_purged")
+        log.warning("document not rendered", extra={"document_id": record.id, "reason": reason})
         return applied
 
     async def purge(self, order: PurgeOrdered) -> bool:
@@ -229,3 +203,39 @@ class DocumentService:
             )
 
         return await self.purge_inbox.apply_once(order.event_id, commit)
+
+
+def outcome_event(command: RenderRequested, record: DocumentRecord) -> Rendered | RenderFailed:
+    """The announcement of a render command's outcome, from its record."""
+    payload = command.payload
+    if record.status is DocumentStatus.FAILED:
+        return RenderFailed(
+            producer=ServiceName.DOCUMENTS,
+            correlation_id=command.correlation_id,
+            causation_id=command.event_id,
+            payload=RenderFailedPayload(
+                document_id=payload.document_id,
+                kind=record.kind,
+                application_id=payload.application_id,
+                reason=record.failure_reason or "unknown",
+                failed_at=record.created_at,
+            ),
+        )
+    assert record.number is not None
+    assert record.sha256 is not None
+    assert record.size_bytes is not None
+    return Rendered(
+        producer=ServiceName.DOCUMENTS,
+        correlation_id=command.correlation_id,
+        causation_id=command.event_id,
+        payload=RenderedPayload(
+            document_id=payload.document_id,
+            number=record.number,
+            kind=record.kind,
+            application_id=payload.application_id,
+            institution_id=record.institution_id,
+            sha256=record.sha256,
+            size_bytes=record.size_bytes,
+            rendered_at=record.created_at,
+        ),
+    )

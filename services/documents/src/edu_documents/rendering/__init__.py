@@ -1,4 +1,6 @@
-"""PDF rendering (ReportLab): pure functions from a content model to PDF bytes."""
+"""PDF rendering (ReportLab): pure functions from a content model to PDF bytes.
+``layout.py`` is what every document shares; ``acts.py`` (handover and return),
+``my_data.py`` and ``usage_rules.py`` are the documents."""
 
 from __future__ import annotations
 
@@ -9,14 +11,11 @@ from edu_contracts.documents import (
     ReturnActContent,
 )
 
+from edu_documents.rendering.acts import render_handover_act, render_return_act
 from edu_documents.rendering.fonts import FontsMissing, ensure_fonts
-from edu_documents.rendering.pdf import (
-    RenderError,
-    render_handover_act,
-    render_my_data_printout,
-    render_return_act,
-    render_usage_rules,
-)
+from edu_documents.rendering.layout import RenderError
+from edu_documents.rendering.my_data import render_my_data_printout
+from edu_documents.rendering.usage_rules import render_usage_rules
 
 __all__ = [
     "FontsMissing",

@@ -329,3 +329,23 @@ def test_drafts_cannot_be_edited_after_submission() -> None:
         ).version
         == app.version + 1
     )
+
+
+def test_today_is_the_riga_date() -> None:
+    # 00:30 on 2 September in Riga is still 1 September in UTC.
+    late = dt.datetime(2026, 9, 1, 21, 30, tzinfo=dt.UTC)
+    app = workflow.decide(submitted(), DecisionKind.GRANT, None, None, STAFF, late)
+    item = IssuedItem(model="Lenovo", inventory_number="INV-2", serial_number="SN-2")
+    issued = workflow.confirm_receipt(
+        workflow.mark_ready(app, item, STAFF, late), CITIZEN, late, uuid4()
+    )
+    returned = workflow.record_return(
+        issued, ReturnCondition.GOOD, None, dt.date(2026, 9, 2), STAFF, late, uuid4()
+    )
+    assert returned.return_record is not None
+    assert returned.return_record.returned_on == dt.date(2026, 9, 2)
+    with pytest.raises(DomainError) as future:
+        workflow.record_return(
+            issued, ReturnCondition.GOOD, None, dt.date(2026, 9, 3), STAFF, late, uuid4()
+        )
+    assert future.value.reason == "returned_on_in_future"

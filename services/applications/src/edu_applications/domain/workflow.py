@@ -14,6 +14,7 @@ from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import DocumentKind
 from edu_contracts.personal_code import birth_date_of
 from edu_contracts.registry_api import ResourceTargetGroup
+from edu_runtime.riga import ADULT_AGE, age_on, today_in_latvia
 
 from edu_applications.domain.errors import Conflict, DomainError, NotPermitted
 from edu_applications.domain.model import (
@@ -109,7 +110,7 @@ def learner_code_of(
         )
     if role is ApplicantRole.ADULT_LEARNER:
         born = birth_date_of(applicant.personal_code)
-        if born is not None and _age(born, today) < 18:
+        if born is not None and age_on(born, today) < ADULT_AGE:
             raise DomainError(
                 "applicant_not_adult", "Learners under 18 apply through a parent or guardian."
             )
@@ -340,7 +341,9 @@ def decide(
 ) -> Application:
     if kind is not DecisionKind.GRANT and not (reason and reason.strip()):
         raise DomainError("reason_required", "A refusal or a postponement needs a reason.")
-    if kind is DecisionKind.POSTPONE and (postponed_until is None or postponed_until <= now.date()):
+    if kind is DecisionKind.POSTPONE and (
+        postponed_until is None or postponed_until <= today_in_latvia(now)
+    ):
         raise DomainError(
             "postponed_until_required", "Give a future date until which the review is postponed."
         )
@@ -387,7 +390,7 @@ def record_return(
     now: dt.datetime,
     document_id: UUID,
 ) -> Application:
-    if returned_on > now.date():
+    if returned_on > today_in_latvia(now):
         raise DomainError("returned_on_in_future", "The return date cannot be in the future.")
     record = ReturnRecord(
         condition=condition, note=note, returned_on=returned_on, received_by=actor.name
@@ -420,7 +423,7 @@ def report_incident(
             "A loss or theft can be reported only for an issued resource.",
             current_status=app.status.value,
         )
-    if occurred_on and occurred_on > now.date():
+    if occurred_on and occurred_on > today_in_latvia(now):
         raise DomainError("occurred_on_in_future", "The incident date cannot be in the future.")
     incident = Incident(
         id=uuid4(),
@@ -486,7 +489,3 @@ def document_failed(app: Application, document_id: UUID, now: dt.datetime) -> Ap
         now,
         documents=tuple(failed if d.document_id == document_id else d for d in app.documents),
     )
-
-
-def _age(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

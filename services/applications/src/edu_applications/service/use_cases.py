@@ -22,6 +22,7 @@ from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity
 from edu_runtime.batches import Delivery
 from edu_runtime.pseudonym import Pseudonymizer
+from edu_runtime.riga import today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
@@ -126,7 +127,9 @@ class ApplicationService:
         """Step 1 (profile): a draft for yourself or for a child you represent."""
         await self.terms.require(identity)
         applicant = Person(personal_code=identity.personal_code, full_name=identity.full_name)
-        code = workflow.learner_code_of(role, applicant, learner_code, self.clock().date())
+        code = workflow.learner_code_of(
+            role, applicant, learner_code, today_in_latvia(self.clock())
+        )
         institutions: frozenset[str] = frozenset()
         if role is ApplicantRole.PARENT_OR_GUARDIAN:
             learner = workflow.represented(await self.registers.represented_learner(identity, code))
@@ -299,7 +302,7 @@ class ApplicationService:
         now = self.clock()
         document_id = uuid4()
         changed = workflow.record_return(
-            app, condition, note, returned_on or now.date(), actor, now, document_id
+            app, condition, note, returned_on or today_in_latvia(now), actor, now, document_id
         )
         act = events.return_act(document_id, changed, condition, note, actor, now, lang, cid)
         return await self._save(app, changed, actor, cid, extra=[act])

@@ -9,7 +9,7 @@ a second open application of a learner for a resource type
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from edu_contracts.envelope import Envelope
@@ -51,10 +51,16 @@ def open_application_exists(holder: str) -> Conflict:
 
 
 class ApplicationCommits:
-    def __init__(self, store: ApplicationStore, units: UnitsOfWork) -> None:
+    def __init__(
+        self,
+        store: ApplicationStore,
+        units: UnitsOfWork,
+        *,
+        observe_batch: Callable[[int], None] | None = None,  # metrics: each flush's size
+    ) -> None:
         self._store = store
         self._units = units
-        self._group = GroupCommit(self._write)
+        self._group = GroupCommit(self._write, observe=observe_batch)
 
     async def save(
         self,

@@ -26,6 +26,7 @@ from edu_runtime.riga import today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
+from edu_applications.adapters.metrics import FlowTimings
 from edu_applications.adapters.store import ApplicationStore
 from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
 from edu_applications.domain import workflow
@@ -78,7 +79,10 @@ class ApplicationService:
             version=terms_version,
             clock=clock,
         )
-        self.commits = ApplicationCommits(store, runtime.units)
+        self.commits = ApplicationCommits(
+            store, runtime.units, observe_batch=runtime.metrics.group_commit("applications")
+        )
+        self.timings = FlowTimings(runtime.metrics)
 
     async def _save(
         self,
@@ -324,8 +328,10 @@ class ApplicationService:
         if not fresh:
             return
         todo = [by_event[event_id] for event_id in fresh]
+        verified: list[Application] = []  # as they were before their verdict
 
         async def save(uow: UnitOfWork) -> None:
+            verified.clear()  # a retried unit of work starts again
             stored = await self.store.get_many(
                 (str(d.event.payload.application_id) for d in todo), uow.session
             )
@@ -340,6 +346,7 @@ class ApplicationService:
                 if changed is None:
                     continue
                 current[app_id] = changed
+                verified.append(app)
                 uow.emit(
                     status_event(app, changed, d.event.correlation_id, SYSTEM), context=d.context
                 )
@@ -349,6 +356,9 @@ class ApplicationService:
             )
 
         await inbox.apply_all(fresh, save)
+        now = self.clock()
+        for app in verified:
+            self.timings.verdict_applied(app, now)
 
     async def record_document(
         self, event_id: UUID, payload: RenderedPayload | RenderFailedPayload
@@ -356,8 +366,10 @@ class ApplicationService:
         """A handover or return act was rendered (or failed): link it."""
         if payload.application_id is None:
             return
+        linked: list[Application] = []  # as it was before the act was linked
 
         async def save(uow: UnitOfWork) -> None:
+            linked.clear()  # a retried unit of work starts again
             app = await self.store.get(str(payload.application_id), uow.session)
             if app is None:
                 return
@@ -375,8 +387,12 @@ class ApplicationService:
                 changed = workflow.document_failed(app, payload.document_id, now)
             if changed is not None:
                 await self.store.apply([(app, changed, False)], uow.session)
+                if isinstance(payload, RenderedPayload):
+                    linked.append(app)
 
-        await self.runtime.inbox("documents").apply_once(event_id, save)
+        if await self.runtime.inbox("documents").apply_once(event_id, save):
+            for app in linked:
+                self.timings.act_linked(app, payload.document_id, self.clock())
 
     async def purge(self, order: PurgeOrdered) -> None:
         """Retention's order: delete the application and confirm with counts."""

@@ -20,8 +20,7 @@ from litestar.types import ControllerRouterHandler
 
 from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
 from edu_runtime.errors import Refusals, handle_exception, refusal_handlers
-from edu_runtime.http_metrics import HttpMetricsMiddleware
-from edu_runtime.metrics import METRICS_CONTENT_TYPE
+from edu_runtime.http_metrics import HttpMetricsMiddleware, metrics_endpoint
 from edu_runtime.openapi_errors import document_errors
 from edu_runtime.paging import paging
 from edu_runtime.runtime import ServiceRuntime
@@ -44,12 +43,7 @@ def _health_handlers(runtime: ServiceRuntime) -> list[ControllerRouterHandler]:
             status_code=200 if ok else 503,
         )
 
-    @get("/metrics", include_in_schema=False, sync_to_thread=False)
-    def metrics() -> Response[bytes]:
-        # Prometheus scrapes it; the gateway does not route it (no /api prefix).
-        return Response(runtime.metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
-
-    return [live, ready, metrics]
+    return [live, ready, metrics_endpoint(runtime.metrics)]
 
 
 def correlation_id(request: Request[Any, Any, Any]) -> str:

@@ -4,6 +4,10 @@ one histogram gives request rate, errors and duration per route.
 The route is Litestar's path template (``/api/v1/applications/{application_id}``),
 never the path itself, so no personal code or id ends up in a label. Health
 checks and scrapes are left out, as they are from the traces.
+
+An app not built with ``create_http_app`` (the portal) gets the same with
+``ServiceMetrics(name)``, ``DefineMiddleware(HttpMetricsMiddleware, metrics=...,
+exclude=...)`` and ``metrics_endpoint(metrics)`` among its route handlers.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from litestar import get
 from litestar.enums import ScopeType
+from litestar.handlers import HTTPRouteHandler
+from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from edu_runtime.metrics import ServiceMetrics
+from edu_runtime.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -64,3 +71,14 @@ def _attributes(scope: Any, status: int, error: str | None) -> dict[str, str | i
     if status >= 500:
         attributes["error.type"] = error or str(status)
     return attributes
+
+
+def metrics_endpoint(metrics: ServiceMetrics) -> HTTPRouteHandler:
+    """``GET /metrics`` for Prometheus. Public like the health checks; the
+    gateway routes only ``/api/...`` prefixes, so it is not reachable from outside."""
+
+    @get("/metrics", include_in_schema=False, sync_to_thread=False)
+    def scrape() -> Response[bytes]:
+        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
+
+    return scrape

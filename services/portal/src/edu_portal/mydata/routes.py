@@ -18,8 +18,8 @@ from edu_contracts.my_data import AccessLogPage, MyDataAnswer
 from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
 from edu_contracts.registry_api import RepresentedPersons
 from litestar import Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
@@ -38,7 +38,7 @@ from edu_portal.web.i18n import _, current_lang
 
 BASE = "/mani-dati"
 FLOW = "mydata"
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, Any]]
 OTHER = "other"
 SELF = "self"
 
@@ -53,12 +53,14 @@ async def start() -> Template:
 
 
 @get(f"{BASE}/noteikumi")
-async def terms(signed_in: SignedIn) -> Template:
+async def terms(signed_in: NamedDependency[SignedIn]) -> Template:
     return page("mydata/terms.html", errors=FormErrors())
 
 
 @post(f"{BASE}/noteikumi")
-async def accept_terms(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def accept_terms(
+    data: Form, signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     if form_value(data, "agree") != "yes":
         errors = FormErrors()
         errors.add("agree", _("Confirm that you agree to the terms of use to continue"))
@@ -98,7 +100,7 @@ def _whose_page(
 
 
 @get(f"{BASE}/persona")
-async def whose(signed_in: SignedIn, portal: Portal) -> Template:
+async def whose(signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]) -> Template:
     flow = signed_in.session.flow(FLOW)
     return _whose_page(
         await _represented(signed_in, portal),
@@ -109,7 +111,9 @@ async def whose(signed_in: SignedIn, portal: Portal) -> Template:
 
 
 @post(f"{BASE}/persona")
-async def choose_whose(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def choose_whose(
+    data: Form, signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     chosen = form_value(data, "whose")
     typed = form_value(data, "personal_code")
     represented = await _represented(signed_in, portal)
@@ -170,7 +174,9 @@ async def _refused(signed_in: SignedIn, portal: Portal, problem: ApiProblem) -> 
 
 
 @get(f"{BASE}/dati")
-async def result(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def result(
+    signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
     try:
@@ -196,16 +202,20 @@ async def result(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
 
 
 @post(f"{BASE}/pdf")
-async def save_pdf(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def save_pdf(
+    signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
     try:
+        subject = signed_in.session.flow(FLOW).get("subject")
         requested = await portal.api.post(
             Backend.REGISTRY,
             "/api/v1/my-data/pdf",
             await signed_in.token(),
             DocumentRequested,
-            params=_subject_params(signed_in),
+            params={"lang": current_lang().value},
+            json={"person_code": subject} if subject else {},
         )
     except ApiProblem as problem:
         return await _refused(signed_in, portal, problem)
@@ -213,7 +223,11 @@ async def save_pdf(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
 
 
 @get(f"{BASE}/pdf/{{document_id:uuid}}")
-async def pdf_status(document_id: uuid.UUID, signed_in: SignedIn, portal: Portal) -> Template:
+async def pdf_status(
+    document_id: FromPath[uuid.UUID],
+    signed_in: NamedDependency[SignedIn],
+    portal: NamedDependency[Portal],
+) -> Template:
     """Waits for the printout: the page reloads itself (meta refresh, no
     script) until the documents service has rendered it."""
     response = await portal.api.request(
@@ -230,7 +244,11 @@ async def pdf_status(document_id: uuid.UUID, signed_in: SignedIn, portal: Portal
 
 
 @get(f"{BASE}/pdf/{{document_id:uuid}}/fails")
-async def pdf_file(document_id: uuid.UUID, signed_in: SignedIn, portal: Portal) -> Response[bytes]:
+async def pdf_file(
+    document_id: FromPath[uuid.UUID],
+    signed_in: NamedDependency[SignedIn],
+    portal: NamedDependency[Portal],
+) -> Response[bytes]:
     response = await portal.api.request(
         Backend.DOCUMENTS, "GET", f"/api/v1/documents/{document_id}/pdf", await signed_in.token()
     )
@@ -245,7 +263,7 @@ async def pdf_file(document_id: uuid.UUID, signed_in: SignedIn, portal: Portal) 
 
 
 @get(f"{BASE}/beigas")
-async def finish(signed_in: SignedIn) -> Template:
+async def finish(signed_in: NamedDependency[SignedIn]) -> Template:
     await signed_in.clear_flow(FLOW)
     return page("mydata/finish.html")
 
@@ -255,9 +273,9 @@ PAGE_SIZE = 20
 
 @get(f"{BASE}/piekluves")
 async def access_log(
-    signed_in: SignedIn,
-    portal: Portal,
-    page_number: Annotated[int, Parameter(query="lapa", ge=1, le=10_000)] = 1,
+    signed_in: NamedDependency[SignedIn],
+    portal: NamedDependency[Portal],
+    page_number: Annotated[int, QueryParameter(name="lapa", ge=1, le=10_000)] = 1,
 ) -> Template | Redirect:
     try:
         log = await portal.api.get(

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -18,7 +18,7 @@ from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
 from edu_portal.web.session import SESSION_COOKIE, Person
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, Any]]
 
 
 class Method(StrEnum):
@@ -63,7 +63,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/auth/sign-in", name="sign_in")
-async def sign_in(next_: Annotated[str | None, Parameter(query="next")] = None) -> Template:
+async def sign_in(next_: Annotated[str | None, QueryParameter(name="next")] = None) -> Template:
     return page(
         "signin/method.html", next=safe_next(next_), errors=FormErrors(), methods=method_names()
     )
@@ -94,9 +94,9 @@ def _quote(value: str) -> str:
 
 @get("/auth/sign-in/person")
 async def choose_person(
-    people: PeopleDirectory,
-    method: str = "eparaksts",
-    next_: Annotated[str | None, Parameter(query="next")] = None,
+    people: NamedDependency[PeopleDirectory],
+    method: FromQuery[str] = "eparaksts",
+    next_: Annotated[str | None, QueryParameter(name="next")] = None,
 ) -> Template:
     return _person_page(people, method, safe_next(next_), FormErrors(), "", "")
 
@@ -126,7 +126,7 @@ def _person_page(
 
 @post("/auth/sign-in/person")
 async def sign_in_person(
-    data: Form, people: PeopleDirectory, portal: Portal
+    data: Form, people: NamedDependency[PeopleDirectory], portal: NamedDependency[Portal]
 ) -> Template | Redirect:
     method = form_value(data, "method")
     target = safe_next(form_value(data, "next"))
@@ -166,7 +166,7 @@ async def sign_in_person(
 
 
 @post("/auth/sign-out")
-async def sign_out(request: Request[Any, Any, Any], portal: Portal) -> Redirect:
+async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Portal]) -> Redirect:
     cookie_value = request.cookies.get(SESSION_COOKIE)
     if cookie_value:
         await portal.sessions.close(cookie_value)

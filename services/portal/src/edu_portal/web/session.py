@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.asynchronous.database import AsyncDatabase
 
 SESSION_COOKIE = "edu_session"
@@ -65,6 +65,14 @@ class Session(BaseModel):
     flows: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("created_at", "last_seen", "expires_at", "token_expires_at", mode="after")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Read back from the database as UTC, with or without tzinfo.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
     def flow(self, name: str) -> dict[str, Any]:
         """The answers of flow ``name`` so far (a copy; save with ``SessionStore.save_flow``)."""

@@ -16,6 +16,7 @@ from edu_retention.adapters.metrics import track_purges
 from edu_retention.adapters.store import RetentionStore
 from edu_retention.adapters.sweeper import Sweeper
 from edu_retention.clock import Clock, SystemClock
+from edu_retention.service import RetentionService
 from edu_retention.settings import RetentionSettings
 
 
@@ -28,11 +29,12 @@ def create_app(
     clock = clock or SystemClock()
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(topics.RETENTION_ORDERS)
-    store = RetentionStore(runtime.mongo, runtime.db, runtime.outbox)
-    register_consumers(runtime, store, clock)
+    store = RetentionStore(runtime.db)
+    service = RetentionService(store, runtime.units, clock)
+    register_consumers(runtime, service)
     track_purges(runtime, store, clock)
     sweeper = Sweeper(
-        store,
+        service,
         clock,
         policy=settings.retry_policy,
         batch_size=settings.sweep_batch_size,

@@ -24,12 +24,14 @@ import typer
 from edu_contracts.retention import PurgeSubjectKind
 from edu_runtime.mongo import CODEC_OPTIONS, create_client
 from edu_runtime.outbox import Outbox
+from edu_runtime.unit_of_work import UnitsOfWork
 from pymongo.errors import PyMongoError
 
 from edu_retention.adapters.store import RetentionStore
 from edu_retention.adapters.sweeper import Sweeper
 from edu_retention.clock import Clock, ManualClock, SystemClock
 from edu_retention.domain.report import HoldOutcome, RetentionReport, SweepPreview
+from edu_retention.service import RetentionService
 from edu_retention.settings import RetentionSettings
 
 app = typer.Typer(help="Retention: upcoming deletions, legal holds, sweeps.", no_args_is_help=True)
@@ -76,16 +78,18 @@ def _clock(at: str | None) -> Clock:
     return ManualClock(instant)
 
 
-def _with_store(work: Callable[[RetentionStore, RetentionSettings], Awaitable[T]]) -> T:
+def _with_service(work: Callable[[RetentionService, RetentionSettings], Awaitable[T]]) -> T:
     settings = RetentionSettings()
 
     async def run() -> T:
         client = create_client(settings.mongo_url, f"{settings.service_name}-cli")
         try:
             db = client.get_database(settings.mongo_db, codec_options=CODEC_OPTIONS)
-            store = RetentionStore(client, db, Outbox(db))
+            store = RetentionStore(db)
             await store.ensure_indexes()
-            return await work(store, settings)
+            # Purge orders wait in the outbox; the service's relay publishes them.
+            service = RetentionService(store, UnitsOfWork(client, Outbox(db)), SystemClock())
+            return await work(service, settings)
         finally:
             await client.close()
 
@@ -104,7 +108,7 @@ def _when(value: dt.datetime | None) -> str:
 def report(as_json: AsJson = False, at: At = None) -> None:
     """Upcoming deletions by month, held items and unconfirmed purges."""
     clock = _clock(at)
-    result: RetentionReport = _with_store(lambda store, _: store.report(clock.now()))
+    result: RetentionReport = _with_service(lambda service, _: service.store.report(clock.now()))
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -154,7 +158,7 @@ def hold(
         raise _fail("--reason must not be empty")
     kind = PurgeSubjectKind.DOCUMENT if document else PurgeSubjectKind.APPLICATION
     now = SystemClock().now()
-    outcome = _with_store(lambda store, _: store.place_hold(kind, sid, reason, now))
+    outcome = _with_service(lambda service, _: service.place_hold(kind, sid, reason, now))
     _print_hold(outcome, as_json)
 
 
@@ -168,7 +172,7 @@ def release(
     sid = _subject_id(subject_id)
     kind = PurgeSubjectKind.DOCUMENT if document else PurgeSubjectKind.APPLICATION
     now = SystemClock().now()
-    outcome = _with_store(lambda store, _: store.release_hold(kind, sid, now))
+    outcome = _with_service(lambda service, _: service.release_hold(kind, sid, now))
     _print_hold(outcome, as_json)
 
 
@@ -189,7 +193,9 @@ def sweep(
         raise _fail("--at is only allowed with --dry-run: purges are never ordered early")
     clock = _clock(at)
     if dry_run:
-        preview: SweepPreview = _with_store(lambda store, _: store.preview(clock.now(), limit))
+        preview: SweepPreview = _with_service(
+            lambda service, _: service.store.preview(clock.now(), limit)
+        )
         if as_json:
             typer.echo(preview.model_dump_json(indent=2))
             return
@@ -204,9 +210,9 @@ def sweep(
             typer.echo(f"  … and {preview.total - len(preview.orders)} more")
         return
 
-    async def run(store: RetentionStore, settings: RetentionSettings) -> str:
+    async def run(service: RetentionService, settings: RetentionSettings) -> str:
         sweeper = Sweeper(
-            store,
+            service,
             clock,
             policy=settings.retry_policy,
             batch_size=settings.sweep_batch_size,
@@ -220,7 +226,7 @@ def sweep(
             f"in {result.seconds:.2f}s (queued in the outbox; the service's relay publishes)"
         )
 
-    typer.echo(_with_store(run))
+    typer.echo(_with_service(run))
 
 
 def main() -> None:

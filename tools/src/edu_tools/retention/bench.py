@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from edu_runtime.mongo import CODEC_OPTIONS, create_client
 from edu_runtime.outbox import Outbox
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.unit_of_work import UnitsOfWork
 from pymongo import ReplaceOne
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ from edu_retention.adapters.store import RetentionStore, deadline_to_doc
 from edu_retention.adapters.sweeper import Sweeper, SweepResult
 from edu_retention.clock import ManualClock
 from edu_retention.domain.model import new_application_deadline
+from edu_retention.service import RetentionService
 from edu_retention.settings import RetentionSettings
 
 NOW = dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -78,8 +80,9 @@ async def run_size(
     client = create_client(settings.mongo_url, "retention-bench")
     db = client.get_database(settings.mongo_db, codec_options=CODEC_OPTIONS)
     await client.drop_database(settings.mongo_db)
-    store = RetentionStore(client, db, Outbox(db))
+    store = RetentionStore(db)
     await store.ensure_indexes()
+    service = RetentionService(store, UnitsOfWork(client, Outbox(db)), ManualClock(NOW))
 
     due_every = stored // due
     started = time.perf_counter()
@@ -96,7 +99,7 @@ async def run_size(
 
     # Nothing due yet: what a routine sweep costs on a store of this size.
     quiet = Sweeper(
-        store,
+        service,
         ManualClock(NOW - dt.timedelta(days=400)),
         policy=settings.retry_policy,
         batch_size=batch,
@@ -111,7 +114,7 @@ async def run_size(
             await store.ledger.delete_many({})
             await db["outbox"].delete_many({})
         sweeper = Sweeper(
-            store,
+            service,
             ManualClock(NOW),
             policy=settings.retry_policy,
             batch_size=batch,

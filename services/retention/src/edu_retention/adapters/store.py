@@ -1,5 +1,8 @@
-"""Retention's MongoDB collections. None of them holds personal data: only
-ids, statuses, dates, owner names and counts.
+"""Retention's repository: its MongoDB collections loaded, saved and queried.
+The decisions (what a status change does to a deadline, what a hold changes,
+when a purge is complete) are the service's (``edu_retention/service.py``) and
+the domain's. None of the collections holds personal data: only ids, statuses,
+dates, owner names and counts.
 
 - ``tracked_applications``: the latest status seen per application (highest
   version wins, so out-of-order events cannot move it backwards)
@@ -19,36 +22,25 @@ import logging
 from collections.abc import Sequence
 from uuid import UUID, uuid4
 
-from edu_contracts.applications import CLOSED_STATUSES, StatusChangedPayload
-from edu_contracts.documents import DocumentKind, RenderedPayload
+from edu_contracts.applications import StatusChangedPayload
 from edu_contracts.retention import (
     PurgeConfirmedPayload,
-    PurgeOrdered,
-    PurgeOrderedPayload,
     PurgeSubjectKind,
 )
 from edu_contracts.services import ServiceName
 from edu_runtime.mongo import Doc, StaleVersion, replace_versioned
-from edu_runtime.outbox import Outbox
-from edu_runtime.pseudonym import redact_personal_codes
-from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.asynchronous.mongo_client import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 from edu_retention.domain.model import (
     Deadline,
     DeadlineState,
-    RetryPolicy,
-    new_application_deadline,
-    new_document_deadline,
     subject_key,
 )
 from edu_retention.domain.report import (
     HeldItem,
-    HoldOutcome,
     MonthCount,
     PlannedOrder,
     RetentionReport,
@@ -57,10 +49,6 @@ from edu_retention.domain.report import (
 )
 from edu_retention.domain.rules import (
     RIGA,
-    application_purge_date,
-    closing_date,
-    printout_purge_at,
-    start_of_riga_day,
 )
 
 log = logging.getLogger(__name__)
@@ -141,33 +129,13 @@ def new_purge_entry(d: Deadline, now: dt.datetime) -> Doc:
     }
 
 
-def purge_order_event(d: Deadline, now: dt.datetime) -> PurgeOrdered:
-    assert d.order_id is not None
-    return PurgeOrdered(
-        producer=PRODUCER,
-        correlation_id=str(d.order_id),
-        payload=PurgeOrderedPayload(
-            order_id=d.order_id,
-            subject=d.subject,
-            owners=d.owners,
-            ordered_at=now,
-            attempt=d.attempt,
-        ),
-    )
-
-
 class RetentionStore:
-    def __init__(
-        self, client: AsyncMongoClient[Doc], db: AsyncDatabase[Doc], outbox: Outbox | None
-    ) -> None:
-        self.client = client
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.tracked = db["tracked_applications"]
         self.deadlines = db["deadlines"]
         self.holds = db["holds"]
         self.ledger = db["purge_ledger"]
         self.leases = db["leases"]
-        self._outbox = outbox
-        self._units = UnitsOfWork(client, outbox)
 
     async def ensure_indexes(self) -> None:
         await self.tracked.create_index("status")
@@ -182,29 +150,33 @@ class RetentionStore:
         doc = await self.deadlines.find_one({"_id": subject_key(kind, subject_id)}, session=session)
         return deadline_from_doc(doc) if doc else None
 
-    async def _is_held(self, key: str, session: AsyncClientSession) -> bool:
+    async def is_held(self, key: str, session: AsyncClientSession) -> bool:
         return await self.holds.find_one({"_id": key}, session=session) is not None
 
-    async def _insert(self, d: Deadline, session: AsyncClientSession) -> None:
+    async def insert(self, d: Deadline, session: AsyncClientSession) -> None:
         await self.deadlines.insert_one(deadline_to_doc(d), session=session)
 
-    async def _save(self, old: Deadline, new: Deadline, session: AsyncClientSession) -> None:
+    async def save(self, old: Deadline, new: Deadline, session: AsyncClientSession) -> None:
+        """Replace ``old`` with ``new`` unless someone changed it meanwhile
+        (StaleVersion); nothing to write when nothing changed."""
         if new is not old:
             await replace_versioned(
                 self.deadlines, deadline_to_doc(new), expected_version=old.version, session=session
             )
 
-    # --- application and document events ---------------------------------
-    async def apply_status_change(
-        self, change: StatusChangedPayload, session: AsyncClientSession
+    # --- tracked applications --------------------------------------------
+    async def tracked_version(
+        self, app_id: str, session: AsyncClientSession
+    ) -> tuple[int, int] | None:
+        """The version of the latest status seen for ``app_id`` and how many
+        status changes were applied; None if none was."""
+        doc = await self.tracked.find_one({"_id": app_id}, session=session)
+        return (doc["version"], doc.get("events_applied", 0)) if doc else None
+
+    async def track(
+        self, change: StatusChangedPayload, events_applied: int, session: AsyncClientSession
     ) -> None:
-        """Track the application's latest status and keep its deadline in step:
-        closed → scheduled (or moved), reopened → cancelled. Older (out-of-order)
-        changes lose against what a higher version already said."""
         app_id = str(change.application_id)
-        current = await self.tracked.find_one({"_id": app_id}, session=session)
-        if current is not None and current["version"] >= change.version:
-            return
         await self.tracked.replace_one(
             {"_id": app_id},
             {
@@ -213,78 +185,23 @@ class RetentionStore:
                 "version": change.version,
                 "institution_id": change.institution_id,
                 "changed_at": change.changed_at,
-                "events_applied": (current or {}).get("events_applied", 0) + 1,
+                "events_applied": events_applied,
             },
             upsert=True,
             session=session,
         )
-        deadline = await self.get(PurgeSubjectKind.APPLICATION, app_id, session)
-        if change.to_status in CLOSED_STATUSES:
-            closed_on = closing_date(change.changed_at, change.effective_date)
-            due_at = start_of_riga_day(application_purge_date(closed_on))
-            if deadline is None:
-                await self._insert(
-                    new_application_deadline(
-                        app_id,
-                        due_at=due_at,
-                        closed_on=closed_on,
-                        status=change.to_status.value,
-                        source=change.version,
-                        held=await self._is_held(
-                            subject_key(PurgeSubjectKind.APPLICATION, app_id), session
-                        ),
-                    ),
-                    session,
-                )
-                return
-            moved = deadline.reschedule(
-                due_at=due_at,
-                closed_on=closed_on,
-                status=change.to_status.value,
-                source=change.version,
-            )
-            await self._save(deadline, moved, session)
-        elif deadline is not None:
-            await self._save(deadline, deadline.cancel(source=change.version), session)
-        if deadline is not None and deadline.is_settled:
-            # Too late to change anything: owners may already have deleted.
-            log.warning(
-                "application changed after its purge was ordered",
-                extra={"application_id": app_id, "to_status": change.to_status.value},
-            )
 
-    async def record_printout(self, rendered: RenderedPayload, session: AsyncClientSession) -> None:
-        """A my-data printout lives for 24 hours (data minimisation)."""
-        if rendered.kind is not DocumentKind.MY_DATA_PRINTOUT:
-            return
-        doc_id = str(rendered.document_id)
-        if await self.get(PurgeSubjectKind.DOCUMENT, doc_id, session) is not None:
-            return  # the same rendering announced again
-        key = subject_key(PurgeSubjectKind.DOCUMENT, doc_id)
-        await self._insert(
-            new_document_deadline(
-                doc_id,
-                due_at=printout_purge_at(rendered.rendered_at),
-                held=await self._is_held(key, session),
-            ),
-            session,
-        )
-
+    # --- purge ledger ------------------------------------------------------
     async def record_confirmation(
-        self, confirmation: PurgeConfirmedPayload, session: AsyncClientSession, now: dt.datetime
-    ) -> bool:
-        """Record one owner's confirmation; True if it changed anything. The
-        order is complete when every owner has confirmed."""
-        deadline = await self.get(confirmation.subject.kind, confirmation.subject.id, session)
-        if deadline is None or deadline.order_id != confirmation.order_id:
-            log.warning(
-                "confirmation of an unknown purge order ignored",
-                extra={"order_id": str(confirmation.order_id), "owner": confirmation.owner.value},
-            )
-            return False
-        confirmed = deadline.confirm(confirmation.owner, now=now)
-        if confirmed is deadline:
-            return False  # a second confirmation by the same owner, or not an owner
+        self,
+        confirmation: PurgeConfirmedPayload,
+        *,
+        attempt: int,
+        completed: bool,
+        now: dt.datetime,
+        session: AsyncClientSession,
+    ) -> None:
+        """One owner's confirmation in the order's ledger entry."""
         entry_id = purge_entry_id(confirmation.order_id)
         entry = await self.ledger.find_one({"_id": entry_id}, session=session)
         if entry is None:
@@ -294,18 +211,14 @@ class RetentionStore:
             confirmation.owner.value: {
                 "confirmed_at": confirmation.confirmed_at,
                 "recorded_at": now,
-                "attempt": deadline.attempt,
+                "attempt": attempt,
                 # counts per collection; the keys are collection names, never values
                 "deleted": {str(k): int(v) for k, v in confirmation.deleted.items()},
             },
         }
-        if confirmed.state is DeadlineState.PURGED:
+        if completed:
             entry["completed_at"] = now
         await self.ledger.replace_one({"_id": entry_id}, entry, session=session)
-        # The deadline last: readers that see "purged" find the ledger complete
-        # even on a server with weaker isolation than MongoDB's.
-        await self._save(deadline, confirmed, session)
-        return True
 
     # --- sweeper ---------------------------------------------------------
     async def acquire_lease(self, holder: str, ttl: dt.timedelta) -> bool:
@@ -363,19 +276,19 @@ class RetentionStore:
         )
         return [deadline_from_doc(d) for d in docs]
 
-    async def order(
-        self, deadlines: Sequence[Deadline], *, now: dt.datetime, policy: RetryPolicy
-    ) -> list[Deadline]:
-        """Order the purge of ``deadlines`` in one transaction: the deadlines,
-        their ledger entries and the purge orders (outbox) are written together.
-        Raises StaleVersion (nothing written) if any deadline changed meanwhile."""
-        if self._outbox is None:
-            raise RuntimeError("this store was opened without an outbox")
-        if not deadlines:
-            return []
-        ordered = [d.order(now=now, order_id=uuid4(), policy=policy) for d in deadlines]
+    async def save_orders(
+        self,
+        before: Sequence[Deadline],
+        ordered: Sequence[Deadline],
+        *,
+        now: dt.datetime,
+        session: AsyncClientSession,
+    ) -> None:
+        """Store ordered deadlines and their ledger entries (a first order opens
+        an entry, a re-order counts an attempt). Raises StaleVersion if any
+        deadline changed meanwhile."""
         ledger_ops: list[InsertOne[Doc] | UpdateOne] = []
-        for old, new in zip(deadlines, ordered, strict=True):
+        for old, new in zip(before, ordered, strict=True):
             if old.attempt == 0:
                 ledger_ops.append(InsertOne(new_purge_entry(new, now)))
             else:
@@ -386,22 +299,16 @@ class RetentionStore:
                         {"$set": {"attempts": new.attempt, "last_ordered_at": now}},
                     )
                 )
-
-        async def change(uow: UnitOfWork) -> None:
-            result = await self.deadlines.bulk_write(
-                [
-                    ReplaceOne({"_id": new.key, "version": old.version}, deadline_to_doc(new))
-                    for old, new in zip(deadlines, ordered, strict=True)
-                ],
-                session=uow.session,
-            )
-            if result.matched_count != len(ordered):
-                raise StaleVersion(f"{len(ordered) - result.matched_count} deadlines changed")
-            await self.ledger.bulk_write(ledger_ops, session=uow.session)
-            uow.emit(*(purge_order_event(d, now) for d in ordered))
-
-        await self._units.run(change)
-        return ordered
+        result = await self.deadlines.bulk_write(
+            [
+                ReplaceOne({"_id": new.key, "version": old.version}, deadline_to_doc(new))
+                for old, new in zip(before, ordered, strict=True)
+            ],
+            session=session,
+        )
+        if result.matched_count != len(ordered):
+            raise StaleVersion(f"{len(ordered) - result.matched_count} deadlines changed")
+        await self.ledger.bulk_write(ledger_ops, session=session)
 
     async def preview(self, now: dt.datetime, limit: int) -> SweepPreview:
         """What a sweep at ``now`` would order, without writing anything."""
@@ -421,124 +328,34 @@ class RetentionStore:
         return SweepPreview(at=now, total=total, orders=orders)
 
     # --- legal holds -----------------------------------------------------
-    async def place_hold(
-        self, kind: PurgeSubjectKind, subject_id: str, reason: str, now: dt.datetime
-    ) -> HoldOutcome:
-        key = subject_key(kind, subject_id)
-        # Free text typed by an operator: keep it short and mask anything shaped
-        # like a personal code, because the ledger must hold no personal data.
-        clean = redact_personal_codes(reason.strip())[:MAX_REASON]
-
-        async def change(uow: UnitOfWork) -> HoldOutcome:
-            session = uow.session
-            deadline = await self.get(kind, subject_id, session)
-            state = deadline.state if deadline else None
-            due_at = deadline.due_at if deadline else None
-            if deadline is not None and deadline.state is DeadlineState.PURGED:
-                return HoldOutcome(
-                    kind=kind,
-                    subject_id=subject_id,
-                    changed=False,
-                    message="already purged; nothing left to hold",
-                    state=state,
-                    due_at=due_at,
-                )
-            if await self._is_held(key, session):
-                return HoldOutcome(
-                    kind=kind,
-                    subject_id=subject_id,
-                    changed=False,
-                    message="already on hold",
-                    state=state,
-                    due_at=due_at,
-                )
-            await self.holds.insert_one(
-                {
-                    "_id": key,
-                    "kind": kind.value,
-                    "subject_id": subject_id,
-                    "reason": clean,
-                    "since": now,
-                },
-                session=session,
-            )
-            if deadline is not None:
-                await self._save(deadline, deadline.with_hold(True), session)
-            await self._ledger_hold_entry("hold_placed", kind, subject_id, now, clean, session)
-            return HoldOutcome(
-                kind=kind,
-                subject_id=subject_id,
-                changed=True,
-                message="hold placed",
-                state=state,
-                due_at=due_at,
-            )
-
-        outcome = await self._units.run(change)
-        if not outcome.changed:
-            return outcome
-        state, due_at = outcome.state, outcome.due_at
-        message = outcome.message
-        if state is DeadlineState.ORDERED:
-            message += "; a purge was already ordered, owners may have deleted part of it"
-        return HoldOutcome(
-            kind=kind,
-            subject_id=subject_id,
-            changed=True,
-            message=message,
-            state=state,
-            due_at=due_at,
+    async def insert_hold(
+        self,
+        kind: PurgeSubjectKind,
+        subject_id: str,
+        reason: str,
+        now: dt.datetime,
+        session: AsyncClientSession,
+    ) -> None:
+        await self.holds.insert_one(
+            {
+                "_id": subject_key(kind, subject_id),
+                "kind": kind.value,
+                "subject_id": subject_id,
+                "reason": reason,
+                "since": now,
+            },
+            session=session,
         )
 
-    async def release_hold(
-        self, kind: PurgeSubjectKind, subject_id: str, now: dt.datetime
-    ) -> HoldOutcome:
-        key = subject_key(kind, subject_id)
-
-        async def change(uow: UnitOfWork) -> HoldOutcome:
-            session = uow.session
-            deadline = await self.get(kind, subject_id, session)
-            state = deadline.state if deadline else None
-            due_at = deadline.due_at if deadline else None
-            removed = await self.holds.delete_one({"_id": key}, session=session)
-            if removed.deleted_count == 0:
-                return HoldOutcome(
-                    kind=kind,
-                    subject_id=subject_id,
-                    changed=False,
-                    message="not on hold",
-                    state=state,
-                    due_at=due_at,
-                )
-            if deadline is not None:
-                await self._save(deadline, deadline.with_hold(False), session)
-            await self._ledger_hold_entry("hold_released", kind, subject_id, now, None, session)
-            return HoldOutcome(
-                kind=kind,
-                subject_id=subject_id,
-                changed=True,
-                message="hold released",
-                state=state,
-                due_at=due_at,
-            )
-
-        outcome = await self._units.run(change)
-        if not outcome.changed:
-            return outcome
-        state, due_at = outcome.state, outcome.due_at
-        message = outcome.message
-        if due_at is not None and state is DeadlineState.SCHEDULED and due_at <= now:
-            message += "; past due, the next sweep orders the purge"
-        return HoldOutcome(
-            kind=kind,
-            subject_id=subject_id,
-            changed=True,
-            message=message,
-            state=state,
-            due_at=due_at,
+    async def delete_hold(
+        self, kind: PurgeSubjectKind, subject_id: str, session: AsyncClientSession
+    ) -> bool:
+        removed = await self.holds.delete_one(
+            {"_id": subject_key(kind, subject_id)}, session=session
         )
+        return removed.deleted_count == 1
 
-    async def _ledger_hold_entry(
+    async def ledger_hold_entry(
         self,
         entry: str,
         kind: PurgeSubjectKind,

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from edu_runtime.mongo import StaleVersion
 from pymongo.errors import OperationFailure
 
-from edu_retention.adapters.store import RetentionStore
 from edu_retention.clock import Clock
 from edu_retention.domain.model import Deadline, RetryPolicy
+from edu_retention.service import RetentionService
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,15 @@ class SweeperMetrics:
 class Sweeper:
     def __init__(
         self,
-        store: RetentionStore,
+        service: RetentionService,
         clock: Clock,
         *,
         policy: RetryPolicy,
         batch_size: int,
         interval_seconds: float,
     ) -> None:
-        self._store = store
+        self._service = service
+        self._store = service.store
         self._clock = clock
         self._policy = policy
         self._batch = batch_size
@@ -130,7 +131,7 @@ class Sweeper:
         """Order ``batch``; returns the deadlines this sweeper ordered and how
         many of the batch are no longer due (ordered here or elsewhere)."""
         try:
-            ordered = await self._store.order(batch, now=now, policy=self._policy)
+            ordered = await self._service.order_purges(batch, now=now, policy=self._policy)
             return ordered, len(ordered)
         except (StaleVersion, OperationFailure):
             # Something changed a deadline of this batch meanwhile (an event, a
@@ -143,7 +144,7 @@ class Sweeper:
                     settled += 1  # someone else dealt with it
                     continue
                 with contextlib.suppress(StaleVersion, OperationFailure):
-                    done += await self._store.order([fresh], now=now, policy=self._policy)
+                    done += await self._service.order_purges([fresh], now=now, policy=self._policy)
                     settled += 1
             return done, settled
 

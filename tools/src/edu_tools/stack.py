@@ -39,6 +39,11 @@ SERVICES = (
     ServiceSpec("documents", "edu_documents", 8103, "EDU_DOCUMENTS_"),
     ServiceSpec("retention", "edu_retention", 8104, "EDU_RETENTION_"),
 )
+# The citizen pages and the gateway in front of everything. Not in SERVICES:
+# those are the back-end services (an OpenAPI document, Kafka, a deploy/
+# manifest each), which the deploy tests iterate.
+PORTAL = ServiceSpec("portal", "edu_portal", 8105, "EDU_PORTAL_")
+GATEWAY_PORT = 8080
 
 
 def _port_busy(port: int) -> bool:
@@ -64,7 +69,7 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
 
 def wait_ready(console: Console, children: dict[str, ChildProcess], timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    pending = {s.name: s for s in SERVICES}
+    pending = {s.name: s for s in (*SERVICES, PORTAL)}
     with console.status("waiting for the services to be ready…"):
         while pending:
             for name, spec in list(pending.items()):
@@ -96,7 +101,8 @@ def up(
 ) -> int:
     console = Console()
     started = time.monotonic()
-    busy = [p for p in (9092, 27017, *(s.port for s in SERVICES)) if _port_busy(p)]
+    ports = (9092, 27017, *(s.port for s in SERVICES), PORTAL.port, GATEWAY_PORT)
+    busy = [p for p in ports if _port_busy(p)]
     if busy:
         console.print(
             f"[red]Ports already in use: {', '.join(map(str, busy))}.[/] Is another `edu up` "
@@ -133,8 +139,9 @@ def up(
             seed(backends)
         if prometheus:
             observers.extend(start_prometheus(console, data_dir))
+        write_people_directory(console, backends, data_dir)
         env = service_env(data_dir, backends)
-        for spec in SERVICES:
+        for spec in (*SERVICES, PORTAL):
             children[spec.name] = spawn(
                 spec.name,
                 [sys.executable, "-m", spec.module],
@@ -142,6 +149,7 @@ def up(
                 env=env,
             )
         wait_ready(console, children, ready_timeout)
+        children["gateway"] = start_gateway(console, data_dir)
         print_next_steps(console, time.monotonic() - started)
         while True:
             for name, child in children.items():
@@ -156,6 +164,26 @@ def up(
         return 1
     finally:
         stop_all()
+
+
+def write_people_directory(console: Console, backends: Backends, data_dir: Path) -> None:
+    """The sign-in stand-in offers people of the loaded registers."""
+    from edu_tools.people_directory import export
+    from edu_tools.registry.seeding import target
+
+    url, name = target(backends.mongo_url, None)
+    count = export(url, name, data_dir / "people.json")
+    console.print(f"  [green]✓[/] sign-in stand-in: {count} people of the registers")
+
+
+def start_gateway(console: Console, data_dir: Path) -> ChildProcess:
+    """nginx on :8080 in front of the portal and the APIs (edu_tools.gateway_nginx)."""
+    from edu_tools.gateway_nginx import start_local
+
+    ports = {spec.name: spec.port for spec in SERVICES if spec.name != "retention"}
+    child = start_local(data_dir, {**ports, PORTAL.name: PORTAL.port}, GATEWAY_PORT)
+    console.print(f"  [green]✓[/] gateway (nginx) on http://127.0.0.1:{GATEWAY_PORT}")
+    return child
 
 
 def start_prometheus(console: Console, data_dir: Path) -> list[ChildProcess]:
@@ -183,12 +211,16 @@ def print_next_steps(console: Console, elapsed: float) -> None:
     table = Table(title=f"Everything is ready ({elapsed:.1f}s)")
     for column in ("service", "HTTP", "OpenAPI"):
         table.add_column(column)
+    table.add_row("gateway: pages + APIs", f"http://127.0.0.1:{GATEWAY_PORT}", "")
     for spec in SERVICES:
         base = f"http://127.0.0.1:{spec.port}"
         table.add_row(spec.name, base, f"{base}/schema/swagger")
+    table.add_row(PORTAL.name, f"http://127.0.0.1:{PORTAL.port}", "")
     console.print(table)
     console.print(
-        "Next, in another terminal (see README.md):\n"
+        f"Open http://127.0.0.1:{GATEWAY_PORT} in a browser and sign in as one of the "
+        "people offered.\n"
+        "Or call the APIs, in another terminal (see README.md):\n"
         "  CODE=$(.venv/bin/edu registry sample --kind parent-with-minor | python3 -c "
         "'import json,sys; print(json.load(sys.stdin)[\"personal_code\"])')\n"
         "  TOKEN=$(.venv/bin/edu token --sub $CODE)\n"

@@ -4,7 +4,6 @@ applied exactly once, and each record's trace continues through the batch."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -39,8 +38,20 @@ class Probe(BaseModel):
 
 
 POISONED = 3
+SENTINEL = 99  # sent last, to know everything before it was processed
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_SPAN = "00f067aa0ba902b7"
+
+
+async def send(backends: Backends, topic: str, value: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=backends.kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic, value, key=b"same-partition", headers=[("content-type", b"application/json")]
+        )
+    finally:
+        await producer.stop()
 
 
 async def test_batch_applies_records_together_and_dead_letters_only_the_poisoned(
@@ -103,27 +114,42 @@ async def test_batch_applies_records_together_and_dead_letters_only_the_poisoned
             docs = await applied.find({}).sort("n", 1).to_list()
             return docs if len(docs) >= 4 else None
 
-        docs = await eventually(all_applied, timeout=30)
+        await eventually(all_applied, timeout=30)
         mine: list[dict[str, Any]] = []
 
-        async def both_letters() -> list[dict[str, Any]] | None:
+        async def read_letters() -> list[dict[str, Any]]:
             for records in (await letters.getmany(timeout_ms=200)).values():
                 for record in records:
                     letter = json.loads(record.value or b"{}")
                     if letter["original_topic"] == topic:
                         mine.append(letter)
-            return mine if len(mine) >= 2 else None
+            return mine
+
+        async def both_letters() -> list[dict[str, Any]] | None:
+            return mine if len(await read_letters()) >= 2 else None
 
         await eventually(both_letters, timeout=30)
-        await asyncio.sleep(0.5)  # nothing more may arrive
+        # Nothing more may arrive. Proved without sleeping: a sentinel sent after
+        # every record under test, on the same partition, is applied only after
+        # all of them were applied or dead-lettered (a record is dead-lettered
+        # before its batch ends); then the dead-letter topic is read to its end.
+        sentinel = Probe(event_id=uuid.uuid4(), n=SENTINEL)
+        await send(edu_backends, topic, sentinel.model_dump_json().encode())
+        await eventually(lambda: applied.find_one({"_id": str(sentinel.event_id)}), timeout=30)
+        assert letters.assignment()
+        ends = await letters.end_offsets(list(letters.assignment()))
+        for tp, end in ends.items():
+            while await letters.position(tp) < end:
+                await read_letters()
         docs = await applied.find({}).sort("n", 1).to_list()
     finally:
         await runtime.stop()
         await letters.stop()
 
     # Every good record applied exactly once, the redelivery included.
-    assert [d["n"] for d in docs] == [0, 1, 4, 5]
+    assert [d["n"] for d in docs] == [0, 1, 4, 5, SENTINEL]
     assert max(batch_sizes) > 1, batch_sizes
+    assert len(mine) == 2, mine  # one letter per bad record, no more
     by_reason = {letter["error_type"]: letter for letter in mine}
     assert set(by_reason) == {"ValidationError", "RuntimeError"}
     assert by_reason["ValidationError"]["value"] == "{not json"

@@ -110,6 +110,9 @@ def create_http_app(
         ),
         cors_config=CORSConfig(allow_origins=[]),
         debug=False,
+        # Logging is ours (edu_runtime.logs: JSON lines); Litestar's default
+        # config would put a text handler on the root logger.
+        logging_config=None,
         state=State({"runtime": runtime}),
         before_request=StrictInput(),
     )

@@ -27,7 +27,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from edu_portal import mydata, signin
+from edu_portal import mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings
 from edu_portal.web.api import Api, Backend
@@ -41,7 +41,11 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 PUBLIC_PATHS = ["^/health/", "^/static/"]
 
 # Every page module: its routes. New modules (wizard, /skola/) add theirs here.
-PAGE_MODULES: Sequence[Sequence[ControllerRouterHandler]] = (signin.ROUTES, mydata.ROUTES)
+PAGE_MODULES: Sequence[Sequence[ControllerRouterHandler]] = (
+    signin.ROUTES,
+    mydata.ROUTES,
+    staff.ROUTES,
+)
 
 
 def _http_client(base_url: str, timeout: float) -> httpx.AsyncClient:

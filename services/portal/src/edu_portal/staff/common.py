@@ -1,0 +1,138 @@
+"""What every staff page shares: the staff session check, API calls with the
+staff token, the labels of statuses and the like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.response import Redirect, Template
+
+from edu_portal.web.api import Backend
+from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.i18n import _
+
+BASE = "/skola"
+SIGN_IN = f"{BASE}/ieiet"
+
+
+def is_staff(signed_in: SignedIn) -> bool:
+    return signed_in.session.role == "staff" and bool(signed_in.session.institution_id)
+
+
+def to_staff_sign_in() -> Redirect:
+    return Redirect(SIGN_IN, status_code=303)
+
+
+def staff_page(
+    template: str, signed_in: SignedIn, *, status_code: int = 200, **context: Any
+) -> Template:
+    return page(
+        f"skola/{template}",
+        status_code=status_code,
+        institution_name=signed_in.session.institution_name or signed_in.session.institution_id,
+        status_labels=status_labels(),
+        type_names=resource_type_names(),
+        **context,
+    )
+
+
+async def api_json(
+    signed_in: SignedIn,
+    portal: Portal,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    json: Any = None,
+) -> Any:
+    token = await signed_in.token()
+    r = await portal.api.request(
+        Backend.APPLICATIONS, method, path, token, params=params, json=json
+    )
+    return r.json()
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "draft": _("Draft"),
+        "being_verified": _("Being verified"),
+        "submitted": _("Submitted"),
+        "rejected": _("Rejected by verification"),
+        "postponed": _("Review postponed"),
+        "granted": _("Granted"),
+        "refused": _("Refused"),
+        "ready_for_issue": _("Ready for issue"),
+        "issued": _("Issued"),
+        "returned": _("Returned"),
+        "withdrawn": _("Withdrawn"),
+    }
+
+
+TAG_CLASSES = {
+    "submitted": "tag",
+    "being_verified": "tag tag--grey",
+    "postponed": "tag tag--yellow",
+    "granted": "tag tag--green",
+    "ready_for_issue": "tag tag--green",
+    "issued": "tag tag--green",
+    "returned": "tag tag--grey",
+    "refused": "tag tag--red",
+    "rejected": "tag tag--red",
+    "withdrawn": "tag tag--grey",
+}
+
+
+def resource_type_names() -> dict[str, str]:
+    return {"laptop": _("Laptop"), "tablet": _("Tablet"), "other": _("Other")}
+
+
+def target_group_names() -> dict[str, str]:
+    return {
+        "everyone": _("Every learner"),
+        "socially_supported": _("Socially supported learners only"),
+    }
+
+
+def use_names() -> dict[str, str]:
+    return {
+        "individual": _("Lent for individual use outside the institution"),
+        "on_premises": _("Used only on the institution's premises"),
+    }
+
+
+def condition_names() -> dict[str, str]:
+    return {
+        "good": _("Good"),
+        "damaged": _("Damaged"),
+        "incomplete": _("Incomplete"),
+        "lost": _("Lost"),
+        "stolen": _("Stolen"),
+    }
+
+
+def role_names() -> dict[str, str]:
+    return {
+        "parent_or_guardian": _("A parent or guardian for their child"),
+        "adult_learner": _("An adult learner for themself"),
+        "employee": _("An employee of the institution for themself"),
+    }
+
+
+def sort_names() -> dict[str, str]:
+    return {
+        "newest": _("Newest first"),
+        "oldest": _("Oldest first"),
+        "name": _("Learner's name"),
+        "updated": _("Last changed"),
+        "status": _("Status"),
+    }
+
+
+def item_state_names() -> dict[str, str]:
+    return {
+        "": _("All"),
+        "ready": _("Ready for issue"),
+        "issued": _("With the learner"),
+        "incident": _("Loss or theft reported"),
+        "returned": _("Returned"),
+    }

@@ -1,0 +1,75 @@
+"""Staff sign-in through the same stand-in as citizens: the person signs in,
+then the registers (registry-reader's ``/lookups/employees/me/institutions``,
+asked with the person's citizen token) say where they work now. A person
+employed at two institutions picks one; the staff session's JWT carries
+``role=staff`` and that institution only because the registers said so."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from edu_contracts.registry_api import LearnerInstitutions
+from litestar import get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
+
+from edu_portal.staff.common import BASE, SIGN_IN, is_staff, staff_page
+from edu_portal.web.api import Backend
+from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.forms import FormErrors, form_value
+from edu_portal.web.i18n import _
+from edu_portal.web.session import SESSION_COOKIE
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def _workplaces(signed_in: SignedIn, portal: Portal) -> LearnerInstitutions:
+    token = await signed_in.token()
+    return await portal.api.get(
+        Backend.REGISTRY, "/api/v1/lookups/employees/me/institutions", token, LearnerInstitutions
+    )
+
+
+@get(SIGN_IN)
+async def choose_institution(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+    if is_staff(signed_in):
+        return Redirect(f"{BASE}/", status_code=303)
+    found = await _workplaces(signed_in, portal)
+    if not found.items:
+        return page("skola/not_employed.html", status_code=403)
+    return page("skola/choose_institution.html", found=found, errors=FormErrors())
+
+
+@post(SIGN_IN)
+async def sign_in_as_staff(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+    if is_staff(signed_in):
+        return Redirect(f"{BASE}/", status_code=303)
+    chosen = form_value(data, "institution")
+    found = await _workplaces(signed_in, portal)
+    match = next(
+        (i.institution for i in found.items if i.institution.institution_id == chosen), None
+    )
+    if match is None:
+        errors = FormErrors()
+        errors.add("institution", _("Choose the institution you work for"))
+        if not found.items:
+            return page("skola/not_employed.html", status_code=403)
+        return page("skola/choose_institution.html", status_code=400, found=found, errors=errors)
+    # A new session for the staff role; the citizen session ends.
+    cookie_value, _session = await portal.sessions.open(
+        signed_in.session.person,
+        role="staff",
+        institution_id=match.institution_id,
+        institution_name=match.name,
+    )
+    await portal.sessions.close(signed_in.cookie_value)
+    return Redirect(
+        f"{BASE}/", status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)]
+    )
+
+
+__all__ = ["staff_page"]
+
+ROUTES: list[ControllerRouterHandler] = [choose_institution, sign_in_as_staff]

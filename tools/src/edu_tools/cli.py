@@ -177,6 +177,21 @@ def bench_documents(
     raise typer.Exit(run_bench([*argv, *(["--mongo-url", mongo_url] if mongo_url else [])]))
 
 
+@bench_app.command("portal")
+def bench_portal(
+    learners: Annotated[int, typer.Option(help="Register size to load if not loaded.")] = 250_000,
+    rate: Annotated[float, typer.Option(help="Pages (and API reads) per second.")] = 100.0,
+    duration: Annotated[float, typer.Option(help="Seconds of measured load per phase.")] = 30.0,
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the benchmark's own embedded servers keep data.")
+    ] = Path(".edu/bench"),
+) -> None:
+    """The My data result page through nginx + portal vs the API read (budget p99 <= 100 ms)."""
+    from edu_tools.bench_portal import run
+
+    raise typer.Exit(run(learners=learners, rate=rate, duration=duration, data_dir=data_dir))
+
+
 portal_app = typer.Typer(help="The portal's pages.", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")
 

@@ -1,0 +1,143 @@
+"""The schools' staff pages (/skola/) in a real browser through the gateway:
+an employee signs in through the stand-in and the registers' employment, sees
+the inbox, grants an application with a confirmation, makes it ready for
+issue, meets a change made meanwhile, and closes the school for applications
+in its lending settings; the registers' lookups follow. axe-core on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from edu_tools.gateway import GatewayKeys
+from edu_tools.testing import bearer, eventually
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import SignIn, Site
+from tests.conftest import Stack
+from tests.flows import Actors, accept_terms, complete_draft, ok, wait_status
+from tests.world import World
+
+Check = Callable[[Page], Awaitable[None]]
+Shoot = Callable[[Page, str], Awaitable[None]]
+APPS = "/api/v1/applications"
+
+
+def actors_of(gateway: GatewayKeys, w: World) -> Actors:
+    def citizen(p: Any) -> dict[str, str]:
+        return bearer(gateway.mint(p.code, given_name=p.given_name, family_name=p.family_name))
+
+    staff = bearer(gateway.mint(w.employee.code, role="staff", institution_id=w.institution_id))
+    return Actors(
+        world=w,
+        parent=citizen(w.parent),
+        adult=citizen(w.adult_learner),
+        employee_citizen=citizen(w.employee),
+        stranger=citizen(w.stranger),
+        staff=staff,
+        other_staff=staff,
+    )
+
+
+async def submitted_app(stack: Stack, a: Actors) -> dict[str, Any]:
+    await accept_terms(stack, a.parent)
+    app = await complete_draft(stack, a, a.parent)
+    await ok(
+        await stack.applications.client.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
+        ),
+        202,
+    )
+    return await wait_status(stack, app["id"], a.parent, "submitted")
+
+
+async def test_staff_sign_in_decide_issue_and_lending_settings(
+    page: Page,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+    screenshot: Shoot,
+) -> None:
+    a = actors_of(gateway, world)
+    app = await submitted_app(stack, a)
+
+    # Sign in through the stand-in, then as staff of the institution the registers name.
+    await sign_in(page, world.employee)
+    await page.goto(f"{site.url}/skola/")
+    await expect(page).to_have_url(f"{site.url}/skola/ieiet")
+    await expect(page.get_by_role("heading", name="Kurā iestādē strādājat?")).to_be_visible()
+    await check_axe(page)
+    await screenshot(page, "skola-ieiet")
+    await page.get_by_role("button", name="Turpināt").click()
+    await expect(page.get_by_role("heading", name="Iesniegumi", exact=True)).to_be_visible()
+    await expect(page.get_by_role("link", name="Iesniegts (1)")).to_be_visible()
+    await check_axe(page)
+    await screenshot(page, "skola-iesniegumi")
+
+    # Search ignores diacritics; the row opens the application.
+    await page.get_by_label("Izglītojamā vārds").fill("berzins")
+    await page.get_by_role("button", name="Rādīt").click()
+    await page.get_by_role("link", name="Jānis Bērziņš").click()
+    await expect(page.get_by_role("heading", name="Jānis Bērziņš")).to_be_visible()
+    await check_axe(page)
+    await screenshot(page, "skola-iesniegums")
+
+    # Grant, with a confirmation.
+    await page.get_by_role("link", name="Piešķirt", exact=True).click()
+    await page.get_by_role("button", name="Turpināt").click()
+    await expect(
+        page.get_by_role("heading", name="Pārbaudiet un apstipriniet: Piešķirt resursu")
+    ).to_be_visible()
+    await check_axe(page)
+    await page.get_by_role("button", name="Apstiprināt: Piešķirt").click()
+    await expect(page.get_by_role("status")).to_contain_text("Izdarīts")
+    await expect(page.locator("strong.tag", has_text="Piešķirts")).to_be_visible()
+
+    # "Gatavs izsniegšanai" with the item; a change made meanwhile is said so.
+    await page.get_by_role("link", name="Gatavs izsniegšanai").click()
+    await page.get_by_label("Modelis").fill("Lenovo ThinkPad E14")
+    await page.get_by_label("Inventāra numurs").fill("INV-0042")
+    await page.get_by_label("Sērijas numurs").fill("PF3ABC12")
+    await check_axe(page)
+    await page.get_by_role("button", name="Turpināt").click()
+    await expect(page.get_by_text("INV-0042")).to_be_visible()
+    # Meanwhile the parent withdraws it in their own session.
+    current = await ok(await stack.applications.client.get(f"{APPS}/{app['id']}", headers=a.parent))
+    await ok(
+        await stack.applications.client.post(
+            f"{APPS}/{app['id']}/withdraw", json={"version": current["version"]}, headers=a.parent
+        )
+    )
+    await page.get_by_role("button", name="Apstiprināt: Atzīmēt").click()
+    await expect(
+        page.get_by_role("heading", name="Pieteikums pa to laiku ir mainījies")
+    ).to_be_visible()
+    await check_axe(page)
+
+    # Lending settings: the school stops accepting applications.
+    await page.goto(f"{site.url}/skola/iestatijumi")
+    await expect(
+        page.get_by_role("heading", name="Resursu izsniegšanas iestatījumi")
+    ).to_be_visible()
+    await check_axe(page)
+    await screenshot(page, "skola-iestatijumi")
+    await page.locator("#accepting-no").check()
+    await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+    await expect(page.get_by_role("status")).to_contain_text("Saglabāts")
+    await expect(page.get_by_text("Ūna Šķēle").first).to_be_visible()
+
+    async def closed() -> bool:
+        r = await stack.registry.client.get(
+            f"/api/v1/lookups/institutions/{world.institution_id}", headers=a.parent
+        )
+        return r.json()["accepting_applications"] is False
+
+    await eventually(closed, timeout=20)
+
+    # The issued-items page.
+    await page.goto(f"{site.url}/skola/izsniegtie")
+    await expect(page.get_by_role("heading", name="Izsniegtie resursi")).to_be_visible()
+    await check_axe(page)

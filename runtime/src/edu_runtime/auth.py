@@ -210,11 +210,19 @@ def identity_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity:
     return user
 
 
+def _is_preflight(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """OPTIONS is not authenticated (CORS preflights carry no token) and answers
+    only which methods exist, so the role guards let it through."""
+    return connection.scope.get("method") == "OPTIONS"
+
+
 # Guards are coroutines: Litestar hands a plain function guard to a worker
 # thread, which cost ~0.5 ms on every request.
 async def citizens_only(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
+    if _is_preflight(connection):
+        return
     if identity_of(connection).role is not Role.CITIZEN:
         raise ApiError(
             403, "citizens_only", "This endpoint is for citizens signed in through the portal."
@@ -222,5 +230,7 @@ async def citizens_only(
 
 
 async def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if _is_preflight(connection):
+        return
     if identity_of(connection).role is not Role.STAFF:
         raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")

@@ -81,7 +81,11 @@ class TermsController(Controller):
             "checkbox_label": "Piekrītu e-pakalpojuma lietošanas noteikumiem",
         }
 
-    @post("/acceptance", status_code=201)
+    @post(
+        "/acceptance",
+        status_code=201,
+        opt={"errors": {409: "terms_version_outdated: not the current terms."}},
+    )
     async def accept(
         self, data: JSONBody[TermsAcceptance], identity: Me, service: Service
     ) -> dict[str, str]:

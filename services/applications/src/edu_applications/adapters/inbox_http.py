@@ -275,7 +275,7 @@ class StaffInboxController(Controller):
             sort=sort,
         )
 
-    @get("/export.csv")
+    @get("/export.csv", media_type=CSV)
     async def export_csv(
         self,
         identity: Me,
@@ -295,7 +295,7 @@ class StaffInboxController(Controller):
         rows = [inbox_row(a) for a in await _all(inbox, where, sort)]
         return _download(to_csv(INBOX_HEADERS, rows), CSV, f"iesniegumi-{_stamp()}.csv")
 
-    @get("/export.xlsx")
+    @get("/export.xlsx", media_type=XLSX)
     async def export_xlsx(
         self,
         identity: Me,
@@ -377,7 +377,7 @@ class StaffIssuedItemsController(Controller):
             offset=page.offset,
         )
 
-    @get("/export.csv")
+    @get("/export.csv", media_type=CSV)
     async def export_csv(
         self, identity: Me, inbox: Inbox, item_state: ItemStateQuery = None
     ) -> Response[bytes]:

@@ -29,6 +29,7 @@ from edu_runtime.language import negotiate
 from edu_runtime.paging import PageRequest
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 
 from edu_documents.adapters.previews import Previews
@@ -41,6 +42,7 @@ from edu_documents.service import DocumentService
 log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/documents"
+NOT_RENDERED = {"errors": {409: "document_not_rendered: rendering failed (see extra)."}}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Req = Request[Any, Any, Any]
 Me = NamedDependency[Identity]
@@ -142,7 +144,7 @@ class DocumentsController(Controller):
             )
         )
 
-    @get("/receipt-documents/{code:str}/preview")
+    @get("/receipt-documents/{code:str}/preview", media_type="application/pdf")
     async def receipt_document_preview(
         self,
         request: Req,
@@ -183,7 +185,19 @@ class DocumentsController(Controller):
             issued_on=record.created_at.date(),
         )
 
-    @get("/{document_id:uuid}")
+    @get(
+        "/{document_id:uuid}",
+        responses={
+            200: ResponseSpec(
+                DocumentView, description="The document's metadata", generate_examples=False
+            ),
+            202: ResponseSpec(
+                DocumentPending,
+                description="Not rendered yet: poll again after Retry-After",
+                generate_examples=False,
+            ),
+        },
+    )
     async def get_document(
         self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
     ) -> Response[Any]:
@@ -202,7 +216,7 @@ class DocumentsController(Controller):
             raise _not_found()
         return Response(content=view_of(record).model_dump(mode="json"), media_type=MediaType.JSON)
 
-    @get("/{document_id:uuid}/pdf")
+    @get("/{document_id:uuid}/pdf", media_type="application/pdf", opt=NOT_RENDERED)
     async def get_pdf(
         self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
     ) -> Response[bytes]:

@@ -79,7 +79,11 @@ class MyDataController(Controller):
     guards = [citizens_only]
     tags = ["my data"]
 
-    @post("/terms/my-data/acceptance", status_code=201)
+    @post(
+        "/terms/my-data/acceptance",
+        status_code=201,
+        opt={"errors": {409: "terms_version_outdated: not the current terms."}},
+    )
     async def accept_terms(
         self,
         data: JSONBody[TermsAcceptance],

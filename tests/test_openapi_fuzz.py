@@ -1,0 +1,48 @@
+"""Every service fuzzed from its own OpenAPI document (schemathesis, a few
+examples per operation) as a caller without a token, a citizen and staff: no
+server error, and every status, content type and body as documented. The
+longer run is ``edu fuzz --examples 100`` (README, reliability)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from edu_tools.fuzz import Caller, Target, fuzz
+from edu_tools.gateway import GatewayKeys
+
+from tests.conftest import Stack
+from tests.flows import make_actors
+
+EXAMPLES = int(os.environ.get("EDU_FUZZ_EXAMPLES", "3"))
+# The coverage phase (boundary values of every parameter) is most of the cases;
+# `edu fuzz` runs it, the suite keeps to the examples and random fuzzing.
+PHASES = os.environ.get("EDU_FUZZ_PHASES", "examples,fuzzing")
+
+
+async def test_every_operation_answers_as_documented(
+    stack: Stack, gateway: GatewayKeys, tmp_path: Path
+) -> None:
+    actors = await make_actors(stack, gateway)
+    w = actors.world
+    callers = [
+        Caller("anonymous", None),
+        Caller("citizen", gateway.mint(w.parent.code)),
+        Caller(
+            "staff", gateway.mint(w.employee.code, role="staff", institution_id=w.institution_id)
+        ),
+    ]
+    targets = [
+        Target("registry-reader", stack.registry.base_url),
+        Target("applications", stack.applications.base_url),
+        Target("documents", stack.documents.base_url),
+    ]
+    workdir = Path(os.environ.get("EDU_FUZZ_DIR", tmp_path))
+    result = await fuzz(
+        targets, callers, examples=EXAMPLES, phases=PHASES, workdir=workdir, seed=20261201
+    )
+    print(result.summary())
+    for run in result.runs:
+        assert run.cases > 0, run.output[-3000:]
+    details = "\n".join(r.output[-6000:] for r in result.runs if r.failures)
+    assert result.failures == [], f"{result.summary()}\n{details}"

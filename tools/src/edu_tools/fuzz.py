@@ -1,0 +1,168 @@
+"""Fuzzing every service from its own OpenAPI document (schemathesis): each
+operation is called with generated valid and invalid input, under each kind of
+caller (no token, a citizen, staff), and every answer is checked against the
+document: no server error, a documented status, a documented content type and
+a body that matches its documented schema.
+
+``fuzz()`` runs schemathesis' command line once per (service, caller) as a
+subprocess (the services may run in the caller's own event loop, as in the
+tests) and reads its JSON report. ``edu fuzz`` runs it against ``edu up``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    service: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    token: str | None
+
+
+@dataclass
+class RunResult:
+    service: str
+    caller: str
+    cases: int = 0
+    failures: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    output: str = ""
+
+
+@dataclass
+class FuzzResult:
+    runs: list[RunResult]
+
+    @property
+    def cases(self) -> int:
+        return sum(r.cases for r in self.runs)
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{r.service} as {r.caller}: {f}" for r in self.runs for f in r.failures]
+
+    def summary(self) -> str:
+        lines = [
+            f"{r.service:<16} {r.caller:<10} {r.cases:>6} cases  {len(r.failures)} failed"
+            for r in self.runs
+        ]
+        lines.append(f"total: {self.cases} cases, {len(self.failures)} failed")
+        lines += [f"  FAIL {f}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def _schemathesis() -> str:
+    return str(Path(sys.executable).with_name("schemathesis"))
+
+
+def _read_report(path: Path) -> tuple[int, list[str]]:
+    """(cases generated, one line per failed check and operation) from
+    schemathesis' JSON run report."""
+    if not path.exists():
+        return 0, []
+    report: dict[str, Any] = json.loads(path.read_text())
+    cases = int(report.get("test_cases", {}).get("generated", 0))
+    failures = [
+        f"{failure.get('code')} {failure.get('title')}: {operation}"
+        for failure in report.get("failures", [])
+        for operation in failure.get("operations", [])
+    ]
+    return cases, failures
+
+
+async def run_one(
+    target: Target,
+    caller: Caller,
+    *,
+    examples: int,
+    phases: str,
+    workdir: Path,
+    seed: int | None = None,
+) -> RunResult:
+    report = workdir / f"{target.service}-{caller.name}.json"
+    args = [
+        _schemathesis(),
+        "run",
+        f"{target.base_url}/schema/openapi.json",
+        "--url",
+        target.base_url,
+        "--checks",
+        ",".join(CHECKS),
+        "--max-examples",
+        str(examples),
+        "--phases",
+        phases,
+        "--workers",
+        "1",
+        "--no-shrink",
+        "--suppress-health-check",
+        "all",
+        "--continue-on-failure",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
+    if seed is not None:
+        args += ["--seed", str(seed)]
+    if caller.token:
+        args += ["--header", f"Authorization: Bearer {caller.token}"]
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={"NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false", "PATH": "/usr/bin:/bin"},
+    )
+    out, _ = await process.communicate()
+    cases, failures = _read_report(report)
+    return RunResult(
+        target.service,
+        caller.name,
+        cases,
+        failures,
+        process.returncode or 0,
+        out.decode(errors="replace"),
+    )
+
+
+async def fuzz(
+    targets: list[Target],
+    callers: list[Caller],
+    *,
+    examples: int,
+    phases: str = "examples,coverage,fuzzing",
+    workdir: Path | None = None,
+    seed: int | None = None,
+    parallel: int = 3,
+) -> FuzzResult:
+    """Every target under every caller; ``parallel`` schemathesis processes at a time."""
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="edu-fuzz-"))
+    limit = asyncio.Semaphore(parallel)
+
+    async def one(target: Target, caller: Caller) -> RunResult:
+        async with limit:
+            return await run_one(
+                target, caller, examples=examples, phases=phases, workdir=workdir, seed=seed
+            )
+
+    runs = await asyncio.gather(*(one(t, c) for t in targets for c in callers))
+    return FuzzResult(list(runs))

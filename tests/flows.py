@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 
@@ -235,3 +236,54 @@ async def purge_planned(stack: Stack, app_id: str, at: dt.datetime) -> dict[str,
         return next((o for o in preview["orders"] if o["subject_id"] == app_id), None)
 
     return await eventually(probe, timeout=30)
+
+
+@dataclass
+class Published:
+    """One record of a topic: where it is and what it says."""
+
+    partition: TopicPartition
+    offset: int
+    key: bytes | None
+    value: bytes
+
+
+class TopicLog:
+    """Everything on one topic so far, read by partition (no consumer group, no
+    join to wait for): what the services published, as any consumer sees it."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.topic = topic
+        self.records: list[Published] = []
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self._assigned: list[TopicPartition] = []
+
+    async def __aenter__(self) -> TopicLog:
+        await self._consumer.start()
+        await self._consumer.topics()
+        partitions = self._consumer.partitions_for_topic(self.topic) or set()
+        self._assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+        assert self._assigned, f"{self.topic} has no partitions"
+        self._consumer.assign(self._assigned)
+        await self._consumer.seek_to_beginning(*self._assigned)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._consumer.stop()
+
+    async def catch_up(self) -> list[Published]:
+        """Read up to the end of every partition as it is now: anything published
+        before this call is in ``records`` when it returns."""
+        ends = await self._consumer.end_offsets(self._assigned)
+        while True:
+            positions = [await self._consumer.position(tp) for tp in self._assigned]
+            if all(pos >= ends[tp] for pos, tp in zip(positions, self._assigned, strict=True)):
+                return self.records
+            batch = await self._consumer.getmany(timeout_ms=200)
+            for tp, records in batch.items():
+                self.records += [Published(tp, r.offset, r.key, r.value or b"") for r in records]
+
+    async def of(self, key: str) -> list[Published]:
+        """The records keyed ``key`` (an application's or a subject's id)
+        published so far, in order."""
+        return [r for r in await self.catch_up() if r.key == key.encode()]

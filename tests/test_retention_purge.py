@@ -10,12 +10,25 @@ import json
 from typing import Any
 
 import pytest
+from edu_contracts import topics
+from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_retention.domain.rules import application_purge_date, start_of_riga_day
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
-from tests.flows import APPS, Actors, linked, make_actors, ok, staff_post, submitted
+from tests.flows import (
+    APPS,
+    Actors,
+    TopicLog,
+    linked,
+    make_actors,
+    ok,
+    purge_planned,
+    retention_ops,
+    staff_post,
+    submitted,
+)
 
 
 @pytest.fixture
@@ -48,7 +61,13 @@ async def returned_application(stack: Stack, a: Actors) -> dict[str, Any]:
 
 
 async def dump_database(stack: Stack, settings: Any) -> str:
-    """Every document of every collection of one service's database, as text."""
+    """Every document of every collection of one service's database, as text.
+
+    The privacy audit of this test, and deliberately not an API: "no trace of
+    personal data is left anywhere" is a claim about what is stored, including
+    collections no API shows (outbox, inbox, logs, caches), so the audit reads
+    every service's database whole. The purge itself is observed the way other
+    services see it: its events and the services' APIs."""
     db = stack.db(settings)
     parts = []
     for name in await db.list_collection_names():
@@ -62,55 +81,104 @@ async def dump_database(stack: Stack, settings: Any) -> str:
     return "\n".join(parts)
 
 
+def unconfirmed(report: dict[str, Any]) -> list[str]:
+    """Subjects retention has ordered purged and not yet heard back from every owner."""
+    return [u["subject_id"] for u in report["unconfirmed"]]
+
+
 async def test_returned_application_is_purged_from_every_service_when_due(
     stack: Stack, actors: Actors
 ) -> None:
     a = actors
     app = await returned_application(stack, a)
     app_id = app["id"]
-    retention_db = stack.db(stack.retention_settings)
+    acts = [await linked(stack, app_id, a.parent, kind) for kind in ("handover_act", "return_act")]
+    # The stack's retention does not sweep on its own: the test moves its clock
+    # and triggers each sweep, and a sweep's orders are committed when it returns.
     sweeper = stack.retention.app.state["sweeper"]
+    bootstrap = stack.retention_settings.kafka_bootstrap
 
-    async def scheduled() -> dict[str, Any] | None:
-        doc: dict[str, Any] | None = await retention_db.deadlines.find_one({"subject_id": app_id})
-        return doc if doc and doc["state"] != "cancelled" else None
-
-    deadline = await eventually(scheduled)
-    closed_on = dt.date.fromisoformat(deadline["closed_on"])
+    # Retention's clock starts on the day the device came back; asked through
+    # its operator interface (a dry run), the purge is planned 25 months later.
+    closed_on = dt.date.fromisoformat(app["return_record"]["returned_on"])
     due_on = application_purge_date(closed_on)
     assert (due_on.year * 12 + due_on.month) - (closed_on.year * 12 + closed_on.month) == 25
+    due_at = start_of_riga_day(due_on)
+    planned = await purge_planned(stack, app_id, due_at)
+    assert dt.datetime.fromisoformat(planned["due_at"]) == due_at
+    assert sorted(planned["owners"]) == ["applications", "documents"]
 
-    assert app_id in await dump_database(stack, stack.documents_settings)  # both acts are there
+    # The audit sees the data while it is there (both acts, the application).
+    assert app_id in await dump_database(stack, stack.documents_settings)
+    before = await dump_database(stack, stack.applications_settings)
+    for secret in (a.world.child.code, "INV-PURGE", "5CD123XYZ"):
+        assert secret in before, f"the audit cannot see {secret!r}"
 
-    try:
-        # The day before: nothing happens.
-        stack.clock.set(start_of_riga_day(due_on) - dt.timedelta(minutes=1))
-        await sweeper.sweep_once()
-        assert (
-            await retention_db.purge_ledger.find_one({"entry": "purge", "subject_id": app_id})
-            is None
-        )
-        assert (
-            await ok(await stack.applications.client.get(f"{APPS}/{app_id}", headers=a.parent))
-        )["id"] == app_id
-
-        # The day it is due: ordered, deleted by applications and documents, confirmed.
-        stack.clock.set(start_of_riga_day(due_on) + dt.timedelta(hours=1))
-        await sweeper.sweep_once()
-
-        async def purged() -> dict[str, Any] | None:
-            entry = await retention_db.purge_ledger.find_one(
-                {"entry": "purge", "subject_id": app_id}
+    async with (
+        TopicLog(bootstrap, topics.RETENTION_ORDERS) as orders,
+        TopicLog(bootstrap, topics.RETENTION_CONFIRMATIONS) as confirmations,
+    ):
+        try:
+            # The day before: nothing is ordered. After that sweep, retention
+            # still plans the first order (attempt 1) for the day it is due.
+            stack.clock.set(due_at - dt.timedelta(minutes=1))
+            await sweeper.sweep_once()
+            preview = await retention_ops(
+                stack, "sweep", "--dry-run", "--at", due_at.isoformat(), "--limit", "10000"
             )
-            return entry if entry and entry.get("completed_at") else None
+            [still] = [o for o in preview["orders"] if o["subject_id"] == app_id]
+            assert still["attempt"] == 1
+            assert (
+                await ok(await stack.applications.client.get(f"{APPS}/{app_id}", headers=a.parent))
+            )["id"] == app_id
+            for act in acts:
+                pdf = await stack.documents.client.get(
+                    f"/api/v1/documents/{act['document_id']}/pdf", headers=a.parent
+                )
+                assert pdf.status_code == 200
 
-        entry = await eventually(purged, timeout=30)
-    finally:
-        stack.clock.set(dt.datetime.now(dt.UTC))
+            # The day it is due: ordered, deleted by applications and documents, confirmed.
+            ordered_at = due_at + dt.timedelta(hours=1)
+            stack.clock.set(ordered_at)
+            await sweeper.sweep_once()
+            [record] = await eventually(lambda: orders.of(app_id), timeout=30)
+            order = PurgeOrdered.model_validate_json(record.value).payload
+            assert (order.attempt, order.ordered_at) == (1, ordered_at)
+            assert {o.value for o in order.owners} == {"applications", "documents"}
 
-    assert set(entry["confirmations"]) == {"applications", "documents"}
+            async def both_confirmed() -> dict[str, PurgeConfirmedPayload] | None:
+                found = [
+                    PurgeConfirmed.model_validate_json(r.value).payload
+                    for r in await confirmations.of(app_id)
+                ]
+                mine = {c.owner.value: c for c in found if c.order_id == order.order_id}
+                return mine if len(mine) == 2 else None
+
+            confirmed = await eventually(both_confirmed, timeout=30)
+
+            # Retention recorded both: the purge is no longer waiting for anyone
+            # (ordered, so it can only have left that list by completing).
+            async def completed() -> bool:
+                report = await retention_ops(stack, "report")
+                return app_id not in unconfirmed(report)
+
+            await eventually(completed, timeout=30)
+        finally:
+            stack.clock.set(dt.datetime.now(dt.UTC))
+
+    assert set(confirmed) == {"applications", "documents"}
+    # What was deleted and by whom, with counts only.
+    assert confirmed["applications"].deleted.get("applications") == 1
+    assert confirmed["documents"].deleted.get("documents", 0) >= len(acts)
     r = await stack.applications.client.get(f"{APPS}/{app_id}", headers=a.parent)
     assert r.status_code == 404
+    for act in acts:
+        pdf = await stack.documents.client.get(
+            f"/api/v1/documents/{act['document_id']}/pdf", headers=a.parent
+        )
+        assert pdf.status_code == 404
+
+    # The privacy audit: no trace of this world's personal data in any database.
     for settings in (
         stack.applications_settings,
         stack.documents_settings,
@@ -120,5 +188,3 @@ async def test_returned_application_is_purged_from_every_service_when_due(
         # Codes are unique to this test's world (names are shared by every world).
         for secret in (a.world.parent.code, a.world.child.code, "INV-PURGE", "5CD123XYZ"):
             assert secret not in everything, f"{secret!r} left in {settings.mongo_db}"
-    # The ledger says what was deleted and by whom, with counts only.
-    assert '"applications": 1' in json.dumps(entry["confirmations"]["applications"], default=str)

@@ -39,7 +39,7 @@ from pydantic import TypeAdapter
 from pymongo import AsyncMongoClient
 
 from tests.conftest import Stack
-from tests.flows import purge_planned
+from tests.flows import Published, TopicLog, purge_planned
 from tests.world import World, valid_code
 
 CITIZEN = valid_code(dt.date(1985, 4, 12))
@@ -58,64 +58,17 @@ async def skeleton(stack: Stack) -> Skeleton:
     return Skeleton(stack, stack.applications, stack.applications_settings, await stack.world())
 
 
-@dataclass
-class Published:
-    """One record of a topic: where it is and what it says."""
-
-    partition: TopicPartition
-    offset: int
-    key: bytes | None
-    value: bytes
-
-
-class TopicLog:
-    """Everything on one topic so far, read by partition (no consumer group, no
-    join to wait for): what the services published, as any consumer sees it."""
-
-    def __init__(self, bootstrap: str, topic: str) -> None:
-        self.topic = topic
-        self.records: list[Published] = []
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-        self._assigned: list[TopicPartition] = []
-
-    async def __aenter__(self) -> TopicLog:
-        await self._consumer.start()
-        await self._consumer.topics()
-        partitions = self._consumer.partitions_for_topic(self.topic) or set()
-        self._assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-        assert self._assigned, f"{self.topic} has no partitions"
-        self._consumer.assign(self._assigned)
-        await self._consumer.seek_to_beginning(*self._assigned)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._consumer.stop()
-
-    async def catch_up(self) -> list[Published]:
-        """Read up to the end of every partition as it is now: anything published
-        before this call is in ``records`` when it returns."""
-        ends = await self._consumer.end_offsets(self._assigned)
-        while True:
-            positions = [await self._consumer.position(tp) for tp in self._assigned]
-            if all(pos >= ends[tp] for pos, tp in zip(positions, self._assigned, strict=True)):
-                return self.records
-            batch = await self._consumer.getmany(timeout_ms=200)
-            for tp, records in batch.items():
-                self.records += [Published(tp, r.offset, r.key, r.value or b"") for r in records]
-
-    async def status_changes(self, app_id: str) -> list[tuple[Published, StatusChanged]]:
-        """The status changes of ``app_id`` published so far, in order."""
-        found = []
-        for record in await self.catch_up():
-            if record.key != app_id.encode():
-                continue
-            event = APPLICATION_EVENT.validate_json(record.value)
-            if isinstance(event, StatusChanged):
-                found.append((record, event))
-        return found
-
-
 APPLICATION_EVENT: TypeAdapter[ApplicationEvent] = TypeAdapter(ApplicationEvent)
+
+
+async def status_changes(log: TopicLog, app_id: str) -> list[tuple[Published, StatusChanged]]:
+    """The status changes of ``app_id`` published so far, in order."""
+    found = []
+    for record in await log.of(app_id):
+        event = APPLICATION_EVENT.validate_json(record.value)
+        if isinstance(event, StatusChanged):
+            found.append((record, event))
+    return found
 
 
 def applications_events(stack: Stack) -> TopicLog:
@@ -198,7 +151,7 @@ async def test_draft_reaches_retention_through_outbox_and_kafka(
 
     async with applications_events(stack) as log:
         # The outbox relay publishes the draft's one status change...
-        [(record, created)] = await eventually(lambda: log.status_changes(draft["id"]))
+        [(record, created)] = await eventually(lambda: status_changes(log, draft["id"]))
         assert created.payload.from_status is None
         assert created.payload.to_status is ApplicationStatus.DRAFT
         assert created.payload.version == 1
@@ -214,7 +167,7 @@ async def test_draft_reaches_retention_through_outbox_and_kafka(
             headers=bearer(token),
         )
         assert r.status_code == 200, r.text
-        changes = await eventually(lambda: _at_least(log.status_changes(draft["id"]), 2))
+        changes = await eventually(lambda: _at_least(status_changes(log, draft["id"]), 2))
     assert [e.payload.to_status for _, e in changes] == [
         ApplicationStatus.DRAFT,
         ApplicationStatus.WITHDRAWN,
@@ -303,11 +256,11 @@ async def test_service_killed_before_publish_publishes_after_restart(
     try:
         assert await mongo[settings.mongo_db].outbox.count_documents({}) == 1
         async with applications_events(skeleton.stack) as log:
-            assert await log.status_changes(draft["id"]) == []
+            assert await status_changes(log, draft["id"]) == []
 
             restarted = settings.model_copy(update={"outbox_relay_enabled": True})
             async with serving(create_applications(restarted), restarted.http_port):
-                [(record, created)] = await eventually(lambda: log.status_changes(draft["id"]))
+                [(record, created)] = await eventually(lambda: status_changes(log, draft["id"]))
                 assert created.payload.to_status is ApplicationStatus.DRAFT
                 await retention_consumed(skeleton.stack, record)
                 await eventually(lambda: _outbox_empty(mongo, settings.mongo_db))

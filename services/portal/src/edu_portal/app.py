@@ -27,12 +27,13 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from edu_portal import mydata, signin, staff
+from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
-from edu_portal.settings import PortalSettings
+from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.api import Api, Backend
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
 from edu_portal.web.errors import handle_error
+from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SessionStore
 from edu_portal.web.templates import template_config
 from edu_portal.web.tokens import SessionTokens
@@ -44,6 +45,7 @@ PUBLIC_PATHS = ["^/health/", "^/static/"]
 PAGE_MODULES: Sequence[Sequence[ControllerRouterHandler]] = (
     signin.ROUTES,
     mydata.ROUTES,
+    applications.ROUTES,
     staff.ROUTES,
 )
 
@@ -87,7 +89,8 @@ def create_app(
     }
     _instrument_httpx(clients.values(), tracer_provider)
     api = Api(clients)
-    portal = Portal(settings, sessions, tokens, api)
+    oidc = OidcClient(settings, db) if settings.sign_in is SignInMode.OIDC else None
+    portal = Portal(settings, sessions, tokens, api, oidc=oidc)
     people = PeopleDirectory(settings.people_path)
 
     @get("/health/live", include_in_schema=False, sync_to_thread=False)

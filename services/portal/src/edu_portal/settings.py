@@ -70,6 +70,9 @@ class PortalSettings(BaseSettings):
     oidc_client_secret: SecretStr | None = None
     oidc_redirect_uri: str | None = None
     oidc_scopes: str = "openid profile"
+    oidc_code_claim: str = Field(
+        default="sub", description="The ID token claim that carries the personal code."
+    )
 
     # Shared with the services
     mongo_url: str = Field(

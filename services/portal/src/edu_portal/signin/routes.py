@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -16,8 +17,10 @@ from edu_portal.people import PeopleDirectory
 from edu_portal.web.context import Portal, current_session, page
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
+from edu_portal.web.oidc import OidcError
 from edu_portal.web.session import SESSION_COOKIE, Person
 
+log = logging.getLogger(__name__)
 Form = URLEncodedBody[dict[str, Any]]
 
 
@@ -63,7 +66,13 @@ async def home(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/auth/sign-in", name="sign_in")
-async def sign_in(next_: Annotated[str | None, QueryParameter(name="next")] = None) -> Template:
+async def sign_in(
+    portal: NamedDependency[Portal],
+    next_: Annotated[str | None, QueryParameter(name="next")] = None,
+) -> Template | Redirect:
+    if portal.oidc is not None:
+        # deploy/: the real identity provider asks how and who.
+        return Redirect(await portal.oidc.start(safe_next(next_)), status_code=303)
     return page(
         "signin/method.html", next=safe_next(next_), errors=FormErrors(), methods=method_names()
     )
@@ -165,6 +174,29 @@ async def sign_in_person(
     return Redirect(target, status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)])
 
 
+@get("/auth/callback")
+async def oidc_callback(
+    portal: NamedDependency[Portal],
+    code: FromQuery[str | None] = None,
+    state_: Annotated[str | None, QueryParameter(name="state")] = None,
+    error: FromQuery[str | None] = None,
+) -> Template | Redirect:
+    """Where the OpenID Connect provider sends the person back."""
+    if portal.oidc is None:
+        return page("errors/not_found.html", status_code=404)
+    if error or not code or not state_:
+        return page("signin/failed.html", status_code=400)
+    try:
+        person, target = await portal.oidc.finish(code, state_)
+    except OidcError as exc:
+        log.warning("OpenID Connect sign-in refused: %s", exc)
+        return page("signin/failed.html", status_code=400)
+    cookie_value, _session = await portal.sessions.open(person)
+    return Redirect(
+        safe_next(target), status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)]
+    )
+
+
 @post("/auth/sign-out")
 async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Portal]) -> Redirect:
     cookie_value = request.cookies.get(SESSION_COOKIE)
@@ -190,4 +222,5 @@ ROUTES: list[ControllerRouterHandler] = [
     sign_in_person,
     sign_out,
     signed_out,
+    oidc_callback,
 ]

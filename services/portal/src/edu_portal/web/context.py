@@ -21,6 +21,7 @@ from litestar.response import Redirect, Template
 from edu_portal.settings import PortalSettings
 from edu_portal.web.api import Api, correlation
 from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, Lang, parse_lang, set_lang
+from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SESSION_COOKIE, Session, SessionStore
 from edu_portal.web.tokens import SessionTokens
 
@@ -31,6 +32,7 @@ class Portal:
     sessions: SessionStore
     tokens: SessionTokens
     api: Api
+    oidc: OidcClient | None = None  # set when EDU_PORTAL_SIGN_IN=oidc
 
     def cookie(self, key: str, value: str, *, max_age: int | None = None) -> Cookie:
         return Cookie(

@@ -1,0 +1,158 @@
+"""Sign-in through a real OpenID Connect provider (the deploy/ configuration):
+the authorization-code flow with PKCE against a small provider served on a
+real port, then a session like any other; a used or forged state is refused."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, generate_private_key
+from edu_portal.app import create_app
+from edu_portal.settings import PortalSettings, SignInMode
+from edu_portal.web.session import SESSION_COOKIE
+from edu_tools.backends import Backends, free_port
+from edu_tools.testing import serving
+from litestar import Litestar, Request, get, post
+from litestar.response import Redirect
+
+CLIENT_ID = "edu-portal"
+PERSONAL_CODE = "010190-10001"
+
+
+class FakeProvider:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.key: RSAPrivateKey = generate_private_key(public_exponent=65537, key_size=2048)
+        self.codes: dict[str, dict[str, str]] = {}
+        self.audience = CLIENT_ID
+
+    def app(self) -> Litestar:
+        provider = self
+
+        @get("/authorize", sync_to_thread=False)
+        def authorize(request: Request[Any, Any, Any]) -> Redirect:
+            q = request.query_params
+            code = secrets.token_urlsafe(8)
+            provider.codes[code] = {
+                "nonce": q["nonce"],
+                "challenge": q["code_challenge"],
+                "redirect_uri": q["redirect_uri"],
+            }
+            target = f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}"
+            return Redirect(target, status_code=302)
+
+        @post("/token", status_code=200)
+        async def token(request: Request[Any, Any, Any]) -> dict[str, str]:
+            form = await request.form()
+            grant = provider.codes.pop(str(form["code"]))
+            verifier = str(form["code_verifier"]).encode()
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
+            assert challenge.decode() == grant["challenge"], "PKCE verifier does not match"
+            assert form["client_secret"] == "s3cret"
+            now = dt.datetime.now(dt.UTC)
+            id_token = jwt.encode(
+                {
+                    "iss": provider.base_url,
+                    "aud": provider.audience,
+                    "sub": PERSONAL_CODE,
+                    "iat": int(now.timestamp()),
+                    "exp": int((now + dt.timedelta(minutes=5)).timestamp()),
+                    "nonce": grant["nonce"],
+                    "given_name": "Anna",
+                    "family_name": "Ozola",
+                    "amr": ["smartid"],
+                },
+                provider.key,
+                algorithm="RS256",
+                headers={"kid": "k1"},
+            )
+            return {"id_token": id_token, "token_type": "Bearer", "access_token": "x"}
+
+        @get("/jwks", sync_to_thread=False)
+        def jwks() -> dict[str, Any]:
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
+            jwk.update({"kid": "k1", "use": "sig", "alg": "RS256"})
+            return {"keys": [jwk]}
+
+        # The callback is a GET from the provider: post() needs no CSRF here.
+        return Litestar([authorize, token, jwks])
+
+
+@pytest.fixture
+async def oidc_site(
+    edu_backends: Backends, tmp_path: Path
+) -> AsyncIterator[tuple[str, FakeProvider]]:
+    provider_port, portal_port = free_port(), free_port()
+    provider = FakeProvider(f"http://127.0.0.1:{provider_port}")
+    portal_url = f"http://127.0.0.1:{portal_port}"
+    settings = PortalSettings(
+        http_port=portal_port,
+        mongo_db=f"edu_portal_oidc_{uuid.uuid4().hex[:8]}",
+        mongo_url=edu_backends.mongo_url,
+        data_dir=tmp_path,
+        sign_in=SignInMode.OIDC,
+        oidc_issuer=provider.base_url,
+        oidc_authorization_endpoint=f"{provider.base_url}/authorize",
+        oidc_token_endpoint=f"{provider.base_url}/token",
+        oidc_jwks_uri=f"{provider.base_url}/jwks",
+        oidc_client_id=CLIENT_ID,
+        oidc_client_secret="s3cret",
+        oidc_redirect_uri=f"{portal_url}/auth/callback",
+    )
+    async with (
+        serving(provider.app(), provider_port),
+        serving(create_app(settings), portal_port),
+    ):
+        yield portal_url, provider
+
+
+async def test_authorization_code_flow_opens_a_session(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    portal_url, _ = oidc_site
+    async with httpx.AsyncClient() as client:
+        start = await client.get(f"{portal_url}/auth/sign-in?next=/mani-dati/")
+        assert start.status_code == 303
+        authorize = urlparse(start.headers["location"])
+        params = parse_qs(authorize.query)
+        assert params["code_challenge_method"] == ["S256"]
+        assert params["response_type"] == ["code"]
+        back = await client.get(start.headers["location"])
+        assert back.status_code == 302
+        done = await client.get(back.headers["location"])
+        assert done.status_code == 303
+        assert done.headers["location"] == "/mani-dati/"
+        assert done.cookies.get(SESSION_COOKIE)
+        assert "httponly" in done.headers["set-cookie"].lower()
+        # The session is a real one: the page shows who signed in.
+        home = await client.get(f"{portal_url}/")
+        assert "Anna Ozola" in home.text
+        # The same state cannot be used twice.
+        again = await client.get(back.headers["location"])
+        assert again.status_code == 400
+        assert "Autentifikācija neizdevās" in again.text
+
+
+async def test_a_token_for_another_client_is_refused(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    portal_url, provider = oidc_site
+    provider.audience = "someone-else"
+    async with httpx.AsyncClient() as client:
+        start = await client.get(f"{portal_url}/auth/sign-in")
+        back = await client.get(start.headers["location"])
+        done = await client.get(back.headers["location"])
+        assert done.status_code == 400
+        assert SESSION_COOKIE not in done.cookies

@@ -53,6 +53,10 @@ async def test_inbox_filters_search_sort_pages_and_exports(stack: Stack, actors:
     assert [r["id"] for r in found["items"]] == [employee_laptop["id"]]
     assert (await inbox(stack, a.staff, q="nobody"))["total"] == 0
     # Filters combine; counts follow every filter but the status one.
+    assert row["class_group"] == "6.b"  # from the registers' enrolment, chosen in step 2
+    in_class = await inbox(stack, a.staff, class_group="6.b")
+    assert [r["id"] for r in in_class["items"]] == [child_laptop["id"]]
+    assert (await inbox(stack, a.staff, class_group="9.a"))["total"] == 0
     assert (await inbox(stack, a.staff, resource_type="tablet"))["total"] == 0
     assert (await inbox(stack, a.staff, socially_supported="false"))["total"] == 2
     assert (await inbox(stack, a.staff, socially_supported="true"))["counts"] == {}
@@ -90,6 +94,7 @@ async def test_inbox_filters_search_sort_pages_and_exports(stack: Stack, actors:
     assert rows[1][0] == child_laptop["id"]
     assert rows[1][2] == "Iesniegts"
     assert rows[1][3] == "Jānis Bērziņš"
+    assert rows[1][4] == "6.b"
     for code in (w.child.code, w.parent.code, w.employee.code):
         assert code not in text
     # XLSX export of the whole list.

@@ -41,7 +41,7 @@ def query_fields(app: Application) -> dict[str, Any]:
     institution = app.institution
     return {
         "inbox_institution": app.institution_id if visible else None,
-        "class_group": getattr(institution, "class_group", None) if institution else None,
+        "class_group": institution.class_group if institution else None,
         "resource_type": app.resource.resource_type if app.resource else None,
         "open_incident": any(i.is_open for i in app.incidents),
         "has_item": app.item is not None,

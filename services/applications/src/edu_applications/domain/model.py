@@ -69,6 +69,7 @@ class InstitutionSnapshot(Frozen):
     name: str
     registration_number: str | None = None
     address: str | None = None
+    class_group: str | None = None  # the learner's class there (staff filter by it)
 
 
 class ResourceSnapshot(Frozen):

@@ -39,16 +39,17 @@ class Registers:
 
     async def institution_ids(
         self, identity: Identity, role: ApplicantRole, learner_code: str
-    ) -> frozenset[str] | None:
-        """Where the learner studies (an employee: works) now; None if the
-        registers do not show the caller as the learner's representative."""
+    ) -> dict[str, str | None] | None:
+        """Where the learner studies (an employee: works) now, each with the
+        learner's class there; None if the registers do not show the caller as
+        the learner's representative."""
         if role is ApplicantRole.EMPLOYEE:
             found = await self._lookups.employee_institutions(identity.token)
         else:
             found = await self._lookups.learner_institutions(learner_code, identity.token)
         if found is None:
             return None
-        return frozenset(i.institution.institution_id for i in found.items)
+        return {i.institution.institution_id: i.class_group for i in found.items}
 
     async def institution(
         self, identity: Identity, institution_id: str

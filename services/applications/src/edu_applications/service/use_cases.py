@@ -139,8 +139,8 @@ class ApplicationService:
             learner = workflow.represented(await self.registers.represented_learner(identity, code))
         else:
             learner = applicant
-            institutions = workflow.represented(
-                await self.registers.institution_ids(identity, role, code)
+            institutions = frozenset(
+                workflow.represented(await self.registers.institution_ids(identity, role, code))
             )
         app = workflow.start_draft(
             app_id=uuid4(),
@@ -164,6 +164,11 @@ class ApplicationService:
             if institution is not None
             else None
         )
+        if institution is not None and available:
+            # The learner's class there goes with the application (staff filter by it).
+            institution = institution.model_copy(
+                update={"class_group": available.get(institution.institution_id)}
+            )
         changed = workflow.choose_institution(app, institution, available, self.clock())
         return await self._save(app, changed, actor_of(identity), cid)
 

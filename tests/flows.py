@@ -238,6 +238,19 @@ async def purge_planned(stack: Stack, app_id: str, at: dt.datetime) -> dict[str,
     return await eventually(probe, timeout=30)
 
 
+async def purge_completed(stack: Stack, subject_id: str) -> None:
+    """Wait until retention has heard back from every owner of ``subject_id``'s
+    purge: its operator report no longer lists the purge as unconfirmed. Proof
+    of completion only once the purge was ordered (the caller saw the order or
+    its effect): a subject never ordered is not listed either."""
+
+    async def done() -> bool:
+        report = await retention_ops(stack, "report")
+        return subject_id not in [u["subject_id"] for u in report["unconfirmed"]]
+
+    await eventually(done, timeout=30)
+
+
 @dataclass
 class Published:
     """One record of a topic: where it is and what it says."""

@@ -25,7 +25,7 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 
 from tests.conftest import Stack
-from tests.flows import make_actors, ok
+from tests.flows import make_actors, ok, purge_completed, purge_planned
 from tests.observability import metric_names, queries
 from tests.test_retention_purge import returned_application
 
@@ -113,28 +113,22 @@ async def _whole_flows(stack: Stack, gateway: GatewayKeys) -> None:
 
     # B. An application's whole life, then its purge when due.
     app = await returned_application(stack, actors)
-    retention_db = stack.db(stack.retention_settings)
-
-    async def scheduled() -> dict[str, Any] | None:
-        doc: dict[str, Any] | None = await retention_db.deadlines.find_one(
-            {"subject_id": app["id"], "state": "scheduled"}
-        )
-        return doc
-
-    deadline = await eventually(scheduled)
-    due_on = application_purge_date(dt.date.fromisoformat(deadline["closed_on"]))
+    # Planned by retention (asked through its operator interface), then due.
+    closed_on = dt.date.fromisoformat(app["return_record"]["returned_on"])
+    due_at = start_of_riga_day(application_purge_date(closed_on))
+    await purge_planned(stack, app["id"], due_at)
     sweeper = stack.retention.app.state["sweeper"]
     try:
-        stack.clock.set(start_of_riga_day(due_on) + dt.timedelta(hours=1))
+        stack.clock.set(due_at + dt.timedelta(hours=1))
         await sweeper.sweep_once()
 
-        async def purged() -> dict[str, Any] | None:
-            entry: dict[str, Any] | None = await retention_db.purge_ledger.find_one(
-                {"entry": "purge", "subject_id": app["id"], "completed_at": {"$ne": None}}
-            )
-            return entry
+        async def deleted() -> bool:
+            c = stack.applications.client
+            r = await c.get(f"/api/v1/applications/{app['id']}", headers=actors.parent)
+            return r.status_code == 404
 
-        await eventually(purged, timeout=30)
+        await eventually(deleted, timeout=30)  # ordered, and applications deleted it
+        await purge_completed(stack, app["id"])
     finally:
         stack.clock.set(dt.datetime.now(dt.UTC))
 

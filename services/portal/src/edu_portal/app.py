@@ -27,7 +27,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from edu_portal import mydata, signin, staff
+from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.api import Api, Backend
@@ -45,6 +45,7 @@ PUBLIC_PATHS = ["^/health/", "^/static/"]
 PAGE_MODULES: Sequence[Sequence[ControllerRouterHandler]] = (
     signin.ROUTES,
     mydata.ROUTES,
+    applications.ROUTES,
     staff.ROUTES,
 )
 

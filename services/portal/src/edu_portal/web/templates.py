@@ -14,7 +14,7 @@ from litestar.template.config import TemplateConfig
 
 from edu_portal.web.i18n import Lang, catalogues, current_lang
 
-STATIC_VERSION = "1"  # bump when a static file changes (they are cached for a day)
+STATIC_VERSION = "2"  # bump when a static file changes (they are cached for a day)
 
 
 def _date(value: dt.date | dt.datetime | str | None) -> str:

@@ -1,0 +1,63 @@
+"""Rendering shared by the wizard and the application pages: the template
+folder, the names every page may show, and the refusals that get a page of
+their own (the application changed meanwhile; an open one already exists)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from edu_portal.applications.calls import Calls, open_application_id
+from edu_portal.applications.texts import (
+    TAG_CLASSES,
+    refusal_message,
+    status_labels,
+)
+from edu_portal.web.api import ApiProblem
+from edu_portal.web.context import Portal, SignedIn, page
+
+BASE = "/pieteikumi"
+
+# Refusals that mean "what you saw is not the application's state any more".
+CHANGED = frozenset(
+    {
+        "stale_version",
+        "illegal_transition",
+        "not_a_draft",
+        "not_issued",
+        "application_closed",
+        "application_incomplete",
+    }
+)
+
+
+def app_page(template: str, *, status_code: int = 200, **context: Any) -> Template:
+    return page(
+        f"applications/{template}",
+        status_code=status_code,
+        status_labels=status_labels(),
+        tag_classes=TAG_CLASSES,
+        **context,
+    )
+
+
+async def problem_page(
+    signed_in: SignedIn, portal: Portal, problem: ApiProblem, app_id: UUID | str
+) -> Template | Redirect:
+    """A refusal of a change, as a page in the person's language."""
+    if problem.reason == "terms_not_accepted":
+        return Redirect(f"{BASE}/noteikumi", status_code=303)
+    if problem.reason == "application_not_found":
+        raise NotFoundException
+    if problem.reason in CHANGED:
+        current = await Calls(signed_in, portal).one(app_id)
+        return app_page("changed.html", status_code=409, app=current)
+    if problem.reason == "open_application_exists":
+        return app_page("open_exists.html", status_code=409, open_id=open_application_id(problem))
+    message = refusal_message(problem.reason)
+    if message is not None:
+        return app_page("refused.html", status_code=problem.status, message=message, app_id=app_id)
+    raise problem

@@ -40,14 +40,22 @@ async def test_concurrent_writes_share_flushes_and_one_conflict_stays_with_its_c
 async def test_writes_arriving_during_a_flush_go_together_into_the_next() -> None:
     flushes: list[list[int]] = []
 
+    started, release = asyncio.Event(), asyncio.Event()
+
     async def write(items: Sequence[int]) -> None:
         flushes.append(list(items))
-        await asyncio.sleep(0.02)
+        started.set()
+        await release.wait()  # the round trip ends when the test says
+
+    async def end_round_trip() -> None:
+        release.set()
 
     group: GroupCommit[int] = GroupCommit(write)
     first = asyncio.create_task(group.write(0))
-    await asyncio.sleep(0.005)  # the first flush is under way
-    await asyncio.gather(first, *(group.write(i) for i in range(1, 10)))
+    await started.wait()  # the first flush is under way
+    # gather starts its tasks in order: the nine writes queue up before the
+    # round trip ends.
+    await asyncio.gather(first, *(group.write(i) for i in range(1, 10)), end_round_trip())
     assert flushes == [[0], list(range(1, 10))]
 
 

@@ -111,13 +111,20 @@ async def test_group_commit_reports_each_flush_size() -> None:
     sizes: list[int] = []
     written: list[int] = []
 
+    started, release = asyncio.Event(), asyncio.Event()
+
     async def write(items: Sequence[int]) -> None:
-        await asyncio.sleep(0.01)
+        started.set()
+        await release.wait()  # the round trip ends when the test says
         written.extend(items)
+
+    async def end_round_trip() -> None:
+        release.set()
 
     commits: GroupCommit[int] = GroupCommit(write, observe=sizes.append)
     first = asyncio.create_task(commits.write(0))
-    await asyncio.sleep(0.001)  # its flush is under way: the others share the next one
-    await asyncio.gather(first, *(commits.write(i) for i in range(1, 10)))
+    await started.wait()  # its flush is under way: the others share the next one
+    # gather starts its tasks in order: the nine writes queue before the trip ends.
+    await asyncio.gather(first, *(commits.write(i) for i in range(1, 10)), end_round_trip())
     assert sorted(written) == list(range(10))
     assert sizes == [1, 9]

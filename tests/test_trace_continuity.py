@@ -139,6 +139,13 @@ def portal_request(stack: LocalStack, correlation_id: str) -> list[str]:
 # The HTTP span that starts the trace, and the services that must appear in it.
 ENTRY_SERVICE, ENTRY_SPAN = "registry-reader", "POST /api/v1/my-data/pdf"
 EXPECTED_SERVICES = {"registry-reader", "documents", "retention"}
+EXPECTED_KINDS = {
+    ("registry-reader", "SERVER"),
+    ("registry-reader", "PRODUCER"),
+    ("documents", "CONSUMER"),
+    ("documents", "PRODUCER"),
+    ("retention", "CONSUMER"),
+}
 
 
 def _correlated(span_attributes: dict[str, Any], correlation_id: str) -> bool:
@@ -157,31 +164,41 @@ def test_one_portal_request_yields_one_trace_across_services(local_stack: LocalS
                 return span.trace_id
         return None
 
+    def complete(trace_id: str) -> bool:
+        """Every hop of the request is in the file and the tree is connected.
+        Each process writes its spans in the order they ended and a parent
+        ends after its children, so then the spans of the request's work (the
+        consumers' database spans too) are in the file for the checks below."""
+        spans = read_spans(local_stack.traces_file)
+        trace = next((t for t in group_traces(spans) if t.trace_id == trace_id), None)
+        if trace is None:
+            return False
+        roots, _ = trace.children()
+        correlated = {s.service for s in spans if _correlated(s.attributes, correlation_id)}
+        return (
+            set(trace.services) >= EXPECTED_SERVICES
+            and {(s.service, s.kind) for s in trace.spans} >= EXPECTED_KINDS
+            and correlated >= EXPECTED_SERVICES
+            and [(r.service, r.name) for r in roots] == [(ENTRY_SERVICE, ENTRY_SPAN)]
+        )
+
+    # Waits for the spans to land (exported every 100 ms by each process), not
+    # for a fixed time; on timeout the assertions below say what is missing.
     deadline = time.monotonic() + 30
     trace_id = entry_trace_id()
     while time.monotonic() < deadline:
         trace_id = entry_trace_id()
-        spans = read_spans(local_stack.traces_file) if trace_id else []
-        in_trace = {(s.service, s.kind) for s in spans if s.trace_id == trace_id}
-        if {("retention", "CONSUMER"), ("documents", "CONSUMER")} <= in_trace:
+        if trace_id and complete(trace_id):
             break
         time.sleep(0.2)
     assert trace_id, f"no {ENTRY_SPAN} span in the traces file"
-    # Let the consumers' database spans land too.
-    time.sleep(0.5)
 
     spans = read_spans(local_stack.traces_file)
     trace = next(t for t in group_traces(spans) if t.trace_id == trace_id)
     services = set(trace.services)
     assert services >= EXPECTED_SERVICES, f"trace {trace_id} only has {services}"
     kinds = {(s.service, s.kind) for s in trace.spans}
-    assert {
-        ("registry-reader", "SERVER"),
-        ("registry-reader", "PRODUCER"),
-        ("documents", "CONSUMER"),
-        ("documents", "PRODUCER"),
-        ("retention", "CONSUMER"),
-    } <= kinds
+    assert kinds >= EXPECTED_KINDS
 
     # Single trace: every span, in any service, that handled a message of this
     # request (its correlation id travels with every event) is in this trace.

@@ -360,3 +360,38 @@ async def test_registry_keeps_the_newest_snapshot_whatever_the_order(stack: Stac
     assert stored["ORDER-TEST"].version == 2
     assert stored["ORDER-TEST"].accepting_applications is False
     assert await apply(snapshot(3, True))
+
+
+async def test_an_offer_for_other_classes_is_refused_by_the_verification(
+    stack: Stack, actors: Actors
+) -> None:
+    """The school lends the laptop to class 9.a only: the child in 6.b may
+    pick it in step 4 (the lookup shows whom it is for) but the registers'
+    verification refuses it."""
+    a, c = actors, stack.applications.client
+    w = a.world
+    await ok(
+        await c.put(
+            SETTINGS,
+            json={
+                "version": 0,
+                "accepting_applications": True,
+                "offers": [offer("Klēpjdators 9.a", offer_id=w.laptop_offer, for_groups=["9.A"])],
+            },
+            headers=a.staff,
+        )
+    )
+    listed = await registry_says(
+        stack, a, w.institution_id, accepting=True, offers={"Klēpjdators 9.a"}
+    )
+    assert listed["items"][0]["for_groups"] == ["9.A"]
+    await accept_terms(stack, a.parent)
+    app = await complete_draft(stack, a, a.parent)
+    app = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
+        ),
+        202,
+    )
+    app = await wait_status(stack, app["id"], a.parent, "rejected")
+    assert app["rejection_reasons"] == ["resource_not_offered"]

@@ -98,6 +98,7 @@ class ResourceOffer(Contract):
     resource_type: str  # e.g. laptop, tablet
     description: str
     target_group: ResourceTargetGroup
+    for_groups: tuple[str, ...] = ()  # classes or programmes it is for; empty: every learner
 
 
 class ResourceOffers(Contract):

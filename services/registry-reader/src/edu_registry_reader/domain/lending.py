@@ -38,6 +38,7 @@ def offer_record(institution_id: str, offer: LendingOffer) -> ResourceOfferRecor
         resource_type=offer.resource_type.value,
         description=offer.description,
         target_group=offer.target_group,
+        for_groups=offer.for_groups,
     )
 
 

@@ -226,6 +226,7 @@ class ResourceOfferRecord(Record):
     resource_type: str = Field(min_length=1)
     description: str
     target_group: ResourceTargetGroup
+    for_groups: tuple[str, ...] = ()  # classes or programmes it is for; empty: every learner
 
     def record_id(self) -> str:
         return self.offer_id

@@ -305,6 +305,23 @@ def _where_reasons(facts: EligibilityFacts, on: dt.date) -> list[IneligibilityRe
     return reasons
 
 
+def _in_groups(facts: EligibilityFacts, groups: Sequence[str], on: dt.date) -> bool:
+    """The learner studies now, at the offer's institution, in one of ``groups``
+    (a class like "6.b", or a programme's code or name; case ignored)."""
+    wanted = {g.strip().casefold() for g in groups}
+    for e in facts.enrolments:
+        if e.institution_id != facts.institution_id:
+            continue
+        if not current(e.enrolled_from, e.enrolled_to, on):
+            continue
+        mine = {
+            v.strip().casefold() for v in (e.class_group, e.programme_code, e.programme_name) if v
+        }
+        if mine & wanted:
+            return True
+    return False
+
+
 def evaluate(facts: EligibilityFacts, on: dt.date) -> Eligibility:
     """Every rule of seeds part B steps 1 to 4; all failing reasons, not just the first."""
     reasons = _who_reasons(facts, on) + _where_reasons(facts, on)
@@ -316,6 +333,9 @@ def evaluate(facts: EligibilityFacts, on: dt.date) -> Eligibility:
         facts.socially_supported
     ):
         reasons.append(IneligibilityReason.TARGET_GROUP_MISMATCH)
+    elif offer.for_groups and not _in_groups(facts, offer.for_groups, on):
+        # A school's offer for some classes or programmes only (its lending settings).
+        reasons.append(IneligibilityReason.RESOURCE_NOT_OFFERED)
     return Eligibility(
         reasons=tuple(reasons),
         learner_full_name=facts.learner.full_name if facts.learner else None,

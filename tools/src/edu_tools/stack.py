@@ -2,8 +2,9 @@
 
 Starts the embedded Kafka and MongoDB servers, loads synthetic registry data
 when the register is empty, starts the four services, waits until each one is
-ready and prints what to do next. Ctrl-C (or SIGTERM) stops everything,
-services first, leaving no processes behind.
+ready and prints what to do next. A service that crashes is started again
+with backoff (saying so); the others keep running. Ctrl-C (or SIGTERM) stops
+everything, services first, leaving no processes behind.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rich.table import Table
 
 from edu_tools.backends import Backends, ChildProcess, spawn
 from edu_tools.gateway import GatewayKeys
+from edu_tools.supervisor import Supervised, same_again
 
 
 @dataclass(frozen=True)
@@ -151,11 +153,22 @@ def up(
         wait_ready(console, children, ready_timeout)
         children["gateway"] = start_gateway(console, data_dir)
         print_next_steps(console, time.monotonic() - started)
+        # Like compose's restart policy: a crashed child is started again with
+        # backoff (edu_tools.supervisor), and the others keep running.
+        supervised = [
+            Supervised(
+                name,
+                same_again(child, None if name == "gateway" else env),
+                lambda message: console.print(f"[yellow]{message}[/]"),
+                child,
+            )
+            for name, child in children.items()
+        ]
         while True:
-            for name, child in children.items():
-                if child.proc.poll() is not None:
-                    console.print(f"[red]{name} exited with {child.proc.returncode}[/]; stopping.")
-                    return 1
+            for entry in supervised:
+                entry.poll()
+                if entry.child is not None:
+                    children[entry.name] = entry.child
             time.sleep(0.5)
     except KeyboardInterrupt:
         return 0

@@ -192,6 +192,20 @@ def bench_portal(
     raise typer.Exit(run(learners=learners, rate=rate, duration=duration, data_dir=data_dir))
 
 
+@bench_app.command("inbox")
+def bench_inbox(
+    n: Annotated[int, typer.Option(help="Applications of one institution.")] = 5000,
+    requests: Annotated[int, typer.Option(help="Measured requests of each kind.")] = 200,
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the benchmark's own embedded servers keep data.")
+    ] = Path(".edu/bench-inbox"),
+) -> None:
+    """The staff inbox page (filtered, page 50) through nginx + portal vs the API (p95 <= 150 ms)."""
+    from edu_tools.bench_inbox import run
+
+    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir))
+
+
 portal_app = typer.Typer(help="The portal's pages.", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")
 

@@ -1,0 +1,317 @@
+"""Benchmark (not a test): the staff inbox page through the gateway.
+
+``edu bench inbox``:
+1. its own embedded Kafka and MongoDB (data in ``--data-dir``);
+2. ``--n`` applications (default 5,000) of one institution written straight
+   into the applications database as the service stores them (statuses,
+   classes, resource types and names varied; most submitted);
+3. applications and the portal as separate processes, nginx in front of them
+   rendered from the gateway's routes table (as ``edu up`` runs it);
+4. the same query twice, one request at a time after a warm-up: first
+   ``GET /api/v1/staff/inbox/?status=submitted&limit=25&offset=1225`` straight
+   at applications with a staff JWT, then ``GET /skola/?statuss=submitted&lapa=50``
+   (page 50 of the filtered list) through nginx + portal with a staff session
+   (a session per request: the gateway limits each session to 20 pages a minute).
+
+Prints p50/p95/p99 of both against the budget: the page p95 <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from edu_applications.adapters.store import to_doc
+from edu_applications.domain.model import (
+    Application,
+    InstitutionSnapshot,
+    Person,
+    ResourceSnapshot,
+    Transition,
+)
+from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
+from edu_contracts.registry_api import ResourceTargetGroup
+from edu_portal.web.session import SESSION_COOKIE, SessionStore
+from edu_portal.web.session import Person as SessionPerson
+from edu_runtime.mongo import CODEC_OPTIONS
+from pymongo import AsyncMongoClient
+
+from edu_tools.backends import Backends, free_port
+from edu_tools.gateway import GatewayKeys
+from edu_tools.gateway_nginx import start_local
+from edu_tools.personal_codes import UniqueCodes
+
+BUDGET_P95_MS = 150.0
+APPS_DB = "edu_applications_bench_inbox"
+PORTAL_DB = "edu_portal_bench_inbox"
+INSTITUTION = "BENCH-INBOX-01"
+PAGE = 50
+PAGE_SIZE = 25  # the portal's inbox page size
+GIVEN = ["Jānis", "Līga", "Ģirts", "Ūna", "Kārlis", "Elīna", "Mārtiņš", "Ieva", "Andris", "Zane"]
+FAMILY = ["Bērziņš", "Kalniņa", "Ozoliņš", "Šmite", "Ķēniņš", "Liepa", "Zariņš", "Vītola"]
+STATUSES = [ApplicationStatus.SUBMITTED] * 6 + [
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.POSTPONED,
+    ApplicationStatus.ISSUED,
+    ApplicationStatus.REFUSED,
+]
+
+
+def _application(rng: random.Random, codes: UniqueCodes, i: int, now: dt.datetime) -> Application:
+    created = now - dt.timedelta(minutes=i)
+    status = rng.choice(STATUSES)
+    name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+    child = codes.old(dt.date(2012 + i % 6, 1 + i % 12, 1 + i % 28))
+    parent = codes.old(dt.date(1980 + i % 10, 1 + i % 12, 1 + i % 28))
+    kind = rng.choice(["laptop", "tablet"])
+    history = [
+        Transition(
+            at=created,
+            actor="Vecāks",
+            actor_role=ActorRole.CITIZEN,
+            from_status=None,
+            to_status=ApplicationStatus.DRAFT,
+        ),
+        Transition(
+            at=created + dt.timedelta(seconds=30),
+            actor="Vecāks",
+            actor_role=ActorRole.CITIZEN,
+            from_status=ApplicationStatus.DRAFT,
+            to_status=ApplicationStatus.BEING_VERIFIED,
+        ),
+        Transition(
+            at=created + dt.timedelta(seconds=31),
+            actor="VIIS",
+            actor_role=ActorRole.SYSTEM,
+            from_status=ApplicationStatus.BEING_VERIFIED,
+            to_status=ApplicationStatus.SUBMITTED,
+        ),
+    ]
+    if status is not ApplicationStatus.SUBMITTED:
+        history.append(
+            Transition(
+                at=created + dt.timedelta(hours=1),
+                actor="Skolotāja",
+                actor_role=ActorRole.STAFF,
+                from_status=ApplicationStatus.SUBMITTED,
+                to_status=status,
+            )
+        )
+    return Application(
+        id=uuid.uuid4(),
+        version=len(history),
+        status=status,
+        created_at=created,
+        updated_at=history[-1].at,
+        role=ApplicantRole.PARENT_OR_GUARDIAN,
+        applicant=Person(personal_code=parent, full_name="Vecāks Bench"),
+        learner=Person(personal_code=child, full_name=name),
+        institution=InstitutionSnapshot(
+            institution_id=INSTITUTION,
+            name="Benchmarka vidusskola",
+            class_group=f"{1 + i % 12}.{'abc'[i % 3]}",
+        ),
+        socially_supported=i % 4 == 0,
+        resource=ResourceSnapshot(
+            offer_id=f"{INSTITUTION}-{kind.upper()}",
+            resource_type=kind,
+            description="Klēpjdators" if kind == "laptop" else "Planšetdators",
+            target_group=ResourceTargetGroup.EVERYONE,
+        ),
+        history=tuple(history),
+    )
+
+
+async def _seed(mongo_url: str, n: int) -> int:
+    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
+    try:
+        apps = client[APPS_DB]["applications"]
+        if await apps.count_documents({"inbox_institution": INSTITUTION}) >= n:
+            return 0
+        await apps.delete_many({})
+        rng = random.Random(12)  # noqa: S311 - not security
+        codes = UniqueCodes()
+        now = dt.datetime.now(dt.UTC)
+        docs = [to_doc(_application(rng, codes, i, now)) for i in range(n)]
+        for start in range(0, n, 500):
+            await apps.insert_many(docs[start : start + 500])
+        return n
+    finally:
+        await client.close()
+
+
+async def _sessions(mongo_url: str, count: int, person: SessionPerson) -> list[str]:
+    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
+    store = SessionStore(
+        client.get_database(PORTAL_DB, codec_options=CODEC_OPTIONS),
+        idle=dt.timedelta(hours=2),
+        longest=dt.timedelta(hours=8),
+    )
+    try:
+        cookies = []
+        for _ in range(count):
+            cookie, _session = await store.open(
+                person,
+                role="staff",
+                institution_id=INSTITUTION,
+                institution_name="Benchmarka vidusskola",
+            )
+            cookies.append(cookie)
+        return cookies
+    finally:
+        await client.close()
+
+
+async def _wait_ready(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(f"{url}/health/ready")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"{url} not ready")
+
+
+async def _measure(
+    requests: list[tuple[str, dict[str, str]]], base: str, warm_up: int
+) -> tuple[list[float], int]:
+    """One request at a time; the first ``warm_up`` are not counted."""
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for i, (path, headers) in enumerate(requests):
+            start = time.perf_counter()
+            r = await client.get(path, headers=headers)
+            elapsed = (time.perf_counter() - start) * 1000
+            if i < warm_up:
+                continue
+            latencies.append(elapsed)
+            if r.status_code != 200:
+                errors += 1
+    return latencies, errors
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _report(label: str, latencies: list[float], errors: int) -> float:
+    p50, p95, p99 = (_quantile(latencies, q) for q in (0.5, 0.95, 0.99))
+    print(
+        f"{label}: {len(latencies)} requests, errors {errors}; ms p50 {p50:.1f}  p95 {p95:.1f}  "
+        f"p99 {p99:.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}"
+    )
+    return p95 if not errors else float("inf")
+
+
+def run(*, n: int, requests: int, data_dir: Path) -> int:
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = GatewayKeys(data_dir).ensure()
+    staff = SessionPerson(
+        personal_code=UniqueCodes(start=900).old(dt.date(1985, 5, 5)),
+        given_name="Ūna",
+        family_name="Šķēle",
+        auth_method="bank",
+    )
+    with Backends(data_dir, kafka_port=free_port(), mongo_port=free_port()) as backends:
+        seeded = asyncio.run(_seed(backends.mongo_url, n))
+        print(f"{n} applications of one institution ({'written' if seeded else 'already there'})")
+        apps_port, portal_port, gateway_port = free_port(), free_port(), free_port()
+        env = {
+            **os.environ,
+            "EDU_MONGO_URL": backends.mongo_url,
+            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
+            "EDU_DATA_DIR": str(data_dir),
+            "EDU_LOG_LEVEL": "WARNING",
+            "EDU_APPLICATIONS_HTTP_PORT": str(apps_port),
+            "EDU_APPLICATIONS_MONGO_DB": APPS_DB,
+            "EDU_PORTAL_HTTP_PORT": str(portal_port),
+            "EDU_PORTAL_MONGO_DB": PORTAL_DB,
+            "EDU_PORTAL_APPLICATIONS_URL": f"http://127.0.0.1:{apps_port}",
+        }
+        procs: list[subprocess.Popen[bytes]] = []
+        gateway = None
+        with (data_dir / "bench-inbox-services.log").open("ab") as log:
+            try:
+                for module in ("edu_applications", "edu_portal"):
+                    procs.append(
+                        subprocess.Popen(  # noqa: S603 - our own services
+                            [sys.executable, "-m", module],
+                            env=env,
+                            stdout=log,
+                            stderr=subprocess.STDOUT,
+                            start_new_session=True,
+                        )
+                    )
+                asyncio.run(_wait_ready(f"http://127.0.0.1:{apps_port}"))
+                asyncio.run(_wait_ready(f"http://127.0.0.1:{portal_port}"))
+                ports = {
+                    "applications": apps_port,
+                    "portal": portal_port,
+                    "registry-reader": free_port(),  # not measured: nothing listens
+                    "documents": free_port(),
+                }
+                gateway = start_local(data_dir, ports, gateway_port)
+                warm_up = 20
+                token = keys.mint(
+                    staff.personal_code,
+                    role="staff",
+                    institution_id=INSTITUTION,
+                    ttl=dt.timedelta(hours=1),
+                )
+                offset = (PAGE - 1) * PAGE_SIZE
+                api_path = (
+                    f"/api/v1/staff/inbox/?status=submitted&limit={PAGE_SIZE}&offset={offset}"
+                )
+                api = [(api_path, {"Authorization": f"Bearer {token}"})] * (requests + warm_up)
+                cookies = asyncio.run(_sessions(backends.mongo_url, requests + warm_up, staff))
+                page = [
+                    (f"/skola/?statuss=submitted&lapa={PAGE}", {"Cookie": f"{SESSION_COOKIE}={c}"})
+                    for c in cookies
+                ]
+                api_latencies, api_errors = asyncio.run(
+                    _measure(api, f"http://127.0.0.1:{apps_port}", warm_up)
+                )
+                _report(
+                    f"API  GET /api/v1/staff/inbox/ status=submitted, page {PAGE} (applications direct)",
+                    api_latencies,
+                    api_errors,
+                )
+                page_latencies, page_errors = asyncio.run(
+                    _measure(page, f"http://127.0.0.1:{gateway_port}", warm_up)
+                )
+                page_p95 = _report(
+                    f"page GET /skola/?statuss=submitted&lapa={PAGE} (through nginx + portal)",
+                    page_latencies,
+                    page_errors,
+                )
+            finally:
+                if gateway is not None:
+                    gateway.stop()
+                for proc in procs:
+                    proc.terminate()
+                    try:
+                        proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+    verdict = "PASS" if page_p95 <= BUDGET_P95_MS else "FAIL"
+    print(
+        f"budget: the page p95 <= {BUDGET_P95_MS:.0f} ms with {n} applications, filtered, "
+        f"page {PAGE} -> {verdict}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    return 0 if verdict == "PASS" else 1

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_registry_reader.adapters.consumers import register_consumers
-from edu_registry_reader.adapters.http import LookupsController, MyDataController
+from edu_registry_reader.adapters.http import REFUSALS, LookupsController, MyDataController
 from edu_registry_reader.adapters.lending import LendingAwareStore, register_lending_consumer
 from edu_registry_reader.eligibility import CONSUMER, EligibilityVerification
 from edu_registry_reader.service import RegistryService
@@ -45,4 +45,5 @@ def create_app(
             "runtime": Provide(lambda: runtime, sync_to_thread=False),
         },
         on_startup=[store.ensure_indexes],
+        refusals=REFUSALS,
     )

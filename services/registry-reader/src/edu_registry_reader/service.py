@@ -17,15 +17,17 @@ from edu_contracts.documents import (
 )
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer, MyDataSubject, RepresentationBasis
 from edu_contracts.personal_code import normalize_personal_code
+from edu_contracts.refusals import Conflict, NotFound, NotPermitted
 from edu_contracts.registry_api import (
+    InstitutionSummary,
     LearnerInstitution,
     LearnerInstitutions,
     RepresentedPerson,
     RepresentedPersons,
+    ResourceOffers,
 )
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity
-from edu_runtime.errors import ApiError
 from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 
 from edu_registry_reader.adapters.store import AccessRecord, RegisterStore
@@ -74,7 +76,7 @@ class RegistryService:
 
     async def accept_terms(self, identity: Identity, version: str, now: dt.datetime) -> None:
         if version != TERMS_VERSION:
-            raise ApiError(409, "terms_version_outdated", f"The current terms are {TERMS_VERSION}.")
+            raise Conflict("terms_version_outdated", f"The current terms are {TERMS_VERSION}.")
         await self.store.accept_terms(identity.personal_code, TERMS_VERSION, now)
 
     async def require_terms(self, identity: Identity, lang: Language) -> None:
@@ -82,7 +84,7 @@ class RegistryService:
         if code in self._accepted:
             return
         if not await self.store.has_accepted(code, TERMS_VERSION):
-            raise ApiError(403, "terms_not_accepted", text("terms_not_accepted", lang))
+            raise NotPermitted("terms_not_accepted", text("terms_not_accepted", lang))
         if len(self._accepted) >= self.CACHE_LIMIT:
             self._accepted.clear()
         self._accepted.add(code)
@@ -109,7 +111,7 @@ class RegistryService:
         birth = view.person.birth_date if view.person else None
         relation = rules.valid_basis(view.relations_with(own), birth, on)
         if relation is None:
-            raise ApiError(403, "not_represented", text("not_represented", lang))
+            raise NotPermitted("not_represented", text("not_represented", lang))
         return Subject(code, rules.basis_of(relation.basis), view)
 
     # --- My data ------------------------------------------------------------
@@ -224,6 +226,22 @@ class RegistryService:
         )
 
     # --- wizard lookups -----------------------------------------------------
+    async def institution(self, institution_id: str) -> InstitutionSummary:
+        """Public register data of one institution (no personal data)."""
+        found = await self.store.institution(institution_id)
+        if found is None:
+            raise _no_institution()
+        return rules.summary(found)
+
+    async def resource_offers(self, institution_id: str) -> ResourceOffers:
+        """The resources the institution lends for individual use."""
+        if await self.store.institution(institution_id) is None:
+            raise _no_institution()
+        offers = await self.store.offers(institution_id)
+        return ResourceOffers(
+            institution_id=institution_id, items=tuple(o.to_contract() for o in offers)
+        )
+
     async def represented_persons(self, identity: Identity, now: dt.datetime) -> RepresentedPersons:
         on = rules.today_in_latvia(now)
         relations = await self.store.relations_of(identity.personal_code)
@@ -308,3 +326,7 @@ class RegistryService:
         record = await self.access_record(identity, me, ("employment",), "application_wizard", now)
         await self.store.log_access([record])
         return LearnerInstitutions(learner_code=identity.personal_code, items=items)
+
+
+def _no_institution() -> NotFound:
+    return NotFound("institution_not_found", "No such institution in the register.")

@@ -10,6 +10,7 @@ from typing import Any
 from edu_contracts.documents import Language
 from edu_contracts.http import RequestBody
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer
+from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
     InstitutionSummary,
     LearnerInstitutions,
@@ -17,7 +18,6 @@ from edu_contracts.registry_api import (
     ResourceOffers,
 )
 from edu_runtime.auth import Identity, citizens_only
-from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import negotiate
 from edu_runtime.paging import PageRequest, paging
@@ -27,10 +27,18 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
-from edu_registry_reader.domain import rules
 from edu_registry_reader.service import TERMS_VERSION, RegistryService
 
 MAX_PAGE = 200
+
+# The one mapping of refusals to HTTP statuses (registered in app.py; the body
+# is the usual ErrorBody with the rule's reason). The most specific class wins.
+REFUSALS: dict[type[Exception], int] = {
+    Refusal: 422,
+    Conflict: 409,
+    NotPermitted: 403,
+    NotFound: 404,
+}
 
 
 class TermsAcceptance(RequestBody):
@@ -185,19 +193,11 @@ class LookupsController(Controller):
         self, institution_id: FromPath[str], service: NamedDependency[RegistryService]
     ) -> InstitutionSummary:
         """Public register data of one institution (no personal data)."""
-        found = await service.store.institution(institution_id)
-        if found is None:
-            raise ApiError(404, "institution_not_found", "No such institution in the register.")
-        return rules.summary(found)
+        return await service.institution(institution_id)
 
     @get("/institutions/{institution_id:str}/resource-offers")
     async def resource_offers(
         self, institution_id: FromPath[str], service: NamedDependency[RegistryService]
     ) -> ResourceOffers:
         """The resources the institution lends for individual use."""
-        if await service.store.institution(institution_id) is None:
-            raise ApiError(404, "institution_not_found", "No such institution in the register.")
-        offers = await service.store.offers(institution_id)
-        return ResourceOffers(
-            institution_id=institution_id, items=tuple(o.to_contract() for o in offers)
-        )
+        return await service.resource_offers(institution_id)

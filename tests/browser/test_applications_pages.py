@@ -323,7 +323,7 @@ async def test_open_application_exists_stale_version_and_withdrawal(
     # at step 4 with a link to the open one.
     await sign_in(page, world.parent)
     await page.goto(f"{site.url}/pieteikumi/mani")
-    await page.get_by_role("link", name="Jauns pieteikums").click()
+    await page.get_by_role("button", name="Jauns pieteikums").click()
     await title_starts(page, "Kam ir pieteikums?")
     await page.get_by_label(re.compile(world.child.full_name)).check()
     await continue_(page)

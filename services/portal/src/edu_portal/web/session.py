@@ -19,8 +19,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 SESSION_COOKIE = "edu_session"
 COLLECTION = "sessions"
-# How often a session's last-seen time is written: not on every request.
-TOUCH_EVERY = dt.timedelta(seconds=60)
+# How often a session's last-seen time (and so its idle deadline) is written:
+# not on every request (a write costs the database more than the read).
+# A session can so end up to this much before its idle time has passed.
+TOUCH_EVERY = dt.timedelta(minutes=5)
 
 
 def _now() -> dt.datetime:

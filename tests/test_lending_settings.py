@@ -9,9 +9,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from edu_contracts.lending import LendingSettingsPayload
-from edu_registry_reader.adapters.lending import LendingReadModel
-from edu_runtime.mongo import transaction
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
@@ -334,32 +331,6 @@ async def test_bad_settings_are_refused_without_a_change(stack: Stack, actors: A
     assert current["saved"] is False
     history = await ok(await c.get(f"{SETTINGS}/history", headers=a.staff))
     assert history["total"] == 0
-
-
-async def test_registry_keeps_the_newest_snapshot_whatever_the_order(stack: Stack) -> None:
-    """At-least-once delivery: a repeated or older snapshot changes nothing."""
-    model = LendingReadModel(stack.db(stack.registry_settings))
-    now = dt.datetime.now(dt.UTC)
-
-    def snapshot(version: int, accepting: bool) -> LendingSettingsPayload:
-        return LendingSettingsPayload(
-            institution_id="ORDER-TEST",
-            version=version,
-            accepting_applications=accepting,
-            changed_at=now,
-        )
-
-    async def apply(payload: LendingSettingsPayload) -> bool:
-        async with transaction(stack.mongo) as session:
-            return await model.apply(payload, session)
-
-    assert await apply(snapshot(2, False))
-    assert not await apply(snapshot(1, True))
-    assert not await apply(snapshot(2, True))
-    stored = await model.settings_of(["ORDER-TEST"])
-    assert stored["ORDER-TEST"].version == 2
-    assert stored["ORDER-TEST"].accepting_applications is False
-    assert await apply(snapshot(3, True))
 
 
 async def test_an_offer_for_other_classes_is_refused_by_the_verification(

@@ -36,6 +36,7 @@ from edu_registry_reader.domain.records import PersonRecord
 from edu_tools.backends import ChildProcess, free_port
 from edu_tools.gateway_nginx import start_local
 from edu_tools.testing import serving
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests.world import Person, World, valid_code, years_ago
@@ -67,7 +68,10 @@ class Site:
 
 @pytest.fixture(scope="session")
 async def site(
-    stack: Stack, edu_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    stack: Stack,
+    edu_data_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    span_exporter: InMemorySpanExporter,
 ) -> AsyncIterator[Site]:
     settings = PortalSettings(
         http_port=free_port(),
@@ -79,7 +83,7 @@ async def site(
         documents_url=stack.documents.base_url,
     )
     write_people(settings.people_path, [])
-    app = create_portal(settings)
+    app = create_portal(settings, span_exporters=[span_exporter])
     gateway_dir = tmp_path_factory.mktemp("gateway")
     listen = free_port()
     async with serving(app, settings.http_port):

@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from edu_portal.web.session import SESSION_COOKIE
+from edu_tools.testing import eventually
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import SignIn, Site
@@ -108,6 +110,40 @@ async def test_gateway_headers_and_cookie_flags(
             r = await client.get(path)
             assert "frame-ancestors 'none'" in r.headers["content-security-policy"], path
             assert r.headers["x-content-type-options"] == "nosniff", path
+
+
+async def test_the_gateway_request_id_is_in_the_trace_of_the_page_and_its_api_calls(
+    page: Page, site: Site, world: World, sign_in: SignIn, span_exporter: InMemorySpanExporter
+) -> None:
+    await sign_in(page, world.adult_learner)
+    await page.goto(f"{site.url}/mani-dati/noteikumi")
+    await page.get_by_label("Piekrītu e-pakalpojuma lietošanas noteikumiem").check()
+    async with page.expect_response(re.compile(r"/mani-dati/noteikumi$")) as info:
+        await page.get_by_role("button", name="Turpināt").click()
+    request_id = (await (await info.value).all_headers())["x-correlation-id"]
+
+    def traced() -> set[str] | None:
+        spans = span_exporter.get_finished_spans()
+        roots = [s for s in spans if (s.attributes or {}).get("edu.correlation_id") == request_id]
+        if not roots or roots[0].context is None:
+            return None
+        trace_id = roots[0].context.trace_id
+        services = {
+            str(s.resource.attributes.get("service.name"))
+            for s in spans
+            if s.context is not None and s.context.trace_id == trace_id
+        }
+        return services if "registry-reader" in services else None
+
+    services = await eventually_sync(traced)
+    assert {"portal", "registry-reader"} <= services
+
+
+async def eventually_sync(probe: Callable[[], set[str] | None], timeout: float = 10.0) -> set[str]:
+    async def wrapped() -> set[str] | None:
+        return probe()
+
+    return await eventually(wrapped, timeout=timeout)
 
 
 async def test_a_form_without_its_csrf_token_is_refused(

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
+from opentelemetry import trace
 
 from edu_portal.settings import PortalSettings
 from edu_portal.web.api import Api, correlation
@@ -115,6 +116,10 @@ async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | Non
     # The gateway's request id (nginx: X-Request-Id) travels to the services.
     cid = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
     correlation.set(cid[:128] if cid else None)
+    if cid:
+        # The page's trace carries the gateway's request id; the services'
+        # spans join that trace (traceparent on every API call).
+        trace.get_current_span().set_attribute("edu.correlation_id", cid[:128])
     asked = parse_lang(request.query_params.get("lang"))
     if asked is not None and request.method == "GET":
         # ?lang= switches and remembers: answer with the same address without

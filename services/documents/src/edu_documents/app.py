@@ -12,7 +12,7 @@ from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_documents.adapters.consumers import register_consumers
-from edu_documents.adapters.http import DocumentsController
+from edu_documents.adapters.http import REFUSALS, DocumentsController
 from edu_documents.adapters.previews import Previews
 from edu_documents.adapters.store import DocumentStore
 from edu_documents.rendering import ensure_fonts
@@ -48,4 +48,5 @@ def create_app(
         },
         on_startup=[store.ensure_indexes],
         on_shutdown=[shutdown],
+        refusals=REFUSALS,
     )

@@ -18,8 +18,10 @@ from edu_contracts.documents import (
     RenderFailedPayload,
     RenderRequested,
 )
+from edu_contracts.refusals import Conflict, NotFound
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
+from edu_runtime.auth import Identity, Role
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
@@ -27,7 +29,7 @@ from edu_runtime.unit_of_work import UnitOfWork
 from pymongo.errors import DuplicateKeyError
 
 from edu_documents.adapters.store import AlreadyStored, DocumentStore
-from edu_documents.domain.model import DocumentRecord, DocumentStatus
+from edu_documents.domain.model import DocumentRecord, DocumentStatus, may_read
 from edu_documents.domain.policy import institution_of, refusal
 from edu_documents.rendering import RenderError, render_content
 
@@ -165,6 +167,66 @@ class DocumentService:
         log.warning("document not rendered", extra={"document_id": record.id, "reason": reason})
         return applied
 
+    # --- reading (HTTP) -------------------------------------------------------
+    # Access rule: the citizen a document concerns (by the pseudonym of their
+    # personal code) and staff of its institution; anybody else is told the
+    # same as for a document that does not exist.
+
+    async def documents_of(
+        self, identity: Identity, application_id: str | None, *, limit: int, offset: int
+    ) -> tuple[list[DocumentRecord], int]:
+        """Citizens: the documents that concern them. Staff: their institution's."""
+        if identity.role is Role.STAFF and identity.institution_id:
+            return await self.store.list_for_institution(
+                identity.institution_id, application_id, limit=limit, offset=offset
+            )
+        return await self.store.list_for_reader(
+            self.pseudonym(identity.personal_code), application_id, limit=limit, offset=offset
+        )
+
+    async def document(self, identity: Identity, document_id: str) -> DocumentRecord | None:
+        """The document's record; None while nothing is known about the id yet
+        (its command not applied: poll again)."""
+        record = await self.store.get(document_id)
+        if record is not None and not self._readable(record, identity):
+            raise _not_found()
+        return record
+
+    async def download(self, identity: Identity, document_id: str) -> tuple[DocumentRecord, bytes]:
+        """The PDF, once rendered; every download is logged."""
+        record = await self.store.get(document_id)
+        if record is None or not self._readable(record, identity):
+            raise _not_found()
+        if record.number is None:
+            raise Conflict(
+                "document_not_rendered",
+                "This document could not be rendered.",
+                failure_reason=record.failure_reason,
+            )
+        pdf = await self.store.read_pdf(record.id)
+        if pdf is None:  # purged a moment ago: the file goes before the record
+            raise _not_found()
+        await self.store.log_download(
+            record.id,
+            viewer=self.pseudonym(identity.personal_code),
+            role=identity.role.value,
+            at=dt.datetime.now(dt.UTC),
+        )
+        return record, pdf
+
+    async def issued(self, number: str, sha256: str) -> DocumentRecord | None:
+        """The document issued with this number and digest, if any (verification
+        by anyone: the answer says nothing personal)."""
+        return await self.store.find_issued(number, sha256)
+
+    def _readable(self, record: DocumentRecord, identity: Identity) -> bool:
+        return may_read(
+            record,
+            role=identity.role.value,
+            reader=self.pseudonym(identity.personal_code),
+            institution_id=identity.institution_id,
+        )
+
     async def purge(self, order: PurgeOrdered) -> bool:
         """Delete what the order names (files first, see store.py) and confirm
         with counts only. A repeated order finds nothing and confirms zeros."""
@@ -239,3 +301,7 @@ def outcome_event(command: RenderRequested, record: DocumentRecord) -> Rendered 
             rendered_at=record.created_at,
         ),
     )
+
+
+def _not_found() -> NotFound:
+    return NotFound("document_not_found", "No such document.")

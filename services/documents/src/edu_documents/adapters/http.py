@@ -1,13 +1,9 @@
-"""HTTP API of documents (citizens through the gateway, and staff).
-
-Access rule for a document: the citizen it concerns (by pseudonym of the
-caller's personal code) and staff of its institution; anybody else gets the
-same 404 as for a document that does not exist.
-"""
+"""HTTP API of documents (citizens through the gateway, and staff): requests
+translated to the use cases of ``service.py`` (where the access rule is
+applied) and their answers to HTTP."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from typing import Any
@@ -23,6 +19,7 @@ from edu_contracts.documents_api import (
     ReceiptDocuments,
 )
 from edu_contracts.http import Page
+from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
 from edu_runtime.language import negotiate
@@ -33,8 +30,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 
 from edu_documents.adapters.previews import Previews
-from edu_documents.adapters.store import DocumentStore
-from edu_documents.domain.model import DocumentRecord, may_read
+from edu_documents.domain.model import DocumentRecord
 from edu_documents.domain.numbering import is_document_number
 from edu_documents.domain.receipt import RECEIPT_DOCUMENTS, receipt_document
 from edu_documents.service import DocumentService
@@ -45,8 +41,16 @@ PREFIX = "/api/v1/documents"
 NOT_RENDERED = {"errors": {409: "document_not_rendered: rendering failed (see extra)."}}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Req = Request[Any, Any, Any]
+
+# The one mapping of refusals to HTTP statuses (registered in app.py; the body
+# is the usual ErrorBody with the rule's reason). The most specific class wins.
+REFUSALS: dict[type[Exception], int] = {
+    Refusal: 422,
+    Conflict: 409,
+    NotPermitted: 403,
+    NotFound: 404,
+}
 Me = NamedDependency[Identity]
-Store = NamedDependency[DocumentStore]
 Service = NamedDependency[DocumentService]
 PreviewCache = NamedDependency[Previews]
 
@@ -74,19 +78,6 @@ def view_of(record: DocumentRecord) -> DocumentView:
     )
 
 
-def _readable(record: DocumentRecord | None, identity: Identity, service: DocumentService) -> bool:
-    return record is not None and may_read(
-        record,
-        role=identity.role.value,
-        reader=service.pseudonym(identity.personal_code),
-        institution_id=identity.institution_id,
-    )
-
-
-def _not_found() -> ApiError:
-    return ApiError(404, "document_not_found", "No such document.")
-
-
 def _pdf_response(pdf: bytes, filename: str, *, cache: str) -> Response[bytes]:
     return Response(
         content=pdf,
@@ -106,7 +97,6 @@ class DocumentsController(Controller):
     async def list_documents(
         self,
         identity: Me,
-        store: Store,
         service: Service,
         page: NamedDependency[PageRequest],
         application_id: FromQuery[UUID | None] = None,
@@ -115,14 +105,7 @@ class DocumentsController(Controller):
         Optionally only those of one application; newest first."""
         limit, offset = page.limit, page.offset
         app_id = str(application_id) if application_id else None
-        if identity.role.value == "staff" and identity.institution_id:
-            records, total = await store.list_for_institution(
-                identity.institution_id, app_id, limit=limit, offset=offset
-            )
-        else:
-            records, total = await store.list_for_reader(
-                service.pseudonym(identity.personal_code), app_id, limit=limit, offset=offset
-            )
+        records, total = await service.documents_of(identity, app_id, limit=limit, offset=offset)
         return Page(items=[view_of(r) for r in records], total=total, limit=limit, offset=offset)
 
     @get("/receipt-documents")
@@ -164,7 +147,7 @@ class DocumentsController(Controller):
 
     @get("/verify/{number:str}")
     async def verify(
-        self, number: FromPath[str], store: Store, sha256: FromQuery[str]
+        self, number: FromPath[str], service: Service, sha256: FromQuery[str]
     ) -> DocumentVerification:
         """Was a document with this number and this SHA-256 issued? Nothing personal."""
         digest = sha256.strip().lower()
@@ -174,7 +157,7 @@ class DocumentsController(Controller):
             raise ApiError(
                 422, "invalid_document_number", "A document number looks like PNA-2026-000123."
             )
-        record = await store.find_issued(number, digest)
+        record = await service.issued(number, digest)
         if record is None:
             return DocumentVerification(number=number, sha256=digest, issued=False)
         return DocumentVerification(
@@ -199,11 +182,11 @@ class DocumentsController(Controller):
         },
     )
     async def get_document(
-        self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
+        self, document_id: FromPath[UUID], identity: Me, service: Service
     ) -> Response[Any]:
         """200 with the metadata once the command has been applied; 202 (poll again)
         while nothing is known about the id; 404 when it is not yours."""
-        record = await store.get(str(document_id))
+        record = await service.document(identity, str(document_id))
         if record is None:
             pending = DocumentPending(id=document_id)
             return Response(
@@ -212,31 +195,11 @@ class DocumentsController(Controller):
                 media_type=MediaType.JSON,
                 headers={"Retry-After": str(pending.retry_after_seconds)},
             )
-        if not _readable(record, identity, service):
-            raise _not_found()
         return Response(content=view_of(record).model_dump(mode="json"), media_type=MediaType.JSON)
 
     @get("/{document_id:uuid}/pdf", media_type="application/pdf", opt=NOT_RENDERED)
     async def get_pdf(
-        self, document_id: FromPath[UUID], identity: Me, store: Store, service: Service
+        self, document_id: FromPath[UUID], identity: Me, service: Service
     ) -> Response[bytes]:
-        record = await store.get(str(document_id))
-        if record is None or not _readable(record, identity, service):
-            raise _not_found()
-        if record.number is None:
-            raise ApiError(
-                409,
-                "document_not_rendered",
-                "This document could not be rendered.",
-                {"failure_reason": record.failure_reason},
-            )
-        pdf = await store.read_pdf(record.id)
-        if pdf is None:  # purged a moment ago: the file goes before the record
-            raise _not_found()
-        await store.log_download(
-            record.id,
-            viewer=service.pseudonym(identity.personal_code),
-            role=identity.role.value,
-            at=dt.datetime.now(dt.UTC),
-        )
+        record, pdf = await service.download(identity, str(document_id))
         return _pdf_response(pdf, f"{record.number}.pdf", cache="private, no-store")

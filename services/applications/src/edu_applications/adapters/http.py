@@ -119,9 +119,7 @@ class CitizenApplicationsController(Controller):
         page: Paging,
     ) -> Page[ApplicationSummary]:
         """Your applications, newest first."""
-        apps, total = await service.store.list_for_applicant(
-            identity.personal_code, page.limit, page.offset
-        )
+        apps, total = await service.applications_of(identity, page.limit, page.offset)
         lang = language_of(request)
         return Page(
             items=[ApplicationSummary.of(a, lang) for a in apps],

@@ -111,6 +111,12 @@ class ApplicationService:
             raise NotFound("application_not_found", "No such application.")
         return _at_version(app, version)
 
+    async def applications_of(
+        self, identity: Identity, limit: int, offset: int
+    ) -> tuple[list[Application], int]:
+        """The caller's applications, newest first, and how many there are."""
+        return await self.store.list_for_applicant(identity.personal_code, limit, offset)
+
     async def institutions(
         self, identity: Identity, app_id: str, version: int | None = None
     ) -> Application:

@@ -19,8 +19,7 @@ PREFIX_OWNERS = {
     "/api/v1/terms/my-data": "registry-reader",
     "/api/v1/lookups": "registry-reader",
     "/api/v1/applications": "applications",
-    "/api/v1/staff/applications": "applications",
-    "/api/v1/staff/lending-settings": "applications",
+    "/api/v1/staff/": "applications",
     "/api/v1/terms/resource-applications": "applications",
     "/api/v1/documents": "documents",
 }

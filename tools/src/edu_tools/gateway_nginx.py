@@ -48,10 +48,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/v1/terms/my-data", "registry-reader", Kind.API),
     Route("/api/v1/lookups", "registry-reader", Kind.API, comment="wizard lookups"),
     Route("/api/v1/applications", "applications", Kind.API, comment="citizen wizard, workflow"),
-    Route("/api/v1/staff/applications", "applications", Kind.API, comment="staff workflow"),
-    Route(
-        "/api/v1/staff/lending-settings", "applications", Kind.API, comment="what a school lends"
-    ),
+    # Every staff API (applications, inbox, issued items, lending settings).
+    Route("/api/v1/staff/", "applications", Kind.API, comment="the schools' staff"),
     Route("/api/v1/terms/resource-applications", "applications", Kind.API),
     Route("/api/v1/documents", "documents", Kind.API, comment="PDFs and their metadata"),
     Route("/mani-dati/dati", "portal", Kind.PAGE, True, "My data: the blocks"),

@@ -374,6 +374,13 @@ async def test_open_application_exists_stale_version_and_withdrawal(
     await expect(history.first).to_contain_text("Atsaukts")
     await checked(page, check_axe, screenshot, "49-application-withdrawn")
 
+    # The draft left at step 4 is in "My applications"; it goes on where it stopped.
+    await page.get_by_role("link", name="Atpakaļ").click()
+    in_progress = page.locator(".application-list__item", has_text="Melnraksts")
+    await in_progress.get_by_role("link").click()
+    await page.get_by_role("button", name="Turpināt pieteikumu").click()
+    await title_starts(page, "Kuru resursu vēlaties?")
+
 
 async def test_english_switch_on_a_wizard_page(
     page: Page, site: Site, world: World, sign_in: SignIn, check_axe: Check

@@ -16,6 +16,7 @@ class View(BaseModel):
 
 
 class PersonView(View):
+    personal_code: str | None = None  # the learner's: to go on with a draft for that child
     full_name: str | None = None
 
 

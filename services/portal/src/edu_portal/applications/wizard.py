@@ -14,9 +14,11 @@ may apply for what.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
@@ -133,6 +135,39 @@ async def new_application(signed_in: SignedIn, portal: Portal) -> Redirect:
     if not (await Calls(signed_in, portal).terms()).accepted:
         return Redirect(f"{BASE}/noteikumi", status_code=303)
     return Redirect(STEPS[1], status_code=303)
+
+
+@get(f"{BASE}/{{app_id:uuid}}/turpinat")
+async def resume_draft(app_id: UUID, signed_in: SignedIn, portal: Portal) -> Redirect:
+    """Go on with a draft from "My applications": at its first unanswered step."""
+    try:
+        app = await Calls(signed_in, portal).one(app_id)
+    except ApiProblem as problem:
+        if problem.reason == "application_not_found":
+            raise NotFoundException from None
+        raise
+    if app.status.value != "draft":
+        return Redirect(f"{BASE}/{app.id}", status_code=303)
+    profile = (
+        f"{CHILD}{app.learner.personal_code}"
+        if app.role.value == "parent_or_guardian"
+        else app.role.value
+    )
+    await signed_in.save_flow(FLOW, {"app_id": str(app.id), "profile": profile})
+    return Redirect(STEPS[_first_unanswered(app)], status_code=303)
+
+
+def _first_unanswered(app: ApplicationView) -> int:
+    for step, missing in (
+        (2, app.institution is None),
+        (3, app.socially_supported is None),
+        (4, app.resource is None),
+        (5, app.acknowledged_documents is None),
+        (6, app.contact is None),
+    ):
+        if missing:
+            return step
+    return 7
 
 
 # --- step 1: profile -------------------------------------------------------------
@@ -550,15 +585,8 @@ async def check(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
     app = await _draft(signed_in, portal)
     if isinstance(app, Redirect):
         return app
-    for step, missing in (
-        (2, app.institution is None),
-        (3, app.socially_supported is None),
-        (4, app.resource is None),
-        (5, app.acknowledged_documents is None),
-        (6, app.contact is None),
-    ):
-        if missing:
-            return Redirect(STEPS[step], status_code=303)
+    if (step := _first_unanswered(app)) < 7:
+        return Redirect(STEPS[step], status_code=303)
     return app_page(
         "check.html",
         app=app,
@@ -590,6 +618,7 @@ ROUTES: list[ControllerRouterHandler] = [
     accept_terms,
     accepted_after_sign_in,
     new_application,
+    resume_draft,
     profile,
     choose_profile,
     institution,

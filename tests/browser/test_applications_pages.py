@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from edu_tools.gateway import GatewayKeys
-from edu_tools.testing import bearer
+from edu_tools.testing import bearer, eventually
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import SignIn, Site
@@ -475,3 +475,81 @@ async def test_application_pages_of_another_person_are_not_found(
     assert response.status == 404
     await expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "adult_learner" not in await page.content()
+
+
+async def test_rejection_by_the_registers_is_explained(
+    page: Page,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+    screenshot: Shoot,
+) -> None:
+    """The school stops accepting applications after the draft was filled: the
+    registers reject it on submit, and the page says why in words."""
+    parent = bearer(
+        gateway.mint(
+            world.parent.code,
+            given_name=world.parent.given_name,
+            family_name=world.parent.family_name,
+        )
+    )
+    c = stack.applications.client
+    await ok(
+        await c.post("/api/v1/terms/resource-applications/acceptance", json={}, headers=parent),
+        201,
+    )
+    draft = await complete_draft(stack, Actors(world, *[parent] * 6), parent)
+    await ok(
+        await c.put(
+            "/api/v1/staff/lending-settings",
+            json={"version": 0, "accepting_applications": False, "offers": []},
+            headers=staff_headers(gateway, world),
+        )
+    )
+
+    async def closed() -> bool | None:
+        r = await stack.registry.client.get(
+            f"/api/v1/lookups/institutions/{world.institution_id}", headers=parent
+        )
+        return True if r.json()["accepting_applications"] is False else None
+
+    await eventually(closed, timeout=20)
+
+    await sign_in(page, world.parent)
+    await page.goto(f"{site.url}/pieteikumi/{draft['id']}")
+    await expect(page.locator("p .tag")).to_have_text("Melnraksts")
+    await page.get_by_role("button", name="Turpināt pieteikumu").click()
+    await title_starts(page, "Pārbaudiet atbildes pirms iesniegšanas")
+    await page.get_by_role("button", name="Iesniegt pieteikumu").click()
+    await title_starts(page, "Jūsu pieteikums netika pieņemts")
+    await expect(page.get_by_role("main")).to_contain_text(
+        "Šī iestāde pašlaik nepieņem resursu pieteikumus."
+    )
+    await checked(page, check_axe, screenshot, "50-apply-rejected")
+    await page.goto(f"{site.url}/pieteikumi/{draft['id']}")
+    await expect(page.locator("p .tag")).to_have_text("Noraidīts pārbaudē")
+
+
+async def test_profile_the_registers_do_not_support_is_refused_at_the_field(
+    page: Page, site: Site, world: World, sign_in: SignIn, check_axe: Check
+) -> None:
+    """A person who neither studies nor works anywhere, and represents nobody."""
+    await sign_in(page, world.stranger)
+    await page.goto(f"{site.url}/pieteikumi/noteikumi")
+    await page.get_by_label("Piekrītu e-pakalpojuma lietošanas noteikumiem").check()
+    await page.get_by_role("button", name="Autentificēties, lai uzsāktu pakalpojumu").click()
+    await page.get_by_label("Sev kā pilngadīgam izglītojamajam").check()
+    await continue_(page)
+    await expect(page.locator("#profile-error")).to_contain_text(
+        "Reģistros nav iestādes, kurā jūs pašlaik mācāties."
+    )
+    await title_starts(page, "Kļūda: Kam ir pieteikums?")
+    await check_axe(page)
+    await page.get_by_label("Sev kā izglītības iestādes darbiniekam").check()
+    await continue_(page)
+    await expect(page.locator("#profile-error")).to_contain_text(
+        "Reģistros nav iestādes, kurā jūs pašlaik strādājat."
+    )

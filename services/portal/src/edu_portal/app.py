@@ -9,6 +9,7 @@ pages and the API client. See SKELETON.md for how to add a page module.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,9 @@ def _http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
 def create_app(
     settings: PortalSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
+    # httpx logs every request at INFO, address and query included: one line
+    # per API call, and queries can carry personal codes.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     tracer_provider = build_tracer_provider(
         settings.service_name,
         otlp_endpoint=settings.otel_exporter_otlp_endpoint,
@@ -144,7 +148,12 @@ def create_app(
         exception_handlers={Exception: handle_error},
         plugins=[
             OpenTelemetryPlugin(
-                OpenTelemetryConfig(tracer_provider=tracer_provider, exclude=PUBLIC_PATHS)
+                OpenTelemetryConfig(
+                    tracer_provider=tracer_provider,
+                    exclude=PUBLIC_PATHS,
+                    # One span per page, not one more per ASGI message.
+                    exclude_spans=["receive", "send"],
+                )
             )
         ],
         on_startup=[sessions.ensure_indexes],

@@ -63,6 +63,8 @@ def build_environment() -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
+        # Templates ship with the package: no stat() of each one on every page.
+        auto_reload=False,
         lstrip_blocks=True,
     )
     texts = catalogues()

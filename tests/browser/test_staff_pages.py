@@ -6,12 +6,13 @@ in its lending settings; the registers' lookups follow. axe-core on every page."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import SignIn, Site
 from tests.conftest import Stack
@@ -141,3 +142,85 @@ async def test_staff_sign_in_decide_issue_and_lending_settings(
     await page.goto(f"{site.url}/skola/izsniegtie")
     await expect(page.get_by_role("heading", name="Izsniegtie resursi")).to_be_visible()
     await check_axe(page)
+
+
+async def staff_sign_in(page: Page, site: Site, sign_in: SignIn, world: World) -> None:
+    await sign_in(page, world.employee)
+    await page.goto(f"{site.url}/skola/")
+    await page.get_by_role("button", name="Turpināt").click()
+    await expect(page.get_by_role("heading", name="Iesniegumi", exact=True)).to_be_visible()
+
+
+async def registry_accepting(stack: Stack, a: Actors, institution_id: str, accepting: bool) -> None:
+    async def probe() -> bool:
+        r = await stack.registry.client.get(
+            f"/api/v1/lookups/institutions/{institution_id}", headers=a.parent
+        )
+        return r.json()["accepting_applications"] is accepting
+
+    await eventually(probe, timeout=20)
+
+
+async def test_the_schools_settings_decide_what_a_citizen_can_choose(
+    page: Page,
+    browser: Browser,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+) -> None:
+    """Item 7 of #12: the school closes applications and a citizen cannot choose
+    it in step 2; it reopens and adds an individual-use offer, which appears in
+    step 4, while an on-premises-only one does not."""
+    a = actors_of(gateway, world)
+    await staff_sign_in(page, site, sign_in, world)
+    await page.goto(f"{site.url}/skola/iestatijumi")
+    await page.locator("#accepting-no").check()
+    await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+    await expect(page.get_by_role("status")).to_contain_text("Saglabāts")
+    await registry_accepting(stack, a, world.institution_id, False)
+
+    # The parent, in a browser of their own.
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="lv-LV", accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    citizen = await context.new_page()
+    try:
+        await sign_in(citizen, world.parent)
+        await citizen.goto(f"{site.url}/pieteikumi/noteikumi")
+        await citizen.get_by_label("Piekrītu e-pakalpojuma lietošanas noteikumiem").check()
+        await citizen.get_by_role("button", name="Autentificēties, lai uzsāktu pakalpojumu").click()
+        await citizen.get_by_label(re.compile(world.child.full_name)).check()
+        await citizen.get_by_role("button", name="Turpināt").click()
+        await citizen.get_by_label(re.compile("Rīgas .* vidusskola")).check()
+        await citizen.get_by_role("button", name="Turpināt").click()
+        await expect(citizen.locator("#institution-error")).to_contain_text(
+            "pašlaik nepieņem resursu pieteikumus"
+        )
+
+        # The school reopens: the tablet is used only on its premises now, and a
+        # document camera is lent for individual use.
+        await page.goto(f"{site.url}/skola/iestatijumi")
+        await page.locator("#accepting").check()
+        await page.locator("#offer-1-use-on_premises").check()
+        await page.locator("#offer-2-resource_type").select_option("other")
+        await page.locator("#offer-2-description").fill("Dokumentu kamera")
+        await check_axe(page)
+        await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+        await expect(page.get_by_role("status")).to_contain_text("Saglabāts")
+        await expect(page.get_by_text("Dokumentu kamera").first).to_be_visible()
+        await registry_accepting(stack, a, world.institution_id, True)
+
+        await citizen.get_by_label(re.compile("Rīgas .* vidusskola")).check()
+        await citizen.get_by_role("button", name="Turpināt").click()
+        await citizen.get_by_label("Jā", exact=True).check()
+        await citizen.get_by_label("Trūcīga ģimene").check()
+        await citizen.get_by_role("button", name="Turpināt").click()
+        await expect(citizen.get_by_text("Dokumentu kamera")).to_be_visible()
+        await expect(citizen.get_by_label(re.compile("^Portatīvais dators"))).to_be_visible()
+        await expect(citizen.get_by_text("Planšetdators")).to_have_count(0)
+    finally:
+        await context.close()

@@ -11,7 +11,7 @@
    ``GET /api/v1/staff/inbox/?status=submitted&limit=25&offset=1225`` straight
    at applications with a staff JWT, then ``GET /skola/?statuss=submitted&lapa=50``
    (page 50 of the filtered list) through nginx + portal with a staff session
-   (a session per request: the gateway limits each session to 20 pages a minute).
+   (a fresh one per request, so each page also pays for minting its JWT).
 
 Prints p50/p95/p99 of both against the budget: the page p95 <= 150 ms.
 """

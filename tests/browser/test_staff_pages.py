@@ -6,10 +6,16 @@ in its lending settings; the registers' lookups follow. axe-core on every page."
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import datetime as dt
+import io
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+from edu_registry_reader.domain.records import EmploymentRecord
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 from playwright.async_api import Browser, Page, expect
@@ -224,3 +230,149 @@ async def test_the_schools_settings_decide_what_a_citizen_can_choose(
         await expect(citizen.get_by_text("Planšetdators")).to_have_count(0)
     finally:
         await context.close()
+
+
+async def read_text(path: Path) -> str:
+    return await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+
+
+async def read_bytes(path: Path) -> bytes:
+    return await asyncio.to_thread(path.read_bytes)
+
+
+async def wait_for_link(page: Page, name: str, count: int = 1) -> None:
+    """Reload until ``count`` links named ``name`` are there (an act being rendered)."""
+    link = page.get_by_role("link", name=name)
+    for _ in range(60):
+        if await link.count() >= count:
+            return
+        await asyncio.sleep(0.25)
+        await page.reload()
+    raise AssertionError(f"not {count} links {name!r}")
+
+
+async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404(
+    page: Page,
+    browser: Browser,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+    screenshot: Shoot,
+) -> None:
+    a = actors_of(gateway, world)
+    child_app = await submitted_app(stack, a)
+    await accept_terms(stack, a.employee_citizen)
+    own = await complete_draft(stack, a, a.employee_citizen, role="employee")
+    await ok(
+        await stack.applications.client.post(
+            f"{APPS}/{own['id']}/submit",
+            json={"version": own["version"]},
+            headers=a.employee_citizen,
+        ),
+        202,
+    )
+    await wait_status(stack, own["id"], a.employee_citizen, "submitted")
+
+    # Bulk grant of both, with a confirmation.
+    await staff_sign_in(page, site, sign_in, world)
+    await page.locator("input[name=app]").first.check()
+    await page.locator("input[name=app]").nth(1).check()
+    await page.get_by_role("button", name="Piešķirt izvēlētajiem iesniegumiem").click()
+    await expect(page.get_by_role("heading", name="Piešķirt šiem iesniegumiem?")).to_be_visible()
+    await check_axe(page)
+    await page.get_by_role("button", name="Jā, piešķirt").click()
+    await expect(page.get_by_role("heading", name="Piešķirti: 2")).to_be_visible()
+    await screenshot(page, "skola-pieskirti")
+    await page.get_by_role("link", name="Atpakaļ uz iesniegumiem").click()
+    await expect(page.get_by_role("link", name="Piešķirts (2)")).to_be_visible()
+
+    # The export, opened and its rows checked.
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Eksportēt CSV").click()
+    text = await read_text(await (await info.value).path())
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["Iesnieguma ID", "Iesniegts", "Statuss", "Izglītojamais"]
+    assert {r[3] for r in rows[1:]} == {world.child.full_name, world.employee.full_name}
+    assert {r[2] for r in rows[1:]} == {"Piešķirts"}
+    assert world.child.code not in text
+
+    # Ready for issue, then the parent confirms the receipt in their own browser.
+    await page.goto(f"{site.url}/skola/iesniegumi/{child_app['id']}")
+    await page.get_by_role("link", name="Gatavs izsniegšanai").click()
+    await page.get_by_label("Modelis").fill("Lenovo ThinkPad E14")
+    await page.get_by_label("Inventāra numurs").fill("INV-7")
+    await page.get_by_label("Sērijas numurs").fill("SN-7")
+    await page.get_by_role("button", name="Turpināt").click()
+    await page.get_by_role("button", name="Apstiprināt: Atzīmēt").click()
+    await expect(page.get_by_role("status")).to_contain_text("Izdarīts")
+
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="lv-LV", accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    citizen = await context.new_page()
+    try:
+        await sign_in(citizen, world.parent)
+        await citizen.goto(f"{site.url}/pieteikumi/{child_app['id']}/sanemsana")
+        await expect(citizen.get_by_text("INV-7")).to_be_visible()
+        await citizen.get_by_label(re.compile("^Esmu saņēmis resursu")).check()
+        await citizen.get_by_role("button", name="Apstiprināt saņemšanu").click()
+        await expect(citizen.locator("p .tag")).to_have_text("Izsniegts")
+        act = citizen.get_by_role("link", name=re.compile("^Pieņemšanas-nodošanas akts"))
+        for _ in range(60):
+            if await act.count():
+                break
+            await asyncio.sleep(0.25)
+            await citizen.reload()
+        async with citizen.expect_download() as got:
+            await act.click()
+        assert (await read_bytes(await (await got.value).path())).startswith(b"%PDF")
+    finally:
+        await context.close()
+
+    # The school sees the item issued, and can download the same act.
+    await page.goto(f"{site.url}/skola/izsniegtie?stavoklis=issued")
+    await expect(page.get_by_role("cell", name="INV-7")).to_be_visible()
+    await check_axe(page)
+    await screenshot(page, "skola-izsniegtie")
+    await page.goto(f"{site.url}/skola/iesniegumi/{child_app['id']}")
+    await wait_for_link(page, "Lejupielādēt (PDF)")
+    async with page.expect_download() as got:
+        await page.get_by_role("link", name="Lejupielādēt (PDF)").first.click()
+    assert (await read_bytes(await (await got.value).path())).startswith(b"%PDF")
+
+    # The return, with its act.
+    await page.get_by_role("link", name="Reģistrēt atgriešanu").click()
+    await page.get_by_label("Labā stāvoklī").check()
+    await page.get_by_label("Piezīme (nav obligāti)").fill("Ar lādētāju")
+    await check_axe(page)
+    await page.get_by_role("button", name="Turpināt").click()
+    await page.get_by_role("button", name="Apstiprināt: Reģistrēt atgriešanu").click()
+    await expect(page.locator("strong.tag", has_text="Atgriezts")).to_be_visible()
+    await wait_for_link(page, "Lejupielādēt (PDF)", count=2)
+
+    # Staff of another school: 404 for this application.
+    await stack.db(stack.registry_settings)["employees"].insert_one(
+        EmploymentRecord(
+            person_code=world.stranger.code,
+            institution_id=world.other_institution_id,
+            position="Skolotājs",
+            employed_from=dt.date.today() - dt.timedelta(days=30),
+        ).to_doc()
+    )
+    other = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="lv-LV")
+    other.set_default_timeout(15_000)
+    stranger = await other.new_page()
+    try:
+        await sign_in(stranger, world.stranger)
+        await stranger.goto(f"{site.url}/skola/")
+        await stranger.get_by_role("button", name="Turpināt").click()
+        await expect(stranger.get_by_role("link", name="Visi (0)")).to_be_visible()
+        response = await stranger.goto(f"{site.url}/skola/iesniegumi/{child_app['id']}")
+        assert response is not None
+        assert response.status == 404
+    finally:
+        await other.close()

@@ -161,6 +161,36 @@ def bench_applications(
     raise typer.Exit(run_bench(n, concurrency, receipts, rate))
 
 
+@app.command()
+def fuzz(
+    examples: Annotated[int, typer.Option(help="Examples per operation and phase.")] = 100,
+    phases: Annotated[str, typer.Option(help="schemathesis phases")] = (
+        "examples,coverage,fuzzing"
+    ),
+    seed: Annotated[int | None, typer.Option(help="Repeat a run.")] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Fuzz every service of a running `edu up` from its OpenAPI document, without a
+    token, as a citizen and as staff; prints the cases run and what failed."""
+    from edu_tools.fuzz import main as run_fuzz
+
+    raise typer.Exit(run_fuzz(data_dir, examples, phases, seed))
+
+
+@app.command()
+def chaos(
+    families: Annotated[int, typer.Option(help="Families applying (and printing My data).")] = 200,
+    rounds: Annotated[int, typer.Option(help="Times each service and MongoDB is killed.")] = 2,
+    interval: Annotated[float, typer.Option(help="Seconds between kills.")] = 5.0,
+    concurrency: Annotated[int, typer.Option(help="Families in flight at once.")] = 16,
+) -> None:
+    """Fault injection under load on a stack of its own: kill -9 each service in turn and
+    MongoDB, then prove nothing was lost or duplicated (prints the figures)."""
+    from edu_tools.chaos import main as run_chaos
+
+    raise typer.Exit(run_chaos(families, rounds, interval, concurrency))
+
+
 @bench_app.command("documents")
 def bench_documents(
     seconds: Annotated[float, typer.Option(help="Seconds of rendering and storing.")] = 20.0,

@@ -166,3 +166,49 @@ async def fuzz(
 
     runs = await asyncio.gather(*(one(t, c) for t in targets for c in callers))
     return FuzzResult(list(runs))
+
+
+LOCAL_TARGETS = [
+    Target("registry-reader", "http://127.0.0.1:8101"),
+    Target("applications", "http://127.0.0.1:8102"),
+    Target("documents", "http://127.0.0.1:8103"),
+]
+
+
+def local_callers(data_dir: Path) -> list[Caller]:
+    """No token, a parent of a minor and staff of an institution, from the
+    registers ``edu up`` loaded, with tokens of the local gateway key."""
+    from edu_registry_reader.adapters import loader
+    from edu_runtime.riga import today_in_latvia
+
+    from edu_tools.gateway import GatewayKeys
+    from edu_tools.registry.samples import find_sample
+    from edu_tools.registry.seeding import target
+
+    url, name = target(None, None)
+    client, database = loader.connect(url, name)
+    try:
+        parent = find_sample(database, "parent-with-minor", today_in_latvia())
+        staff = find_sample(database, "staff", today_in_latvia())
+    finally:
+        client.close()
+    if parent is None or staff is None:
+        raise RuntimeError("no sample people in the registers: is `edu up` running and seeded?")
+    keys = GatewayKeys(data_dir)
+    return [
+        Caller("anonymous", None),
+        Caller("citizen", keys.mint(parent["personal_code"])),
+        Caller(
+            "staff",
+            keys.mint(staff["personal_code"], role="staff", institution_id=staff["institution_id"]),
+        ),
+    ]
+
+
+def main(data_dir: Path, examples: int, phases: str, seed: int | None) -> int:
+    """``edu fuzz``: against the services of a running ``edu up``."""
+    result = asyncio.run(
+        fuzz(LOCAL_TARGETS, local_callers(data_dir), examples=examples, phases=phases, seed=seed)
+    )
+    print(result.summary())
+    return 0 if not result.failures else 1

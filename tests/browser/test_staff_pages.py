@@ -18,7 +18,7 @@ from typing import Any
 from edu_registry_reader.domain.records import EmploymentRecord
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import SignIn, Site
 from tests.conftest import Stack
@@ -376,3 +376,46 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
         assert response.status == 404
     finally:
         await other.close()
+
+
+async def press_on(page: Page, target: Locator, key: str = "Enter", limit: int = 80) -> None:
+    """Tab until ``target`` has the focus, then press ``key`` (keyboard only)."""
+    handle = await target.element_handle()
+    assert handle is not None
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await handle.evaluate("el => el === document.activeElement"):
+            await page.keyboard.press(key)
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+async def test_a_refusal_in_english_by_keyboard_alone(
+    page: Page,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+) -> None:
+    a = actors_of(gateway, world)
+    await submitted_app(stack, a)
+    await staff_sign_in(page, site, sign_in, world)
+    await page.goto(f"{site.url}/skola/?lang=en")
+    await expect(page.get_by_role("heading", name="Applications", exact=True)).to_be_visible()
+    await press_on(page, page.get_by_role("link", name=world.child.full_name))
+    await expect(page.get_by_role("heading", name=world.child.full_name)).to_be_visible()
+    await press_on(page, page.get_by_role("link", name="Refuse", exact=True))
+    await expect(page.get_by_role("heading", name="Refuse the application")).to_be_visible()
+    # Nothing typed: the error is said, and the summary links to the field.
+    await press_on(page, page.get_by_role("button", name="Continue"))
+    await expect(page.get_by_role("alert")).to_contain_text("Fill in this field")
+    await check_axe(page)
+    await press_on(page, page.get_by_role("textbox", name="Reason for the refusal"), "Home")
+    await page.keyboard.type("Visi datori jau izsniegti")
+    await press_on(page, page.get_by_role("button", name="Continue"))
+    await expect(page.get_by_text("Visi datori jau izsniegti")).to_be_visible()
+    await press_on(page, page.get_by_role("button", name="Confirm: Refuse"))
+    await expect(page.locator("strong.tag", has_text="Refused")).to_be_visible()
+    await expect(page.get_by_role("cell", name="Visi datori jau izsniegti")).to_be_visible()

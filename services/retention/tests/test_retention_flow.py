@@ -306,6 +306,8 @@ async def test_closed_application_is_ordered_for_purge_exactly_when_due(
     assert entry["attempts"] == 1
     assert entry["confirmations"]["applications"]["deleted"] == {"applications": 1}
     assert entry["confirmations"]["documents"]["deleted"] == {"documents": 2, "fs.chunks": 3}
+    # Nothing is tracked any more for a purged application.
+    assert await h.db.tracked_applications.find_one({"_id": str(app_id)}) is None
     await h.sweeps()
     assert len(h.log.of(str(app_id))) == 1  # a finished purge is never ordered again
 
@@ -452,6 +454,8 @@ async def test_owner_down_gets_the_order_again_and_purge_completes_only_when_all
     entry = await h.db.purge_ledger.find_one({"_id": entry_id})
     assert entry["confirmations"]["documents"]["deleted"] == {"documents": 1}
     assert entry["completed_at"] is None
+    # Not complete yet: the application's status is still tracked.
+    assert await h.db.tracked_applications.find_one({"_id": str(app_id)}) is not None
 
     # applications is back; it answers the order of attempt 1 (same order id)
     await h.send(confirmation(first, ServiceName.APPLICATIONS, {"applications": 1}, due))

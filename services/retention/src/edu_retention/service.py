@@ -180,6 +180,11 @@ class RetentionService:
         # The deadline last: readers that see "purged" find the ledger complete
         # even on a server with weaker isolation than MongoDB's.
         await self.store.save(deadline, confirmed, uow.session)
+        if confirmed.state is DeadlineState.PURGED and subject.kind is PurgeSubjectKind.APPLICATION:
+            # Nothing is left to track once every owner deleted it; a status event
+            # redelivered later than that would be older than the inbox keeps (35
+            # days, against 25 months to the purge) and is not expected.
+            await self.store.forget_application(subject.id, uow.session)
         return True
 
     # --- what the sweeper asks ---------------------------------------------

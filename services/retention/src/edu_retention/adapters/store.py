@@ -191,6 +191,10 @@ class RetentionStore:
             session=session,
         )
 
+    async def forget_application(self, app_id: str, session: AsyncClientSession) -> None:
+        """Once its purge is complete the application's status is no longer needed."""
+        await self.tracked.delete_one({"_id": app_id}, session=session)
+
     # --- purge ledger ------------------------------------------------------
     async def record_confirmation(
         self,

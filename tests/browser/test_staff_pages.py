@@ -22,7 +22,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import SignIn, Site
 from tests.conftest import Stack
-from tests.flows import Actors, accept_terms, complete_draft, ok, wait_status
+from tests.flows import Actors, accept_terms, complete_draft, ok, staff_post, wait_status
 from tests.world import World
 
 Check = Callable[[Page], Awaitable[None]]
@@ -419,3 +419,100 @@ async def test_a_refusal_in_english_by_keyboard_alone(
     await press_on(page, page.get_by_role("button", name="Confirm: Refuse"))
     await expect(page.locator("strong.tag", has_text="Refused")).to_be_visible()
     await expect(page.get_by_role("cell", name="Visi datori jau izsniegti")).to_be_visible()
+
+
+async def test_postpone_close_an_incident_and_settings_changed_meanwhile(
+    page: Page,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+) -> None:
+    a = actors_of(gateway, world)
+    c = stack.applications.client
+    # One application issued with a theft reported (through the APIs), one submitted.
+    issued = await submitted_app(stack, a)
+    for action, body in (
+        ("decision", {"decision": "grant"}),
+        ("ready-for-issue", {"model": "M", "inventory_number": "INV-9", "serial_number": "S-9"}),
+    ):
+        await staff_post(stack, a, issued, action, body)
+    current = await ok(await c.get(f"{APPS}/{issued['id']}", headers=a.parent))
+    current = await ok(
+        await c.post(
+            f"{APPS}/{issued['id']}/receipt-confirmation",
+            json={"version": current["version"]},
+            headers=a.parent,
+        )
+    )
+    await ok(
+        await c.post(
+            f"{APPS}/{issued['id']}/incidents",
+            json={
+                "version": current["version"],
+                "kind": "stolen",
+                "description": "Nozagts autobusā no somas",
+            },
+            headers=a.parent,
+        ),
+        201,
+    )
+    waiting = await submitted_app_for_employee(stack, a)
+
+    await staff_sign_in(page, site, sign_in, world)
+    # The open incident shows in the inbox filter and is closed with a note.
+    await page.goto(f"{site.url}/skola/?incidents=open")
+    await page.get_by_role("link", name=world.child.full_name).click()
+    await page.get_by_role("link", name="Slēgt incidentu").click()
+    await page.get_by_label("Piezīme").fill("Ziņots policijai")
+    await page.get_by_role("button", name="Turpināt").click()
+    await page.get_by_role("button", name="Apstiprināt: Slēgt incidentu").click()
+    await expect(page.get_by_role("status")).to_contain_text("Izdarīts")
+    await expect(page.get_by_text("Ziņots policijai", exact=False)).to_be_visible()
+    await expect(page.get_by_role("link", name="Slēgt incidentu")).to_have_count(0)
+
+    # Postpone with a reason and a date.
+    await page.goto(f"{site.url}/skola/iesniegumi/{waiting['id']}")
+    await page.get_by_role("link", name="Atlikt izskatīšanu").click()
+    await page.get_by_label("Atlikšanas iemesls").fill("Gaidām piegādi")
+    later = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    await page.get_by_label("Atlikts līdz").fill(later)
+    await check_axe(page)
+    await page.get_by_role("button", name="Turpināt").click()
+    await page.get_by_role("button", name="Apstiprināt: Atlikt").click()
+    await expect(page.locator("strong.tag", has_text="Izskatīšana atlikta")).to_be_visible()
+
+    # The settings changed by someone else while the page was open: said so, nothing saved.
+    await page.goto(f"{site.url}/skola/iestatijumi")
+    await ok(
+        await c.put(
+            "/api/v1/staff/lending-settings",
+            json={"version": 0, "accepting_applications": True, "offers": []},
+            headers=a.staff,
+        )
+    )
+    await page.locator("#accepting-no").check()
+    await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "Kāds cits pa to laiku mainīja iestatījumus"
+    )
+    await check_axe(page)
+    settings = await ok(await c.get("/api/v1/staff/lending-settings", headers=a.staff))
+    assert settings["accepting_applications"] is True
+    assert settings["version"] == 1
+
+
+async def submitted_app_for_employee(stack: Stack, a: Actors) -> dict[str, Any]:
+    await accept_terms(stack, a.employee_citizen)
+    app = await complete_draft(stack, a, a.employee_citizen, role="employee")
+    await ok(
+        await stack.applications.client.post(
+            f"{APPS}/{app['id']}/submit",
+            json={"version": app["version"]},
+            headers=a.employee_citizen,
+        ),
+        202,
+    )
+    return await wait_status(stack, app["id"], a.employee_citizen, "submitted")

@@ -186,7 +186,7 @@ def render(target: Target) -> str:
     blocked = (
         "\n".join(
             f"        location {prefix} {{\n            return 404;\n        }}"
-            for prefix in ("/health/", "/schema")
+            for prefix in ("/health/", "/schema", "/metrics")
         )
         + "\n\n"
         if target.pages

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import httpx
+from opentelemetry import propagate
 from pydantic import BaseModel, ValidationError
 
 from edu_portal.web.i18n import current_lang
@@ -57,6 +58,10 @@ class Api:
         cid = correlation.get()
         if cid:
             headers["X-Correlation-Id"] = cid
+        # traceparent of the page's span: the services' spans join the page's
+        # trace. Injected here rather than by the httpx instrumentation, whose
+        # client span per call cost ~1 ms of the portal's CPU per page.
+        propagate.inject(headers)
         return headers
 
     async def request(

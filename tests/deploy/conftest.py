@@ -20,6 +20,7 @@ import yaml
 from edu_runtime.settings import ServiceSettings
 from edu_tools.stack import SERVICES
 from pydantic import AliasChoices
+from pydantic_settings import BaseSettings
 
 # The test modules import these helpers from ``tests.deploy.conftest`` (the name
 # pytest's importlib mode gives this module, and the one mypy checks them under);
@@ -87,6 +88,49 @@ def services() -> dict[str, ServiceInCode]:
     return found
 
 
+@dataclass(frozen=True)
+class FrontEndInCode:
+    """The portal: deployed like a service (image, Deployment, probes), but no
+    ``ServiceSettings`` (no Kafka, no gateway JWT to verify: it signs them)."""
+
+    name: str
+    module: str
+    dist: str
+    env_prefix: str
+    settings_cls: type[BaseSettings]
+    port: int
+
+
+@pytest.fixture(scope="session")
+def portal() -> FrontEndInCode:
+    from edu_portal.settings import PortalSettings
+    from edu_tools.stack import PORTAL
+
+    return FrontEndInCode(
+        name=PORTAL.name,
+        module=PORTAL.module,
+        dist=_dist_name(PORTAL.module),
+        env_prefix=PortalSettings.model_config.get("env_prefix") or "",
+        settings_cls=PortalSettings,
+        port=int(PortalSettings.model_fields["http_port"].default),
+    )
+
+
+def portal_env_names() -> dict[str, str]:
+    """Environment variable → PortalSettings field (as ``env_names`` does)."""
+    from edu_portal.settings import PortalSettings
+
+    prefix = PortalSettings.model_config.get("env_prefix") or ""
+    names: dict[str, str] = {}
+    for field, info in PortalSettings.model_fields.items():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update({c: field for c in alias.choices if isinstance(c, str) and c.isupper()})
+        else:
+            names[f"{prefix}{field}".upper()] = field
+    return names
+
+
 @pytest.fixture(scope="session")
 def openapi_paths(services: dict[str, ServiceInCode]) -> dict[str, tuple[str, ...]]:
     """Every path of every service's OpenAPI document (built from the app, no server)."""
@@ -115,6 +159,8 @@ def env_names(cls: type[ServiceSettings]) -> dict[str, str]:
 ENTRYPOINT_FILE_VARS = {
     "EDU_PSEUDONYM_KEY_FILE": "EDU_PSEUDONYM_KEY",
     "EDU_MONGO_URL_FILE": "EDU_MONGO_URL",
+    "EDU_PORTAL_CSRF_SECRET_FILE": "EDU_PORTAL_CSRF_SECRET",
+    "EDU_PORTAL_OIDC_CLIENT_SECRET_FILE": "EDU_PORTAL_OIDC_CLIENT_SECRET",
 }
 
 

@@ -14,9 +14,11 @@ from edu_contracts.topics import ALL_TOPICS
 from tests.deploy.conftest import (
     DEPLOY,
     ENTRYPOINT_FILE_VARS,
+    FrontEndInCode,
     NginxConfig,
     ServiceInCode,
     env_names,
+    portal_env_names,
     topic_specs,
 )
 
@@ -28,12 +30,12 @@ def _services(compose: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_image_is_pinned_or_built_here(
-    compose: dict[str, Any], services: dict[str, ServiceInCode]
+    compose: dict[str, Any], services: dict[str, ServiceInCode], portal: FrontEndInCode
 ) -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     for name, svc in _services(compose).items():
         image = svc["image"]
-        if name in services:
+        if name in services or name == portal.name:
             assert image.startswith(f"edu-{name}:"), image
             build = svc["build"]
             assert (DEPLOY / build["context"] / build["dockerfile"]).resolve() == (
@@ -199,6 +201,44 @@ def test_gateway_serves_its_routing_file(compose: dict[str, Any], nginx: NginxCo
         assert host in svcs
         env = _service_env(compose, host)
         assert any(k.endswith("_HTTP_PORT") and v == str(port) for k, v in env.items())
+
+
+def test_the_portal_is_wired_to_the_services_and_its_secrets(
+    compose: dict[str, Any], services: dict[str, ServiceInCode], portal: FrontEndInCode
+) -> None:
+    svcs = _services(compose)
+    env = _service_env(compose, portal.name)
+    known = portal_env_names()
+    for key in env:
+        assert key in known or key in ENTRYPOINT_FILE_VARS, f"portal: nothing reads {key}"
+    assert env[f"{portal.env_prefix}HTTP_PORT"] == str(portal.port)
+    assert env["EDU_MONGO_URL"] == _service_env(compose, "registry-reader")["EDU_MONGO_URL"]
+    for key, backend in (
+        ("REGISTRY", "registry-reader"),
+        ("APPLICATIONS", "applications"),
+        ("DOCUMENTS", "documents"),
+    ):
+        url = urlsplit(env[f"EDU_PORTAL_{key}_URL"])
+        assert (url.hostname, url.port) == (backend, services[backend].port)
+    # Secrets as files, never in the environment: the CSRF secret through the
+    # entrypoint, the gateway's private key where GatewayKeys reads it.
+    assert "EDU_PORTAL_CSRF_SECRET" not in env
+    secret_path = Path(env["EDU_PORTAL_CSRF_SECRET_FILE"])
+    mounted: dict[str, Path] = {}
+    for item in svcs[portal.name]["secrets"]:
+        source = item if isinstance(item, str) else item["source"]
+        assert source in compose["secrets"]
+        target = Path(f"/run/secrets/{item}") if isinstance(item, str) else Path(item["target"])
+        mounted[source] = target
+    assert secret_path in mounted.values()
+    keys = Path(env["EDU_DATA_DIR"]) / "keys"
+    assert {keys / "gateway-ed25519.pem", keys / "kid"} <= set(mounted.values())
+    # Only the portal holds the private key.
+    for name, svc in svcs.items():
+        if name != portal.name:
+            sources = {i if isinstance(i, str) else i["source"] for i in svc.get("secrets", [])}
+            assert "gateway_signing_key" not in sources, name
+    assert portal.name in svcs["gateway"]["depends_on"]
 
 
 _ = ServiceInCode  # re-exported type, used in annotations of fixtures

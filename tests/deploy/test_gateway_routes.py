@@ -23,6 +23,8 @@ PREFIX_OWNERS = {
     "/api/v1/terms/resource-applications": "applications",
     "/api/v1/documents": "documents",
 }
+# The pages (the portal, the front end): everything else that is not /api/.
+PAGE_PREFIXES = ("/mani-dati/dati", "/mani-dati/pdf", "/auth/", "/")
 
 
 def _concrete(path: str) -> str:
@@ -75,7 +77,9 @@ def test_prefixes_go_to_their_owners(
     nginx: NginxConfig, services: dict[str, ServiceInCode]
 ) -> None:
     routed = {loc.path: loc.upstream for loc in nginx.locations if loc.upstream}
-    assert routed.keys() == PREFIX_OWNERS.keys()
+    assert routed.keys() == {*PREFIX_OWNERS, *PAGE_PREFIXES}
+    for prefix in PAGE_PREFIXES:
+        assert nginx.upstreams[routed[prefix]] == ("portal", 8105), prefix
     for prefix, owner in PREFIX_OWNERS.items():
         host, port = nginx.upstreams[routed[prefix]]
         assert (host, port) == (owner, services[owner].port)
@@ -84,12 +88,30 @@ def test_prefixes_go_to_their_owners(
 
 
 def test_health_and_unknown_paths_are_not_forwarded(nginx: NginxConfig) -> None:
-    for path in ("/health/live", "/health/ready", "/schema", "/api/v1/nothing", "/"):
+    for path in ("/health/live", "/health/ready", "/schema", "/metrics", "/api/v1/nothing"):
         assert nginx.route(path).upstream is None, path
     assert nginx.route("/healthz").modifier == "="
     fallback = nginx.route("/api/v1/nothing")
     assert "return 404" in fallback.body
     assert '"reason":"not_found"' in fallback.body
+
+
+def test_the_pages_go_to_the_portal(nginx: NginxConfig) -> None:
+    for path in (
+        "/",
+        "/static/portal.css",
+        "/auth/sign-in",
+        "/mani-dati/dati",
+        "/pieteikumi/",
+        "/skola/",
+        "/nezinama-lapa",
+    ):
+        location = nginx.route(path)
+        assert location.upstream is not None, path
+        assert nginx.upstreams[location.upstream] == ("portal", 8105), path
+    # My data reads and printouts are rate-limited per session, as on the API.
+    assert "limit_req zone=edu_pages" in nginx.route("/mani-dati/dati").body
+    assert "limit_req zone=edu_pages" in nginx.route("/mani-dati/pdf/x1").body
 
 
 def test_authorization_and_correlation_pass_through(nginx: NginxConfig) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from edu_documents.rendering import fonts
 
-from tests.deploy.conftest import ServiceInCode
+from tests.deploy.conftest import FrontEndInCode, ServiceInCode
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 REPO = DEPLOY.parent
@@ -59,6 +59,13 @@ def dockerfile() -> tuple[dict[str, str], dict[str, Stage]]:
     return parse_dockerfile((DEPLOY / "Dockerfile").read_text())
 
 
+def deployed(
+    services: dict[str, ServiceInCode], portal: FrontEndInCode
+) -> list[ServiceInCode | FrontEndInCode]:
+    """Every image: the back-end services and the portal (the front end)."""
+    return [*services.values(), portal]
+
+
 def lineage(stages: dict[str, Stage], name: str) -> list[Stage]:
     chain = [stages[name]]
     while chain[-1].base in stages:
@@ -67,10 +74,12 @@ def lineage(stages: dict[str, Stage], name: str) -> list[Stage]:
 
 
 def test_every_service_has_a_target_that_runs_its_module(
-    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+    dockerfile: tuple[dict[str, str], dict[str, Stage]],
+    services: dict[str, ServiceInCode],
+    portal: FrontEndInCode,
 ) -> None:
     _, stages = dockerfile
-    for svc in services.values():
+    for svc in deployed(services, portal):
         assert svc.name in stages, f"no --target {svc.name}"
         stage = stages[svc.name]
         assert json.loads(stage.all("CMD")[-1]) == ["python", "-m", svc.module]
@@ -78,11 +87,13 @@ def test_every_service_has_a_target_that_runs_its_module(
 
 
 def test_build_stage_installs_exactly_the_service_from_the_lock(
-    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+    dockerfile: tuple[dict[str, str], dict[str, Stage]],
+    services: dict[str, ServiceInCode],
+    portal: FrontEndInCode,
 ) -> None:
     _, stages = dockerfile
     lock = (REPO / "uv.lock").read_text()
-    for svc in services.values():
+    for svc in deployed(services, portal):
         run_lines = " ".join(stages[f"build-{svc.name}"].all("RUN"))
         assert "uv sync --frozen --no-dev --no-editable" in run_lines
         assert f"--package {svc.dist}" in run_lines
@@ -92,12 +103,14 @@ def test_build_stage_installs_exactly_the_service_from_the_lock(
 
 
 def test_runtime_images_are_slim_non_root_without_build_tools(
-    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+    dockerfile: tuple[dict[str, str], dict[str, Stage]],
+    services: dict[str, ServiceInCode],
+    portal: FrontEndInCode,
 ) -> None:
     args, stages = dockerfile
     python_image = args["PYTHON_IMAGE"]
     assert re.fullmatch(r"python:3\.11[\w.-]*-slim[\w.-]*", python_image)
-    for svc in services.values():
+    for svc in deployed(services, portal):
         chain = lineage(stages, svc.name)
         assert chain[-1].base == python_image
         users = [u for s in reversed(chain) for u in s.all("USER")]
@@ -113,10 +126,12 @@ def test_runtime_images_are_slim_non_root_without_build_tools(
 
 
 def test_health_checks_hit_health_live_on_the_service_port(
-    dockerfile: tuple[dict[str, str], dict[str, Stage]], services: dict[str, ServiceInCode]
+    dockerfile: tuple[dict[str, str], dict[str, Stage]],
+    services: dict[str, ServiceInCode],
+    portal: FrontEndInCode,
 ) -> None:
     _, stages = dockerfile
-    for svc in services.values():
+    for svc in deployed(services, portal):
         stage = stages[svc.name]
         checks = stage.all("HEALTHCHECK")
         assert len(checks) == 1
@@ -158,6 +173,17 @@ def test_entrypoint_turns_secret_files_into_settings(tmp_path: Path) -> None:
     ).stdout.splitlines()
     assert "EDU_PSEUDONYM_KEY=k3y-from-file" in out
     assert not any(line.startswith("EDU_PSEUDONYM_KEY_FILE=") for line in out)
+    # The portal's secrets arrive the same way.
+    csrf = tmp_path / "portal_csrf_secret"
+    csrf.write_text("csrf-from-file")
+    portal = subprocess.run(
+        ["sh", str(DEPLOY / "docker-entrypoint.sh"), "env"],
+        env={"PATH": os.environ["PATH"], "EDU_PORTAL_CSRF_SECRET_FILE": str(csrf)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert "EDU_PORTAL_CSRF_SECRET=csrf-from-file" in portal
     # Nothing set, nothing invented.
     plain = subprocess.run(
         ["sh", str(DEPLOY / "docker-entrypoint.sh"), "env"],

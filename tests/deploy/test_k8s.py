@@ -11,10 +11,23 @@ from typing import Any
 import pytest
 from edu_contracts.topics import ALL_TOPICS
 
-from tests.deploy.conftest import DEPLOY, K8S, ServiceInCode, find, pod_specs, topic_specs
+from tests.deploy.conftest import (
+    DEPLOY,
+    K8S,
+    FrontEndInCode,
+    ServiceInCode,
+    find,
+    pod_specs,
+    portal_env_names,
+    topic_specs,
+)
 
 RENDERINGS = ["k8s_base", "k8s_production"]
 ALLOWED_SECRETS = {"edu-secrets", "edu-gateway-jwks"}
+# The front end's own: its CSRF secret, its OIDC client secret and the gateway's
+# private signing key, which only the portal may hold.
+PORTAL_SECRETS = {"edu-portal", "edu-gateway-signing-key"}
+PORTAL_SECRET_ENV = {"EDU_PORTAL_CSRF_SECRET", "EDU_PORTAL_OIDC_CLIENT_SECRET"}
 
 
 @pytest.fixture(params=RENDERINGS)
@@ -32,7 +45,7 @@ def _container(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
 def test_every_service_has_deployment_service_pdb_hpa(
     objects: list[dict[str, Any]], services: dict[str, ServiceInCode]
 ) -> None:
-    for name in [*services, "gateway"]:
+    for name in [*services, "portal", "gateway"]:
         deployment = find(objects, "Deployment", name)
         pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
         selector = deployment["spec"]["selector"]["matchLabels"]
@@ -53,9 +66,10 @@ def test_every_service_has_deployment_service_pdb_hpa(
 
 
 def test_ports_and_probes_match_the_code(
-    objects: list[dict[str, Any]], services: dict[str, ServiceInCode]
+    objects: list[dict[str, Any]], services: dict[str, ServiceInCode], portal: FrontEndInCode
 ) -> None:
-    for name, svc in services.items():
+    deployed: dict[str, ServiceInCode | FrontEndInCode] = {**services, portal.name: portal}
+    for name, svc in deployed.items():
         container = _container(objects, name)
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         assert ports == {"http": svc.port}
@@ -79,7 +93,7 @@ def test_images_are_the_dockerfile_targets_or_pinned(
         for container in pod["containers"]:
             image = container["image"]
             name = obj["metadata"]["name"]
-            if name in services:
+            if name in services or name == "portal":
                 assert re.search(rf"^FROM \S+ AS {re.escape(name)}$", dockerfile, re.M)
                 if production:
                     assert re.fullmatch(rf"[\w.-]+/edu/{name}:\d+\.\d+\.\d+", image), image
@@ -107,19 +121,22 @@ def test_config_maps_exist_and_no_secret_is_committed(objects: list[dict[str, An
     assert not [o for o in objects if o["kind"] == "Secret"]
     config_maps = {o["metadata"]["name"] for o in objects if o["kind"] == "ConfigMap"}
     for obj, pod in pod_specs(objects):
+        front_end = obj["metadata"]["name"] == "portal"
+        allowed = ALLOWED_SECRETS | PORTAL_SECRETS if front_end else ALLOWED_SECRETS
+        secret_env = PORTAL_SECRET_ENV if front_end else set()
         for volume in pod.get("volumes", []):
             if "configMap" in volume:
                 assert volume["configMap"]["name"] in config_maps
             if "secret" in volume:
-                assert volume["secret"]["secretName"] in ALLOWED_SECRETS
+                assert volume["secret"]["secretName"] in allowed, obj["metadata"]["name"]
         for container in pod["containers"]:
             for source in container.get("envFrom", []):
                 assert source["configMapRef"]["name"] in config_maps
             for item in container.get("env", []):
                 ref = item.get("valueFrom", {})
                 if "secretKeyRef" in ref:
-                    assert ref["secretKeyRef"]["name"] in ALLOWED_SECRETS
-                    assert item["name"] in ("EDU_MONGO_URL", "EDU_PSEUDONYM_KEY")
+                    assert ref["secretKeyRef"]["name"] in allowed
+                    assert item["name"] in ("EDU_MONGO_URL", "EDU_PSEUDONYM_KEY", *secret_env)
                 if "configMapKeyRef" in ref:
                     cm = find(objects, "ConfigMap", ref["configMapKeyRef"]["name"])
                     assert ref["configMapKeyRef"]["key"] in cm["data"]
@@ -178,6 +195,51 @@ def test_production_overlay_changes_what_it_says(
     shared_prod = find(k8s_production, "ConfigMap", "edu-shared")["data"]
     assert shared_prod.keys() == shared_base.keys()
     assert shared_prod["EDU_KAFKA_BOOTSTRAP"] != shared_base["EDU_KAFKA_BOOTSTRAP"]
+
+
+def test_the_portal_is_configured_as_the_runbook_says(objects: list[dict[str, Any]]) -> None:
+    """The front end: OIDC sign-in, Secure cookies, the services' cluster names,
+    its secrets from Secrets (never a ConfigMap), the signing key where
+    GatewayKeys reads it (DATA_DIR/keys), and every variable one the code reads."""
+    container = _container(objects, "portal")
+    env = {e["name"]: e for e in container["env"]}
+    config = find(objects, "ConfigMap", "edu-portal")["data"]
+    assert config["EDU_PORTAL_SIGN_IN"] == "oidc"
+    assert config["EDU_PORTAL_SECURE_COOKIES"] == "true"
+    runbook = (DEPLOY / "RUNBOOK.md").read_text()
+    for name in (
+        "ISSUER",
+        "AUTHORIZATION_ENDPOINT",
+        "TOKEN_ENDPOINT",
+        "JWKS_URI",
+        "CLIENT_ID",
+        "REDIRECT_URI",
+        "SCOPES",
+        "CODE_CLAIM",
+    ):
+        assert config[f"EDU_PORTAL_OIDC_{name}"], name
+        assert f"EDU_PORTAL_OIDC_{name}" in runbook, name
+    assert config["EDU_PORTAL_OIDC_REDIRECT_URI"].endswith("/auth/callback")
+    for key, port in (("REGISTRY", 8101), ("APPLICATIONS", 8102), ("DOCUMENTS", 8103)):
+        assert config[f"EDU_PORTAL_{key}_URL"].endswith(f":{port}")
+    assert not any("SECRET" in key for key in config)
+    for name in PORTAL_SECRET_ENV:
+        assert env[name]["valueFrom"]["secretKeyRef"]["name"] == "edu-portal"
+    known = portal_env_names()
+    assert set(env) <= known.keys(), set(env) - known.keys()
+    assert set(config) <= known.keys(), set(config) - known.keys()
+    data_dir = env["EDU_DATA_DIR"]["value"]
+    (mount,) = [m for m in container["volumeMounts"] if m["name"] == "gateway-signing-key"]
+    assert mount["mountPath"] == f"{data_dir}/keys"
+    assert mount["readOnly"] is True
+    pod = find(objects, "Deployment", "portal")["spec"]["template"]["spec"]
+    volume = next(v for v in pod["volumes"] if v["name"] == "gateway-signing-key")
+    assert volume["secret"]["secretName"] == "edu-gateway-signing-key"
+    # Only the portal holds the private key.
+    for obj, other in pod_specs(objects):
+        if obj["metadata"]["name"] != "portal":
+            names = {v.get("secret", {}).get("secretName") for v in other.get("volumes", [])}
+            assert not names & PORTAL_SECRETS, obj["metadata"]["name"]
 
 
 _ = ServiceInCode

@@ -122,7 +122,8 @@ class Target:
 
 
 def deploy_target() -> Target:
-    services = {r.upstream for r in ROUTES if r.kind is Kind.API}
+    # The portal's pages too: deploy/ runs the portal (deploy/k8s/base/portal.yaml).
+    services = {r.upstream for r in ROUTES}
     return Target(
         listen="8080",
         upstreams={name: f"{name}:{PORTS[name]}" for name in sorted(services)},
@@ -132,7 +133,7 @@ def deploy_target() -> Target:
         access_log="/dev/stdout",
         error_log="/dev/stderr",
         foreground=False,
-        pages=False,
+        pages=True,
     )
 
 

@@ -21,6 +21,7 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
 
 from edu_runtime.paging import BAD_PAGE, PAGE_PARAMETERS
 from edu_runtime.pseudonym import redact_personal_codes
@@ -141,6 +142,15 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             503: "service_unavailable",
         }.get(exc.status_code, "http_error")
         return _response(exc.status_code, reason, exc.detail)
+    if isinstance(exc, ConnectionFailure):
+        # MongoDB restarting or failing over: the request did not happen (or its
+        # transaction was not committed); the client may try again.
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        response = _response(
+            503, "database_unavailable", "The database is not reachable; try again shortly."
+        )
+        response.headers["Retry-After"] = "1"
+        return response
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _response(
         HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side."

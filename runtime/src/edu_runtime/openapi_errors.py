@@ -3,7 +3,8 @@ real error body (``ErrorBody``: ``{reason, detail, extra}``) for every status it
 can answer, added once here instead of by hand on ~40 handlers.
 
 Each operation documents 422 (the shared layer refuses unknown query
-parameters and bad bodies everywhere); 401 unless it is public; 403 if it has a
+parameters and bad bodies everywhere); 401 and 503 (the database or another
+service unreachable) unless it is public; 403 if it has a
 guard; 404 if its path has parameters; 409 if its body carries the ``version``
 a change is based on (``stale_version``). A handler adds the statuses only it
 can answer with ``opt={"errors": {409: "why", 503: "why"}}``. Litestar's own
@@ -31,6 +32,8 @@ DEFAULT_REASONS = {
     "not_represented, … (see reason).",
     404: "Not found, or not the caller's to see (existence does not leak).",
     409: "stale_version: the change was based on an older version; read it again.",
+    503: "A dependency is not reachable (database_unavailable, registry_unavailable, …); "
+    "try again after Retry-After.",
     422: "The request is not valid: unknown_query_parameter, body_required, body_not_json, "
     "unknown_field, validation_error, bad_page, unsupported_language, personal_code_*, … "
     "(extra says which input).",
@@ -47,6 +50,7 @@ def error_statuses(handler: HTTPRouteHandler, path: str, public: bool) -> dict[i
     statuses: dict[int, str] = {422: DEFAULT_REASONS[422]}
     if not public:
         statuses[401] = DEFAULT_REASONS[401]
+        statuses[503] = DEFAULT_REASONS[503]
     if handler.resolve_guards():
         statuses[403] = DEFAULT_REASONS[403]
     if "{" in path:

@@ -124,6 +124,17 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         lambda c: (f"/api/v1/lookups/institutions/{c.institution_id}/resource-offers", {}),
         (401, 401, 401, 200, 200, 200, 200, 200, 200),
     ),
+    (
+        "registry",
+        "POST",
+        "/api/v1/lookups/institutions/{institution_id}/resource-offers/for-learner",
+    ): (
+        lambda c: (
+            f"/api/v1/lookups/institutions/{c.institution_id}/resource-offers/for-learner",
+            {"json": {"learner_code": c.child}},
+        ),
+        (401, 401, 401, 200, 403, 200, 403, 403, 403),
+    ),
     # applications: citizens (the parent applied for the child)
     ("applications", "POST", "/api/v1/terms/resource-applications/acceptance"): (
         lambda c: ("/api/v1/terms/resource-applications/acceptance", {"json": {}}),

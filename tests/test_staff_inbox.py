@@ -52,6 +52,12 @@ async def test_inbox_filters_search_sort_pages_and_exports(stack: Stack, actors:
     found = await inbox(stack, a.staff, q="škēle")
     assert [r["id"] for r in found["items"]] == [employee_laptop["id"]]
     assert (await inbox(stack, a.staff, q="nobody"))["total"] == 0
+    # ... and finds a reference as a person reads it out (case, spaces, O for 0).
+    assert child_laptop["reference"] != employee_laptop["reference"]
+    spoken = child_laptop["reference"].lower().replace("-", " ").replace("0", "o")
+    found = await inbox(stack, a.staff, q=spoken)
+    assert [r["id"] for r in found["items"]] == [child_laptop["id"]]
+    assert found["items"][0]["reference"] == child_laptop["reference"]
     # Filters combine; counts follow every filter but the status one.
     assert row["class_group"] == "6.b"  # from the registers' enrolment, chosen in step 2
     in_class = await inbox(stack, a.staff, class_group="6.b")
@@ -89,9 +95,9 @@ async def test_inbox_filters_search_sort_pages_and_exports(stack: Stack, actors:
     assert "attachment" in r.headers["content-disposition"]
     text = r.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["Iesnieguma ID", "Iesniegts", "Statuss", "Izglītojamais"]
+    assert rows[0][:4] == ["Iesnieguma numurs", "Iesniegts", "Statuss", "Izglītojamais"]
     assert len(rows) == 2
-    assert rows[1][0] == child_laptop["id"]
+    assert rows[1][0] == child_laptop["reference"]
     assert rows[1][2] == "Iesniegts"
     assert rows[1][3] == "Jānis Bērziņš"
     assert rows[1][4] == "6.b"

@@ -213,16 +213,23 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     panel = page.locator(".panel")
     await expect(panel).to_contain_text("Pieteikums iesniegts", timeout=20_000)
     app_id = app_id_of(page)
-    await expect(panel).to_contain_text(app_id)
+    # The number a person can read out on the phone, not the UUID (the URL keeps it).
+    staff = staff_headers(gateway, world)
+    reference = (await ok(await stack.applications.client.get(f"{STAFF}/{app_id}", headers=staff)))[
+        "reference"
+    ]
+    assert re.fullmatch(r"IR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", reference), reference
+    await expect(panel.locator(".reference")).to_have_text(reference)
+    await expect(panel).not_to_contain_text(app_id)
     await checked(page, check_axe, screenshot, "39-apply-submitted")
 
     await page.get_by_role("link", name="Mani pieteikumi").click()
     await title_starts(page, "Mani pieteikumi")
+    await expect(page.locator(".application-list").first).to_contain_text(reference)
     await expect(page.locator(".application-list .tag").first).to_have_text("Iesniegts")
     await checked(page, check_axe, screenshot, "40-my-applications")
 
     # The school decides through the staff API.
-    staff = staff_headers(gateway, world)
     await staff_action(stack, staff, app_id, "decision", {"decision": "grant"})
     await staff_action(
         stack,

@@ -294,7 +294,7 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
         await page.get_by_role("link", name="Eksportēt CSV").click()
     text = await read_text(await (await info.value).path())
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["Iesnieguma ID", "Iesniegts", "Statuss", "Izglītojamais"]
+    assert rows[0][:4] == ["Iesnieguma numurs", "Iesniegts", "Statuss", "Izglītojamais"]
     assert {r[3] for r in rows[1:]} == {world.child.full_name, world.employee.full_name}
     assert {r[2] for r in rows[1:]} == {"Piešķirts"}
     assert world.child.code not in text

@@ -85,6 +85,11 @@ class VerificationRequested(Envelope):
 
 class StatusChangedPayload(Contract):
     application_id: UUID
+    application_reference: str | None = Field(
+        default=None,
+        description="The human reference people quote (e.g. IR-7K3M-Q9TX); "
+        "absent on applications created before references existed.",
+    )
     institution_id: str | None = None
     from_status: ApplicationStatus | None
     to_status: ApplicationStatus

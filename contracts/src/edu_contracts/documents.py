@@ -67,6 +67,9 @@ class ElectronicConfirmation(Contract):
 class HandoverActContent(Contract):
     kind: Literal[DocumentKind.HANDOVER_ACT] = DocumentKind.HANDOVER_ACT
     institution: InstitutionRef
+    application_reference: str | None = Field(
+        default=None, description="The application's human reference, shown under the number."
+    )
     recipient: PersonRef
     learner: PersonRef | None = Field(
         default=None, description="Present when the recipient is a parent or guardian."
@@ -79,6 +82,9 @@ class HandoverActContent(Contract):
 class ReturnActContent(Contract):
     kind: Literal[DocumentKind.RETURN_ACT] = DocumentKind.RETURN_ACT
     institution: InstitutionRef
+    application_reference: str | None = Field(
+        default=None, description="The application's human reference, shown under the number."
+    )
     returned_by: PersonRef | None = None
     learner: PersonRef | None = None
     item: ItemRef

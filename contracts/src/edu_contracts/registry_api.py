@@ -17,7 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from pydantic import Field
+
 from edu_contracts.envelope import Contract
+from edu_contracts.http import RequestBody
 from edu_contracts.my_data import RepresentationBasis
 from edu_contracts.personal_code import PersonalCode
 
@@ -99,6 +102,16 @@ class ResourceOffer(Contract):
     description: str
     target_group: ResourceTargetGroup
     for_groups: tuple[str, ...] = ()  # classes or programmes it is for; empty: every learner
+
+
+class OffersForLearner(RequestBody):
+    """Whose offers (step 4): the learner's personal code in the body, never in
+    a URL (URLs end up in access logs)."""
+
+    learner_code: PersonalCode | None = Field(
+        default=None,
+        description="The learner: the caller or a person they represent; none: the caller.",
+    )
 
 
 class ResourceOffers(Contract):

@@ -26,6 +26,7 @@ from edu_applications.domain.model import (
     SocialGroup,
     Verdict,
 )
+from edu_applications.domain.reference import PATTERN, normalized, reference_from
 from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transition, label
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
@@ -75,6 +76,7 @@ DOCS = [AcknowledgedDocument(code="handover_act", title="Pieņemšanas-nodošana
 def draft() -> Application:
     return workflow.start_draft(
         app_id=uuid4(),
+        reference="IR-0000-0001",
         role=ApplicantRole.PARENT_OR_GUARDIAN,
         applicant=PARENT,
         learner=CHILD,
@@ -165,6 +167,7 @@ def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
     with pytest.raises(DomainError) as none:
         workflow.start_draft(
             app_id=uuid4(),
+            reference="IR-0000-0002",
             role=ApplicantRole.EMPLOYEE,
             applicant=PARENT,
             learner=PARENT,
@@ -349,3 +352,13 @@ def test_today_is_the_riga_date() -> None:
             issued, ReturnCondition.GOOD, None, dt.date(2026, 9, 3), STAFF, late, uuid4()
         )
     assert future.value.reason == "returned_on_in_future"
+
+
+def test_references_are_short_readable_and_forgiving_when_typed() -> None:
+    ref = reference_from(0b11111_00000_00001_01010 << 20)
+    assert PATTERN.match(ref)
+    assert reference_from(0) == "IR-0000-0000"
+    assert len({reference_from(n) for n in range(0, 2**40, 2**30)}) == 1024
+    assert normalized(" ir 7k3m-q9tx ") == "IR-7K3M-Q9TX"
+    assert normalized("IR-7K3MQ9TO") == "IR-7K3M-Q9T0"  # O read as 0
+    assert normalized("Bērziņš") == "BĒRZIŅŠ"  # not a reference: left for the name search

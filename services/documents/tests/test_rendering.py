@@ -62,6 +62,15 @@ def test_handover_act_has_the_latvian_text_intact(tmp_path: Path) -> None:
     assert "PNA-2026-000123" in text
 
 
+def test_acts_show_the_application_reference_when_there_is_one(tmp_path: Path) -> None:
+    with_ref = samples.handover_act().model_copy(update={"application_reference": "IR-7K3M-Q9TX"})
+    pdf = render_content(with_ref, number="PNA-2026-000130", language=Language.LV)
+    assert "Iesniegums IR-7K3M-Q9TX" in pdf_text(pdf, tmp_path)
+    # An application older than references: no line at all.
+    pdf = render_content(samples.handover_act(), number="PNA-2026-000131", language=Language.LV)
+    assert "Iesniegums" not in pdf_text(pdf, tmp_path)
+
+
 def test_handover_act_in_english(tmp_path: Path) -> None:
     pdf = render_content(
         samples.handover_act(Language.EN), number="PNA-2026-000124", language=Language.EN

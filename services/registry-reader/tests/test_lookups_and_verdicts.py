@@ -15,6 +15,8 @@ from edu_contracts.applications import (
     VerificationRequestedPayload,
 )
 from edu_contracts.registry import EligibilityVerdict
+from edu_contracts.registry_api import ResourceTargetGroup
+from edu_registry_reader.domain.records import ResourceOfferRecord
 from edu_tools.backends import Backends
 from edu_tools.testing import eventually
 
@@ -72,6 +74,68 @@ async def test_institution_and_offers(registry: Registry) -> None:
     assert offers == {w.laptop: "everyone", w.tablet: "socially_supported"}
     r = await registry.get("/api/v1/lookups/institutions/NOPE-1/resource-offers", w.parent)
     assert r.status_code == 404
+
+
+async def test_step_4_lists_only_the_offers_the_learner_may_get(registry: Registry) -> None:
+    """An offer the school limits to some classes or programmes is listed to a
+    learner in one of them only; the learner is named in the body."""
+    w = registry.world
+    offers = {
+        "TST-PSK-02-6A": ("6.a",),  # the ward's class
+        "TST-PSK-02-9C": ("9.c",),
+        "TST-PSK-02-PROG": ("pamatizglītības programma",),  # the ward's programme, any case
+        "TST-PSK-02-ALL": (),
+    }
+    await registry.db[ResourceOfferRecord.COLLECTION].insert_many(
+        [
+            ResourceOfferRecord(
+                offer_id=offer_id,
+                institution_id=w.closed_school,
+                resource_type="laptop",
+                description="Dators",
+                target_group=ResourceTargetGroup.EVERYONE,
+                for_groups=groups,
+            ).to_doc()
+            for offer_id, groups in offers.items()
+        ]
+    )
+    path = f"/api/v1/lookups/institutions/{w.closed_school}/resource-offers"
+    try:
+        # Without a learner (the verification's view): every offer.
+        r = await registry.get(path, w.guardian)
+        assert {o["offer_id"] for o in r.json()["items"]} == set(offers)
+
+        async def listed(who: P, learner: P | None) -> Any:
+            body = {"learner_code": learner.code if learner else None}
+            return await registry.post(f"{path}/for-learner", who, json=body)
+
+        r = await listed(w.guardian, w.ward)
+        assert r.status_code == 200, r.text
+        assert [o["offer_id"] for o in r.json()["items"]] == [
+            "TST-PSK-02-6A",
+            "TST-PSK-02-ALL",
+            "TST-PSK-02-PROG",
+        ]
+        # Oneself, enrolled nowhere there: only the offer for every learner.
+        r = await listed(w.guardian, None)
+        assert [o["offer_id"] for o in r.json()["items"]] == ["TST-PSK-02-ALL"]
+        # Not one's to ask about; a bad code; a field the body does not have.
+        r = await listed(w.stranger, w.ward)
+        assert (r.status_code, r.json()["reason"]) == (403, "not_represented")
+        r = await registry.post(f"{path}/for-learner", w.guardian, json={"learner_code": "1"})
+        assert r.status_code == 422, r.text
+        r = await registry.post(f"{path}/for-learner", w.guardian, json={"class_group": "6.a"})
+        assert r.status_code == 422, r.text
+        r = await registry.post(
+            "/api/v1/lookups/institutions/NOPE-1/resource-offers/for-learner",
+            w.guardian,
+            json={"learner_code": w.ward.code},
+        )
+        assert (r.status_code, r.json()["reason"]) == (404, "institution_not_found")
+    finally:
+        await registry.db[ResourceOfferRecord.COLLECTION].delete_many(
+            {"_id": {"$in": list(offers)}}
+        )
 
 
 async def test_lookups_revealing_a_person_are_in_their_access_log(registry: Registry) -> None:

@@ -242,6 +242,32 @@ class RegistryService:
             institution_id=institution_id, items=tuple(o.to_contract() for o in offers)
         )
 
+    async def resource_offers_for(
+        self,
+        identity: Identity,
+        institution_id: str,
+        learner_code: str | None,
+        now: dt.datetime,
+        lang: Language,
+    ) -> ResourceOffers:
+        """The institution's offers the learner may get: those limited to some
+        classes or programmes (the school's lending settings) only when the
+        learner is in one of them now. The learner is the caller or a person
+        they represent. Not logged as a read of the learner's data: the answer
+        shows none of it, and step 2's lookup already logged the wizard's read
+        of the learner's enrolments."""
+        all_offers = await self.resource_offers(institution_id)
+        subject = await self.subject(identity, learner_code, rules.today_in_latvia(now), lang)
+        return ResourceOffers(
+            institution_id=institution_id,
+            items=rules.offered_to(
+                all_offers.items,
+                subject.view.enrolments,
+                institution_id,
+                rules.today_in_latvia(now),
+            ),
+        )
+
     async def represented_persons(self, identity: Identity, now: dt.datetime) -> RepresentedPersons:
         on = rules.today_in_latvia(now)
         relations = await self.store.relations_of(identity.personal_code)

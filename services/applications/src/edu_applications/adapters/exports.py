@@ -35,7 +35,7 @@ CONDITIONS = {
 YES_NO = {True: "Jā", False: "Nē"}
 
 INBOX_HEADERS = (
-    "Iesnieguma ID",
+    "Iesnieguma numurs",
     "Iesniegts",
     "Statuss",
     "Izglītojamais",
@@ -47,7 +47,7 @@ INBOX_HEADERS = (
 )
 
 ITEMS_HEADERS = (
-    "Iesnieguma ID",
+    "Iesnieguma numurs",
     "Izglītojamais",
     "Klase",
     "Resurss",
@@ -72,10 +72,15 @@ def local_date(at: dt.datetime | None) -> str:
     return riga_date(at).isoformat() if at else ""
 
 
+def number_of(app: Application) -> str:
+    """The reference people quote; the id for applications older than references."""
+    return app.reference or str(app.id)
+
+
 def inbox_row(app: Application) -> tuple[str, ...]:
     fields = query_fields(app)
     return (
-        str(app.id),
+        number_of(app),
         local_date(fields["submitted_at"]),
         label(app.status, Language.LV),
         app.learner.full_name or "",
@@ -91,7 +96,7 @@ def item_row(app: Application) -> tuple[str, ...]:
     fields = query_fields(app)
     back = app.return_record
     return (
-        str(app.id),
+        number_of(app),
         app.learner.full_name or "",
         fields["class_group"] or "",
         app.resource.description if app.resource else "",

@@ -54,6 +54,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class InboxRow(BaseModel):
     id: UUID
+    reference: str | None = None  # the human reference; none on old applications
     version: int
     status: ApplicationStatus
     status_label: str
@@ -74,6 +75,7 @@ class InboxRow(BaseModel):
         decision = app.decision
         return cls(
             id=app.id,
+            reference=app.reference,
             version=app.version,
             status=app.status,
             status_label=label(app.status, lang),
@@ -103,6 +105,7 @@ class InboxPage(BaseModel):
 
 class ItemRow(BaseModel):
     application_id: UUID
+    application_reference: str | None = None
     version: int
     status: ApplicationStatus
     status_label: str
@@ -121,6 +124,7 @@ class ItemRow(BaseModel):
         back = app.return_record
         return cls(
             application_id=app.id,
+            application_reference=app.reference,
             version=app.version,
             status=app.status,
             status_label=label(app.status, lang),

@@ -2,7 +2,7 @@
 (counts per status, filters, name search, sorting) and the issued items.
 
 Every query is one aggregation of equality matches (plus a regex on the
-folded learner name when searching), ``$sort``, ``$skip``, ``$limit``: the
+folded learner name when searching, or the reference's equality), ``$sort``, ``$skip``, ``$limit``: the
 shape the embedded server answers from its indexes (see ``inbox_fields``)."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from edu_applications.adapters.inbox_fields import query_fields
 from edu_applications.adapters.store import from_doc, search_key, to_doc
 from edu_applications.domain.model import Application
+from edu_applications.domain.reference import PATTERN as REFERENCE
+from edu_applications.domain.reference import normalized
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,11 @@ class InboxFilter:
             query["socially_supported"] = self.socially_supported
         if self.open_incident is not None:
             query["open_incident"] = self.open_incident
+        reference = normalized(self.name) if self.name else ""
         needle = search_key(self.name).strip() if self.name else ""
-        if needle:
+        if REFERENCE.match(reference):  # a reference typed into the search box
+            query["reference"] = reference
+        elif needle:
             query["learner_search"] = {"$regex": re.escape(needle)}
         return query
 

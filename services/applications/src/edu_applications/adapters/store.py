@@ -35,6 +35,9 @@ def search_key(text: str | None) -> str:
 def to_doc(app: Application) -> Doc:
     doc: dict[str, Any] = bson_safe(app.model_dump(mode="python"))
     doc["_id"] = str(doc.pop("id"))
+    if doc.get("reference") is None:
+        # absent, not null: the sparse unique index skips only missing fields
+        doc.pop("reference", None)
     doc["applicant_code"] = app.applicant.personal_code
     doc["learner_code"] = app.learner.personal_code
     doc["institution_id"] = app.institution_id
@@ -60,6 +63,10 @@ class SlotTaken(Exception):
         self.application_id = application_id
 
 
+class ReferenceTaken(Exception):
+    """A new application's reference is already another's (unique index)."""
+
+
 class ApplicationStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.applications = db["applications"]
@@ -74,6 +81,8 @@ class ApplicationStore:
             [("institution_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)]
         )
         await self.slots.create_index("application_id")
+        # sparse: applications stored before references existed have none
+        await self.applications.create_index("reference", unique=True, sparse=True)
 
     # --- aggregates ------------------------------------------------------
     async def apply(
@@ -94,7 +103,15 @@ class ApplicationStore:
             for before, after, _ in changes
         ]
         # Unordered: one insert and one update command, whatever the mix.
-        result = await self.applications.bulk_write(ops, ordered=False, session=session)
+        try:
+            result = await self.applications.bulk_write(ops, ordered=False, session=session)
+        except BulkWriteError as err:
+            # The only unique key a new application can hit is its reference
+            # (its _id is a random UUID; replacements keep theirs).
+            codes = {e.get("code") for e in err.details.get("writeErrors") or ()}
+            if codes == {DUPLICATE_KEY}:
+                raise ReferenceTaken() from None
+            raise
         if result.inserted_count + result.matched_count != len(ops):
             raise StaleVersion("an application changed meanwhile")
         slot_ops: list[InsertOne[Doc] | DeleteOne] = []

@@ -129,6 +129,9 @@ class ApplicationView(Application):
 
 class ApplicationSummary(BaseModel):
     id: UUID
+    reference: str | None = Field(
+        default=None, description="The human reference, e.g. IR-7K3M-Q9TX (none on old ones)."
+    )
     version: int
     status: ApplicationStatus
     status_label: str
@@ -144,6 +147,7 @@ class ApplicationSummary(BaseModel):
     def of(cls, app: Application, lang: Language) -> ApplicationSummary:
         return cls(
             id=app.id,
+            reference=app.reference,
             version=app.version,
             status=app.status,
             status_label=label(app.status, lang),

@@ -180,6 +180,9 @@ class Transition(Frozen):
 
 class Application(Frozen):
     id: UUID
+    # The human reference (domain/reference.py); None on applications stored
+    # before references existed, which keep loading and show their id.
+    reference: str | None = None
     version: int = 1
     status: ApplicationStatus = ApplicationStatus.DRAFT
     created_at: dt.datetime

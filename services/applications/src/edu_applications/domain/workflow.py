@@ -120,6 +120,7 @@ def learner_code_of(
 def start_draft(
     *,
     app_id: UUID,
+    reference: str,
     role: ApplicantRole,
     applicant: Person,
     learner: Person,
@@ -137,6 +138,7 @@ def start_draft(
         )
     return Application(
         id=app_id,
+        reference=reference,
         created_at=now,
         updated_at=now,
         role=role,

@@ -57,6 +57,7 @@ def status_event(
         correlation_id=correlation_id,
         payload=StatusChangedPayload(
             application_id=after.id,
+            application_reference=after.reference,
             institution_id=after.institution_id,
             from_status=before.status if before else None,
             to_status=after.status,
@@ -105,6 +106,7 @@ def handover_act(
     recipient = _applicant_ref(app)
     content = HandoverActContent(
         institution=_institution_ref(app),
+        application_reference=app.reference,
         recipient=recipient,
         learner=_learner_ref(app),
         item=_item_ref(app),
@@ -134,6 +136,7 @@ def return_act(
     """The act of the resource's return, signed for by the staff member."""
     content = ReturnActContent(
         institution=_institution_ref(app),
+        application_reference=app.reference,
         returned_by=_applicant_ref(app),
         learner=_learner_ref(app),
         item=_item_ref(app),

@@ -10,6 +10,7 @@ to statuses.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Sequence
 from uuid import UUID, uuid4
 
@@ -27,10 +28,10 @@ from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_applications.adapters.metrics import FlowTimings
-from edu_applications.adapters.store import ApplicationStore
+from edu_applications.adapters.store import ApplicationStore, ReferenceTaken
 from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
 from edu_applications.domain import workflow
-from edu_applications.domain.errors import NotFound
+from edu_applications.domain.errors import Conflict, NotFound
 from edu_applications.domain.model import (
     SYSTEM,
     AcknowledgedDocument,
@@ -45,11 +46,14 @@ from edu_applications.domain.model import (
     ReturnCondition,
     SocialGroup,
 )
+from edu_applications.domain.reference import reference_from
 from edu_applications.service import events
 from edu_applications.service.commits import ApplicationCommits, stale_version
 from edu_applications.service.events import actor_of, status_event
 from edu_applications.service.registers import Registers, verdict_of
 from edu_applications.service.terms import TermsOfUse
+
+REFERENCE_ATTEMPTS = 5
 
 
 def utc_now() -> dt.datetime:
@@ -148,16 +152,23 @@ class ApplicationService:
             institutions = frozenset(
                 workflow.represented(await self.registers.institution_ids(identity, role, code))
             )
-        app = workflow.start_draft(
-            app_id=uuid4(),
-            role=role,
-            applicant=applicant,
-            learner=learner,
-            institutions=institutions,
-            actor=actor_of(identity),
-            now=self.clock(),
-        )
-        return await self._save(None, app, actor_of(identity), cid)
+        for _ in range(REFERENCE_ATTEMPTS):
+            app = workflow.start_draft(
+                app_id=uuid4(),
+                reference=reference_from(secrets.randbits(40)),
+                role=role,
+                applicant=applicant,
+                learner=learner,
+                institutions=institutions,
+                actor=actor_of(identity),
+                now=self.clock(),
+            )
+            try:
+                return await self._save(None, app, actor_of(identity), cid)
+            except ReferenceTaken:
+                continue  # one in ~10^12 per stored application: draw a new one
+        # Only a broken random source gets here: a clear refusal, not a 500.
+        raise Conflict("reference_unavailable", "No free application number; try again.")
 
     async def choose_institution(
         self, identity: Identity, app_id: str, version: int, institution_id: str, cid: str

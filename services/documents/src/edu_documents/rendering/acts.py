@@ -81,6 +81,7 @@ def render_handover_act(
         language=lang,
         sample=sample,
         institution=content.institution,
+        application_reference=content.application_reference,
         at=confirmed.confirmed_at,
         intro="handover.intro",
         people=[("recipient", content.recipient), ("learner", content.learner)],
@@ -114,6 +115,7 @@ def render_return_act(
         language=lang,
         sample=sample,
         institution=content.institution,
+        application_reference=content.application_reference,
         at=content.returned_at,
         intro="return.intro",
         people=[("returned_by", content.returned_by), ("learner", content.learner)],
@@ -130,6 +132,7 @@ def _act(
     language: Language,
     sample: bool,
     institution: InstitutionRef,
+    application_reference: str | None,
     at: dt.datetime,
     intro: str,
     people: Sequence[tuple[str, PersonRef | None]],
@@ -141,9 +144,10 @@ def _act(
     ensure_fonts()
     lang = language
     title = text(lang, f"title.{kind}")
-    flow: list[Any] = title_block(
-        title, text(lang, "number", number=number), [format_datetime(at, lang)]
-    )
+    lines = [format_datetime(at, lang)]
+    if application_reference:  # acts of applications older than references have none
+        lines.append(text(lang, "application", reference=application_reference))
+    flow: list[Any] = title_block(title, text(lang, "number", number=number), lines)
     flow.append(body_text(text(lang, intro, institution=institution.name)))
     flow += section(text(lang, "institution"), [facts(institution_rows(institution, lang))])
     for heading, person in people:

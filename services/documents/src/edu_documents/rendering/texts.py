@@ -18,6 +18,7 @@ TEXTS: dict[Language, dict[str, str]] = {
         # shared
         "page": "Lapa {page} no {pages}",
         "number": "Nr. {number}",
+        "application": "Iesniegums {reference}",
         "number_label": "Dokumenta numurs",
         "system": "Valsts izglītības informācijas sistēma",
         "verify_note": "Dokumenta autentiskumu var pārbaudīt pēc tā numura un SHA-256 "
@@ -131,6 +132,7 @@ TEXTS: dict[Language, dict[str, str]] = {
     EN: {
         "page": "Page {page} of {pages}",
         "number": "No. {number}",
+        "application": "Application {reference}",
         "number_label": "Document number",
         "system": "State Education Information System",
         "verify_note": "The authenticity of this document can be checked by its number and "

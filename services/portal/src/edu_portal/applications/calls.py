@@ -54,12 +54,15 @@ class Calls:
         )
         return await self.api.get(Backend.REGISTRY, path, await self._token(), LearnerInstitutions)
 
-    async def offers(self, institution_id: str) -> ResourceOffers:
-        return await self.api.get(
+    async def offers(self, institution_id: str, learner_code: str | None) -> ResourceOffers:
+        """The offers this learner may get (an offer for some classes only is
+        not listed to others); the code goes in the body, not the URL."""
+        return await self.api.post(
             Backend.REGISTRY,
-            f"/api/v1/lookups/institutions/{institution_id}/resource-offers",
+            f"/api/v1/lookups/institutions/{institution_id}/resource-offers/for-learner",
             await self._token(),
             ResourceOffers,
+            json={"learner_code": learner_code},
         )
 
     async def receipt_documents(self) -> ReceiptDocuments:

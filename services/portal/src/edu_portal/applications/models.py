@@ -91,6 +91,7 @@ class ReturnView(View):
 
 class ApplicationView(View):
     id: UUID
+    reference: str | None = None  # the human number; absent on old applications
     version: int
     status: ApplicationStatus
     created_at: dt.datetime
@@ -118,6 +119,7 @@ class ApplicationView(View):
 
 class ApplicationSummaryView(View):
     id: UUID
+    reference: str | None = None
     status: ApplicationStatus
     role: ApplicantRole
     learner_name: str | None = None

@@ -408,7 +408,9 @@ async def _resource_page(
 ) -> Template | Redirect:
     if app.institution is None:
         return Redirect(STEPS[2], status_code=303)
-    offers = await Calls(signed_in, portal).offers(app.institution.institution_id)
+    offers = await Calls(signed_in, portal).offers(
+        app.institution.institution_id, app.learner.personal_code
+    )
     return app_page(
         "resource.html",
         status_code=status_code,

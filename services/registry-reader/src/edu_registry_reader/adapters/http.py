@@ -14,6 +14,7 @@ from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
     InstitutionSummary,
     LearnerInstitutions,
+    OffersForLearner,
     RepresentedPersons,
     ResourceOffers,
 )
@@ -199,5 +200,27 @@ class LookupsController(Controller):
     async def resource_offers(
         self, institution_id: FromPath[str], service: NamedDependency[RegistryService]
     ) -> ResourceOffers:
-        """The resources the institution lends for individual use."""
+        """The resources the institution lends for individual use (all of them:
+        the verification of an application reads this; the wizard's step 4
+        asks for a learner's with the POST below)."""
         return await service.resource_offers(institution_id)
+
+    @post(
+        "/institutions/{institution_id:str}/resource-offers/for-learner",
+        status_code=200,
+        guards=[citizens_only],
+        opt={"errors": {403: "not_represented: the learner is not the caller's to ask about."}},
+    )
+    async def resource_offers_for_learner(
+        self,
+        request: Request[Any, Any, Any],
+        institution_id: FromPath[str],
+        data: JSONBody[OffersForLearner],
+        identity: NamedDependency[Identity],
+        service: NamedDependency[RegistryService],
+    ) -> ResourceOffers:
+        """The offers this learner may get (wizard step 4): an offer the school
+        limits to some classes or programmes is listed only to learners in them."""
+        return await service.resource_offers_for(
+            identity, institution_id, data.learner_code, _now(), language(request, None)
+        )

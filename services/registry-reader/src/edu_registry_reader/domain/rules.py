@@ -23,6 +23,7 @@ from edu_contracts.registry_api import (
     ELIGIBLE_PROGRAMMES,
     FounderType,
     InstitutionSummary,
+    ResourceOffer,
     ResourceTargetGroup,
 )
 
@@ -306,11 +307,17 @@ def _where_reasons(facts: EligibilityFacts, on: dt.date) -> list[IneligibilityRe
 
 
 def _in_groups(facts: EligibilityFacts, groups: Sequence[str], on: dt.date) -> bool:
-    """The learner studies now, at the offer's institution, in one of ``groups``
+    return in_groups(facts.enrolments, facts.institution_id, groups, on)
+
+
+def in_groups(
+    enrolments: Iterable[EnrolmentRecord], institution_id: str, groups: Sequence[str], on: dt.date
+) -> bool:
+    """The learner studies now, at ``institution_id``, in one of ``groups``
     (a class like "6.b", or a programme's code or name; case ignored)."""
     wanted = {g.strip().casefold() for g in groups}
-    for e in facts.enrolments:
-        if e.institution_id != facts.institution_id:
+    for e in enrolments:
+        if e.institution_id != institution_id:
             continue
         if not current(e.enrolled_from, e.enrolled_to, on):
             continue
@@ -341,4 +348,19 @@ def evaluate(facts: EligibilityFacts, on: dt.date) -> Eligibility:
         learner_full_name=facts.learner.full_name if facts.learner else None,
         institution_name=facts.institution.name if facts.institution else None,
         resource_type=offer.resource_type if offer else None,
+    )
+
+
+def offered_to(
+    offers: Iterable[ResourceOffer],
+    enrolments: Iterable[EnrolmentRecord],
+    institution_id: str,
+    on: dt.date,
+) -> tuple[ResourceOffer, ...]:
+    """The offers a learner may get (wizard step 4): those for every learner and
+    those for a class or programme the learner is in now, by the same rule the
+    verification applies at submission."""
+    mine = tuple(enrolments)
+    return tuple(
+        o for o in offers if not o.for_groups or in_groups(mine, institution_id, o.for_groups, on)
     )

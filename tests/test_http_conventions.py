@@ -140,6 +140,8 @@ async def test_one_pagination_error_everywhere(stack: Stack, actors: Actors) -> 
         (stack.applications.client, APPS, actors.parent, {"limit": "many"}),
         (stack.registry.client, f"{MY_DATA}/access-log", actors.parent, {"limit": 201}),
         (stack.documents.client, "/api/v1/documents/", actors.parent, {"limit": 101}),
+        # Past MongoDB's 64-bit integers: was a 500 (found by the fuzzer).
+        (stack.applications.client, STAFF, actors.staff, {"offset": 36893488147419103231}),
     ]
     for client, path, who, params in cases:
         await refused(await client.get(path, params=params, headers=who), 422, "bad_page")

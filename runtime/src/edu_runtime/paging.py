@@ -16,6 +16,9 @@ from litestar.di import Provide
 from litestar.params import QueryParameter
 
 PAGE_PARAMETERS = frozenset({"limit", "offset"})
+# Far past any list here, and inside MongoDB's 64-bit integers (the fuzzer's
+# offset=36893488147419103231 was a 500 before this bound).
+MAX_OFFSET = 10_000_000
 BAD_PAGE = "bad_page"
 
 
@@ -34,7 +37,10 @@ def paging(*, default: int = 20, maximum: int = 100) -> Provide:
             ),
         ] = default,
         offset: Annotated[
-            int, QueryParameter(name="offset", ge=0, description="Items to skip, at least 0.")
+            int,
+            QueryParameter(
+                name="offset", ge=0, le=MAX_OFFSET, description=f"Items to skip, 0..{MAX_OFFSET}."
+            ),
         ] = 0,
     ) -> PageRequest:
         return PageRequest(limit=limit, offset=offset)

@@ -589,7 +589,9 @@ async def _documents(stack: Stack, load: Load, people: list[Family], figures: Fi
 
 async def prove(stack: Stack, load: Load, people: list[Family], figures: Figures) -> None:
     """Wait for the system to settle, then check every promise from APIs and topics."""
+    print("proving: verdicts…", flush=True)
     await _verdicts(stack, load, people, figures)
+    print("proving: documents…", flush=True)
     await _documents(stack, load, people, figures)
     figures.dead_letters = len(await read_topic(stack.backends.kafka_bootstrap, topics.DEAD_LETTER))
 

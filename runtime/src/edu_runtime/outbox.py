@@ -28,7 +28,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from edu_runtime.metrics import ServiceMetrics, messaging_attributes
-from edu_runtime.mongo import Doc
+from edu_runtime.mongo import Doc, outside_transactions
 
 log = logging.getLogger(__name__)
 
@@ -143,19 +143,27 @@ class OutboxRelay:
         """
         # The relay's own bookkeeping is not traced: a poll every half second
         # would bury the request traces operators are looking for.
+        client = self._outbox.collection.database.client
+        # Never while a transaction of this process is open (the embedded
+        # server would show its uncommitted records and commit half of it:
+        # mongo.outside_transactions); the lock is not held while publishing.
         with suppress_instrumentation():
-            records = (
-                await self._outbox.collection.find({})
-                .sort("created_at", ASCENDING)
-                .limit(self._batch)
-                .to_list()
-            )
+            async with outside_transactions(client):
+                records = (
+                    await self._outbox.collection.find({})
+                    .sort("created_at", ASCENDING)
+                    .limit(self._batch)
+                    .to_list()
+                )
         if not records:
             return 0
         pending = [await self._publish(record) for record in records]
         await asyncio.gather(*pending)
         with suppress_instrumentation():
-            await self._outbox.collection.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
+            async with outside_transactions(client):
+                await self._outbox.collection.delete_many(
+                    {"_id": {"$in": [r["_id"] for r in records]}}
+                )
         self.published += len(records)
         if self._metrics is not None:
             for record in records:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from bson.binary import UuidRepresentation
+from bson.binary import UUID_SUBTYPE, Binary, UuidRepresentation
 from bson.codec_options import CodecOptions
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -56,6 +58,74 @@ def serialize_transactions(client: AsyncMongoClient[Doc]) -> None:
     _serialized[id(client)] = asyncio.Lock()
 
 
+class SessionLedger:
+    """The embedded server only: which sessions this process runs transactions
+    in, in a file, so that the next process of the service ends those a
+    ``kill -9`` left with an open transaction.
+
+    nx-27017 does not end a dead client's sessions. Its open transaction stays
+    open on the database's one SQLite connection: everyone reads its half-done
+    writes, and every later transaction nests in it as a savepoint, so nothing
+    acknowledged after it reaches the disk (measured, nx-27017 0.8.1: a
+    submission's state change without its outbox record, and acknowledged
+    writes lost when the server was killed later). ``endSessions`` for the
+    dead session rolls the transaction back. The driver reuses a few pooled
+    sessions, so the file holds a handful of lines ("pid session-id")."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._known: set[str] = set()
+
+    def record(self, session: AsyncClientSession) -> None:
+        lsid = session.session_id["id"].hex()
+        if lsid in self._known:
+            return
+        self._known.add(lsid)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as f:
+            f.write(f"{os.getpid()} {lsid}\n")
+
+    async def end_left_over(self, client: AsyncMongoClient[Doc]) -> int:
+        """End the sessions of processes that are gone (their open transaction
+        is rolled back); returns how many. Call before the first write."""
+        if not self.path.exists():
+            return 0
+        live: list[str] = []  # another process of the service may still run
+        dead: list[str] = []
+        for line in self.path.read_text().splitlines():
+            pid, _, lsid = line.partition(" ")
+            if _alive(int(pid)):
+                live.append(line)
+            else:
+                dead.append(lsid)
+        if dead:
+            await client.admin.command(
+                {"endSessions": [{"id": Binary(bytes.fromhex(x), UUID_SUBTYPE)} for x in dead]}
+            )
+        self.path.write_text("".join(f"{line}\n" for line in live))
+        return len(dead)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_ledgers: dict[int, SessionLedger] = {}
+
+
+def keep_session_ledger(client: AsyncMongoClient[Doc], path: Path) -> SessionLedger:
+    """Record the sessions of ``client``'s transactions in ``path`` (embedded
+    server only, with ``serialize_transactions``): see ``SessionLedger``."""
+    ledger = _ledgers[id(client)] = SessionLedger(path)
+    return ledger
+
+
 @asynccontextmanager
 async def outside_transactions(client: AsyncMongoClient[Doc]) -> AsyncIterator[None]:
     """Wait until none of this client's transactions is open, and open none
@@ -81,6 +151,9 @@ async def transaction(client: AsyncMongoClient[Doc]) -> AsyncIterator[AsyncClien
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(outside_transactions(client))
         session = await stack.enter_async_context(client.start_session())
+        ledger = _ledgers.get(id(client))
+        if ledger is not None:
+            ledger.record(session)
         await stack.enter_async_context(await session.start_transaction())
         yield session
 

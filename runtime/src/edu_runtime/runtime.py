@@ -29,7 +29,14 @@ from edu_runtime.batches import BatchConsumer, BatchHandler
 from edu_runtime.consumer import Inbox, keep_inbox_pruned
 from edu_runtime.kafka import create_broker, ensure_topics
 from edu_runtime.metrics import ServiceMetrics
-from edu_runtime.mongo import CODEC_OPTIONS, Doc, create_client, serialize_transactions
+from edu_runtime.mongo import (
+    CODEC_OPTIONS,
+    Doc,
+    SessionLedger,
+    create_client,
+    keep_session_ledger,
+    serialize_transactions,
+)
 from edu_runtime.outbox import Outbox, OutboxRelay
 from edu_runtime.samplers import Sampler, sample_consumer_lag, sample_inbox, sample_outbox
 from edu_runtime.settings import ServiceSettings
@@ -56,8 +63,12 @@ class ServiceRuntime:
         instrument_pymongo(self.tracer_provider)
         self.metrics = ServiceMetrics(settings.service_name)
         self.mongo: AsyncMongoClient[Doc] = create_client(settings.mongo_url, settings.service_name)
-        if settings.mongo_serialize_transactions:
+        self._ledger: SessionLedger | None = None
+        if settings.mongo_serialize_transactions:  # the embedded server
             serialize_transactions(self.mongo)
+            self._ledger = keep_session_ledger(
+                self.mongo, settings.data_dir / "mongo-sessions" / f"{settings.mongo_db}.txt"
+            )
         self.db: AsyncDatabase[Doc] = self.mongo.get_database(
             settings.mongo_db, codec_options=CODEC_OPTIONS
         )
@@ -171,6 +182,11 @@ class ServiceRuntime:
                 partitions=self.settings.kafka_partitions,
                 replication=self.settings.kafka_replication,
             )
+        if self._ledger is not None:
+            # Before any write: a predecessor killed mid-transaction left it open.
+            ended = await self._ledger.end_left_over(self.mongo)
+            if ended:
+                log.warning("ended sessions a killed process left open", extra={"n": ended})
         await self.outbox.ensure_indexes()
         await self.db["inbox"].create_index("at")
         if self.settings.consumers_enabled:

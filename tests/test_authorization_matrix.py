@@ -108,8 +108,8 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         (401, 401, 401, 200, 200, 200, 200, 403, 403),
     ),
     # registry-reader: wizard lookups
-    ("registry", "GET", "/api/v1/lookups/learners/{code}/institutions"): (
-        lambda c: (f"/api/v1/lookups/learners/{c.child}/institutions", {}),
+    ("registry", "POST", "/api/v1/lookups/learner-institutions"): (
+        lambda c: ("/api/v1/lookups/learner-institutions", {"json": {"learner_code": c.child}}),
         (401, 401, 401, 200, 403, 200, 403, 403, 403),
     ),
     ("registry", "GET", "/api/v1/lookups/employees/me/institutions"): (

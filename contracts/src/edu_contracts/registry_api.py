@@ -4,12 +4,15 @@ All paths need the caller's gateway JWT (applications forwards the citizen's
 token), so registry-reader itself decides what the caller may see.
 
 - ``GET /api/v1/represented-persons`` → ``RepresentedPersons``
-- ``GET /api/v1/lookups/learners/{code}/institutions`` → ``LearnerInstitutions``
+- ``POST /api/v1/lookups/learner-institutions`` with ``InstitutionsOfLearner``
+  (``{"learner_code": …}``, null: the caller) → ``LearnerInstitutions``
   (the caller themself or a person they represent now; 403 ``not_represented``)
 - ``GET /api/v1/lookups/employees/me/institutions`` → ``LearnerInstitutions``
   (institutions where the caller is employed now; learner_code = caller)
 - ``GET /api/v1/lookups/institutions/{id}`` → ``InstitutionSummary`` (404 ``institution_not_found``)
 - ``GET /api/v1/lookups/institutions/{id}/resource-offers`` → ``ResourceOffers``
+- ``POST /api/v1/lookups/institutions/{id}/resource-offers/for-learner`` with
+  ``OffersForLearner`` → ``ResourceOffers`` (those the learner may get)
 """
 
 from __future__ import annotations
@@ -104,14 +107,22 @@ class ResourceOffer(Contract):
     for_groups: tuple[str, ...] = ()  # classes or programmes it is for; empty: every learner
 
 
-class OffersForLearner(RequestBody):
-    """Whose offers (step 4): the learner's personal code in the body, never in
-    a URL (URLs end up in access logs)."""
+class ForLearner(RequestBody):
+    """Which learner a lookup is about: the personal code in the body, never in
+    a URL (URLs end up in proxies' and access logs)."""
 
     learner_code: PersonalCode | None = Field(
         default=None,
         description="The learner: the caller or a person they represent; none: the caller.",
     )
+
+
+class OffersForLearner(ForLearner):
+    """Whose offers (step 4)."""
+
+
+class InstitutionsOfLearner(ForLearner):
+    """Whose current enrolments (step 2)."""
 
 
 class ResourceOffers(Contract):

@@ -1,9 +1,12 @@
 """The one language negotiation of every HTTP API: ``?lang=`` (lv or en) wins,
 else the first of lv/en in ``Accept-Language`` by quality, else Latvian.
 
-A controller or handler whose answer has texts declares
-``parameters=LANGUAGE_QUERY`` (so ``lang`` is documented and accepted, see
-``edu_runtime.strict_input``) and calls ``language_of(request)``."""
+A controller whose answers have texts declares ``parameters = LANGUAGE_QUERY``
+(so ``lang`` is documented and accepted, see ``edu_runtime.strict_input``) and
+calls ``language_of(request)``. A single handler declares ``lang:
+FromQuery[str | None] = None`` and calls ``negotiate`` instead: Litestar leaves
+a handler's own ``parameters=`` out of the parsed signature strict_input reads,
+so ``?lang=`` would be refused as unknown there."""
 
 from __future__ import annotations
 

@@ -22,10 +22,16 @@ from edu_tools.testing import eventually
 
 from .conftest import P, Registry
 
+LEARNER_INSTITUTIONS = "/api/v1/lookups/learner-institutions"
+
 
 async def test_learner_institutions_for_self_and_represented(registry: Registry) -> None:
     w = registry.world
-    r = await registry.get(f"/api/v1/lookups/learners/{w.child.code}/institutions", w.parent)
+
+    async def enrolments(who: P, body: dict[str, Any]) -> Any:
+        return await registry.post(LEARNER_INSTITUTIONS, who, json=body)
+
+    r = await enrolments(w.parent, {"learner_code": w.child.code})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["learner_code"] == w.child.code
@@ -34,17 +40,23 @@ async def test_learner_institutions_for_self_and_represented(registry: Registry)
     assert item["institution"]["institution_id"] == w.school
     assert item["institution"]["eligible_for_applications"] is True
 
-    # Oneself: only the current enrolment, not the finished one.
-    r = await registry.get(
-        f"/api/v1/lookups/learners/{w.adult_learner.code}/institutions", w.adult_learner
-    )
-    assert [i["institution"]["institution_id"] for i in r.json()["items"]] == [w.school]
+    # Oneself (by code, null or {}): only the current enrolment, not the finished one.
+    for own in ({"learner_code": w.adult_learner.code}, {"learner_code": None}, {}):
+        r = await enrolments(w.adult_learner, own)
+        assert r.status_code == 200, r.text
+        assert r.json()["learner_code"] == w.adult_learner.code
+        assert [i["institution"]["institution_id"] for i in r.json()["items"]] == [w.school]
 
     for who, whom in ((w.stranger, w.child), (w.parent, w.child_18_yesterday)):
-        r = await registry.get(f"/api/v1/lookups/learners/{whom.code}/institutions", who)
+        r = await enrolments(who, {"learner_code": whom.code})
         assert (r.status_code, r.json()["reason"]) == (403, "not_represented")
-    r = await registry.get("/api/v1/lookups/learners/12345/institutions", w.parent)
+    r = await enrolments(w.parent, {"learner_code": "12345"})
     assert (r.status_code, r.json()["reason"]) == (422, "personal_code_format")
+    r = await enrolments(w.parent, {"person_code": w.child.code})
+    assert (r.status_code, r.json()["reason"]) == (422, "unknown_field")
+    # The personal code is no longer taken in the path (it would reach proxies' logs).
+    r = await registry.get(f"/api/v1/lookups/learners/{w.child.code}/institutions", w.parent)
+    assert r.status_code == 404
 
 
 async def test_employee_institutions(registry: Registry) -> None:
@@ -140,7 +152,8 @@ async def test_step_4_lists_only_the_offers_the_learner_may_get(registry: Regist
 
 async def test_lookups_revealing_a_person_are_in_their_access_log(registry: Registry) -> None:
     w = registry.world
-    await registry.get(f"/api/v1/lookups/learners/{w.ward.code}/institutions", w.guardian)
+    r = await registry.post(LEARNER_INSTITUTIONS, w.guardian, json={"learner_code": w.ward.code})
+    assert r.status_code == 200, r.text
     await registry.accept_terms(w.ward)
     r = await registry.get("/api/v1/my-data/access-log", w.ward)
     purposes = {(e["viewer_name"], e["purpose"], e["basis"]) for e in r.json()["items"]}

@@ -343,7 +343,9 @@ async def test_no_personal_code_in_traces(
     w = registry.world
     await registry.accept_terms(w.parent)
     assert (await my_data(registry, w.parent, w.child)).status_code == 200
-    r = await registry.get(f"/api/v1/lookups/learners/{w.child.code}/institutions", w.parent)
+    r = await registry.post(
+        "/api/v1/lookups/learner-institutions", w.parent, json={"learner_code": w.child.code}
+    )
     assert r.status_code == 200
     spans = [
         s

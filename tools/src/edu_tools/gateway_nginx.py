@@ -204,9 +204,10 @@ def render(target: Target) -> str:
 # only: nginx picks the longest matching prefix, independent of order.
 {daemon}worker_processes auto;
 pid {target.pid};
-# error: its lines quote the request line, and paths can carry personal codes
-# (/api/v1/lookups/learners/{{code}}/...). Upstream failures still show in the
-# access log (status 502/504 and the upstream address).
+# error: its lines quote the request line, and a query can carry a personal code
+# (GET /api/v1/my-data?person_code=...; the lookups take theirs in a POST body).
+# Upstream failures still show in the access log (status 502/504 and the
+# upstream address).
 error_log {target.error_log} crit;
 
 events {{
@@ -246,7 +247,7 @@ http {{
     limit_req_zone $http_authorization zone=edu_api:10m rate={RATE};
     limit_req_status 429;
 
-    # No URI in the log: paths can carry personal codes (/lookups/learners/{{code}}).
+    # No URI in the log: a query can carry a personal code (/my-data?person_code=).
     log_format edu escape=json
         '{{"ts":"$time_iso8601","service":"gateway","route":"$edu_route",'
         '"method":"$request_method","status":$status,"duration_s":$request_time,'

@@ -310,7 +310,7 @@ class RegistryService:
         return RepresentedPersons(items=tuple(items))
 
     async def learner_institutions(
-        self, identity: Identity, learner_code: str, now: dt.datetime, lang: Language
+        self, identity: Identity, learner_code: str | None, now: dt.datetime, lang: Language
     ) -> LearnerInstitutions:
         on = rules.today_in_latvia(now)
         subject = await self.subject(identity, learner_code, on, lang)

@@ -11,6 +11,7 @@ from typing import TypeVar
 import httpx
 from edu_contracts.documents_api import ReceiptDocuments
 from edu_contracts.registry_api import (
+    InstitutionsOfLearner,
     InstitutionSummary,
     LearnerInstitutions,
     RepresentedPersons,
@@ -30,9 +31,31 @@ class UpstreamClient:
 
     async def get(self, path: str, model: type[M], token: str, *, lang: str = "lv") -> M | None:
         """The parsed answer, or None on 404. 403 passes through with the upstream reason."""
+        return await self._call("GET", path, model, token, lang=lang)
+
+    async def post(
+        self, path: str, body: BaseModel, model: type[M], token: str, *, lang: str = "lv"
+    ) -> M | None:
+        """A read that takes its input in a JSON body (a personal code, which
+        must not be in a URL); answers as ``get``."""
+        return await self._call("POST", path, model, token, lang=lang, body=body)
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        token: str,
+        *,
+        lang: str,
+        body: BaseModel | None = None,
+    ) -> M | None:
         try:
-            r = await self._client.get(
-                path, headers={"Authorization": f"Bearer {token}", "Accept-Language": lang}
+            r = await self._client.request(
+                method,
+                path,
+                headers={"Authorization": f"Bearer {token}", "Accept-Language": lang},
+                json=None if body is None else body.model_dump(mode="json"),
             )
         except httpx.HTTPError as exc:
             log.warning("upstream %s call failed: %r", self._name, exc)
@@ -83,8 +106,11 @@ class RegistryLookups:
     async def learner_institutions(
         self, learner_code: str, token: str
     ) -> LearnerInstitutions | None:
-        return await self._up.get(
-            f"/api/v1/lookups/learners/{learner_code}/institutions", LearnerInstitutions, token
+        return await self._up.post(
+            "/api/v1/lookups/learner-institutions",
+            InstitutionsOfLearner(learner_code=learner_code),
+            LearnerInstitutions,
+            token,
         )
 
     async def employee_institutions(self, token: str) -> LearnerInstitutions | None:

@@ -9,7 +9,6 @@ import re
 from typing import Any
 from uuid import UUID
 
-from edu_contracts.documents import Language
 from edu_contracts.documents_api import (
     DocumentPending,
     DocumentStatus,
@@ -53,11 +52,6 @@ REFUSALS: dict[type[Exception], int] = {
 Me = NamedDependency[Identity]
 Service = NamedDependency[DocumentService]
 PreviewCache = NamedDependency[Previews]
-
-
-def language_of(lang: str | None, accept_language: str | None) -> Language:
-    """The shared negotiation (``edu_runtime.language``)."""
-    return negotiate(lang, accept_language)
 
 
 def view_of(record: DocumentRecord) -> DocumentView:
@@ -113,7 +107,7 @@ class DocumentsController(Controller):
         self, request: Req, lang: FromQuery[str | None] = None
     ) -> ReceiptDocuments:
         """The documents a citizen will confirm on receiving a resource (wizard step 5)."""
-        language = language_of(lang, request.headers.get("accept-language"))
+        language = negotiate(lang, request.headers.get("accept-language"))
         return ReceiptDocuments(
             items=tuple(
                 ReceiptDocument(
@@ -139,7 +133,7 @@ class DocumentsController(Controller):
         spec = receipt_document(code)
         if spec is None:
             raise ApiError(404, "receipt_document_not_found", "No such receipt document.")
-        language = language_of(lang, request.headers.get("accept-language"))
+        language = negotiate(lang, request.headers.get("accept-language"))
         pdf = await previews.get(spec, language)
         return _pdf_response(
             pdf, f"{spec.code}-{spec.version}-{language.value}.pdf", cache="private, max-age=3600"

@@ -46,13 +46,22 @@ class Calls:
         )
 
     async def learner_institutions(self, learner_code: str | None) -> LearnerInstitutions:
-        """The learner's institutions (an employee's own when ``learner_code`` is None)."""
-        path = (
-            "/api/v1/lookups/employees/me/institutions"
-            if learner_code is None
-            else f"/api/v1/lookups/learners/{learner_code}/institutions"
+        """The learner's institutions (an employee's own when ``learner_code`` is
+        None); the code goes in the body, not the URL."""
+        if learner_code is None:
+            return await self.api.get(
+                Backend.REGISTRY,
+                "/api/v1/lookups/employees/me/institutions",
+                await self._token(),
+                LearnerInstitutions,
+            )
+        return await self.api.post(
+            Backend.REGISTRY,
+            "/api/v1/lookups/learner-institutions",
+            await self._token(),
+            LearnerInstitutions,
+            json={"learner_code": learner_code},
         )
-        return await self.api.get(Backend.REGISTRY, path, await self._token(), LearnerInstitutions)
 
     async def offers(self, institution_id: str, learner_code: str | None) -> ResourceOffers:
         """The offers this learner may get (an offer for some classes only is

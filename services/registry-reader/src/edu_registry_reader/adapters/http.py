@@ -7,11 +7,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from edu_contracts.documents import Language
 from edu_contracts.http import RequestBody
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer
 from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
+    InstitutionsOfLearner,
     InstitutionSummary,
     LearnerInstitutions,
     OffersForLearner,
@@ -20,7 +20,7 @@ from edu_contracts.registry_api import (
 )
 from edu_runtime.auth import Identity, citizens_only
 from edu_runtime.http import correlation_id
-from edu_runtime.language import negotiate
+from edu_runtime.language import language_of, negotiate
 from edu_runtime.paging import PageRequest, paging
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -61,11 +61,6 @@ class TermsAccepted(BaseModel):
 
 class DocumentRequested(BaseModel):
     document_id: uuid.UUID
-
-
-def language(request: Request[Any, Any, Any], lang: str | None) -> Language:
-    """The shared negotiation (``edu_runtime.language``)."""
-    return negotiate(lang, request.headers.get("accept-language"))
 
 
 def answer_json(answer: MyDataAnswer) -> dict[str, Any]:
@@ -129,7 +124,9 @@ class MyDataController(Controller):
     ) -> Response[dict[str, Any]]:
         """The caller's data, or (``person_code``) a represented person's. Blocks
         with no data are absent; with no data at all, ``message`` says so."""
-        answer = await service.read_my_data(identity, person_code, language(request, lang), _now())
+        answer = await service.read_my_data(
+            identity, person_code, negotiate(lang, request.headers.get("accept-language")), _now()
+        )
         return Response(answer_json(answer), media_type=MediaType.JSON)
 
     @post("/my-data/pdf", status_code=202)
@@ -146,7 +143,11 @@ class MyDataController(Controller):
         Whose data is in the body (``{}`` for yourself, ``{"person_code": …}`` for
         a represented person); there is no query form."""
         document_id = await service.request_printout(
-            identity, data.person_code, language(request, lang), correlation_id(request), _now()
+            identity,
+            data.person_code,
+            negotiate(lang, request.headers.get("accept-language")),
+            correlation_id(request),
+            _now(),
         )
         return DocumentRequested(document_id=document_id)
 
@@ -161,7 +162,10 @@ class MyDataController(Controller):
     ) -> AccessLogPage:
         """Who read the caller's data, when, which blocks, on what basis (newest first)."""
         return await service.access_log(
-            identity, language(request, lang), limit=page.limit, offset=page.offset
+            identity,
+            negotiate(lang, request.headers.get("accept-language")),
+            limit=page.limit,
+            offset=page.offset,
         )
 
 
@@ -171,16 +175,27 @@ class LookupsController(Controller):
     path = "/api/v1/lookups"
     tags = ["wizard lookups"]
 
-    @get("/learners/{code:str}/institutions", guards=[citizens_only])
+    # A POST with the code in the body, not GET /learners/{code}/institutions:
+    # a personal code in a URL ends up in proxies' and access logs.
+    @post(
+        "/learner-institutions",
+        status_code=200,
+        guards=[citizens_only],
+        opt={"errors": {403: "not_represented: the learner is not the caller's to ask about."}},
+    )
     async def learner_institutions(
         self,
         request: Request[Any, Any, Any],
-        code: FromPath[str],
+        data: JSONBody[InstitutionsOfLearner],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
     ) -> LearnerInstitutions:
-        """Where the caller, or a person they represent today, is enrolled now."""
-        return await service.learner_institutions(identity, code, _now(), language(request, None))
+        """Where the learner is enrolled now: ``{"learner_code": …}`` is the
+        caller or a person they represent today; null or ``{}``: the caller.
+        Logged in the learner's access log as a read by the caller."""
+        return await service.learner_institutions(
+            identity, data.learner_code, _now(), language_of(request)
+        )
 
     @get("/employees/me/institutions", guards=[citizens_only])
     async def employee_institutions(
@@ -222,5 +237,5 @@ class LookupsController(Controller):
         """The offers this learner may get (wizard step 4): an offer the school
         limits to some classes or programmes is listed only to learners in them."""
         return await service.resource_offers_for(
-            identity, institution_id, data.learner_code, _now(), language(request, None)
+            identity, institution_id, data.learner_code, _now(), language_of(request)
         )

@@ -18,6 +18,7 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from edu_runtime.api_docs import openapi_router, render_plugins
 from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
 from edu_runtime.errors import Refusals, handle_exception, refusal_handlers
 from edu_runtime.http_metrics import HttpMetricsMiddleware, metrics_endpoint
@@ -107,6 +108,9 @@ def create_http_app(
                 }
             ),
             security=[{"gateway": []}],
+            # Swagger UI from the project's own files (edu_runtime.api_docs).
+            render_plugins=render_plugins(),
+            openapi_router=openapi_router(),
         ),
         cors_config=CORSConfig(allow_origins=[]),
         debug=False,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from edu_runtime.api_docs import CSP
+from edu_runtime.csp import CSP
 from playwright.async_api import Browser, ConsoleMessage, Error, expect
 
 from tests.browser.conftest import TIMEOUT_MS

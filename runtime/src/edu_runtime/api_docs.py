@@ -26,13 +26,7 @@ from litestar.response import Response
 # The wheel ships no type information (no py.typed); swagger_ui_path is a Path.
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-# The gateway's policy (edu_tools.gateway_nginx.CSP, deploy/'s nginx.conf).
-# ``img-src data:``: Swagger UI's stylesheet draws its icons as data: SVGs.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'"
-)
+from edu_runtime.csp import CSP
 
 SWAGGER_UI_DIR = Path(str(swagger_ui_path))
 # Only the files the page uses; the rest of the wheel (source maps, templates)

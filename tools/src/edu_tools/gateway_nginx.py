@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from edu_runtime.csp import CSP
+
 from edu_tools.backends import ChildProcess, spawn, wait_for_port
 
 
@@ -65,12 +67,6 @@ PORTS = {
     "portal": 8105,
 }
 
-# 'self' only: no inline script or style, no remote origin.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'"
-)
 
 # My data reads and printouts per person: 20 a minute, bursts of 10.
 RATE = "20r/m"

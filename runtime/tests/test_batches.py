@@ -121,7 +121,7 @@ async def test_batch_applies_records_together_and_dead_letters_only_the_poisoned
             for records in (await letters.getmany(timeout_ms=200)).values():
                 for record in records:
                     letter = json.loads(record.value or b"{}")
-                    if letter["original_topic"] == topic:
+                    if letter.get("original_topic") == topic:  # not an operator's resolution
                         mine.append(letter)
             return mine
 

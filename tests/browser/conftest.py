@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from edu_tools.backends import ChildProcess, free_port
 from edu_tools.gateway_nginx import start_local
 from edu_tools.testing import serving
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Locator, Page, async_playwright
 
 from tests.world import Person, World, valid_code, years_ago
 
@@ -217,6 +218,18 @@ async def pdf_text(path: Path) -> str:
     out, _ = await proc.communicate()
     assert proc.returncode == 0, f"pdftotext failed on {path}"
     return out.decode()
+
+
+async def wait_for_link(page: Page, name: str | re.Pattern[str], count: int = 1) -> Locator:
+    """Reload until ``count`` links named ``name`` are there (an act being
+    rendered by documents after a Kafka command): the page has no push."""
+    link = page.get_by_role("link", name=name)
+    for _ in range(60):
+        if await link.count() >= count:
+            return link
+        await asyncio.sleep(0.25)
+        await page.reload()
+    raise AssertionError(f"not {count} links {name!r}")
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import SignIn, Site
+from tests.browser.conftest import SignIn, Site, wait_for_link
 from tests.conftest import Stack
 from tests.flows import Actors, complete_draft, ok, wait_status
 from tests.world import Person, World
@@ -257,12 +257,7 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     await expect(page.locator("p .tag")).to_have_text("Izsniegts")
 
     # The handover act appears when rendered; reloading shows it.
-    act = page.get_by_role("link", name=re.compile("^Pieņemšanas-nodošanas akts"))
-    for _ in range(40):
-        if await act.count():
-            break
-        await asyncio.sleep(0.25)
-        await page.reload()
+    act = await wait_for_link(page, re.compile("^Pieņemšanas-nodošanas akts"))
     async with page.expect_download() as info:
         await act.click()
     download = await info.value

@@ -20,7 +20,7 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import SignIn, Site
+from tests.browser.conftest import SignIn, Site, wait_for_link
 from tests.conftest import Stack
 from tests.flows import Actors, accept_terms, complete_draft, ok, staff_post, wait_status
 from tests.world import World
@@ -240,17 +240,6 @@ async def read_bytes(path: Path) -> bytes:
     return await asyncio.to_thread(path.read_bytes)
 
 
-async def wait_for_link(page: Page, name: str, count: int = 1) -> None:
-    """Reload until ``count`` links named ``name`` are there (an act being rendered)."""
-    link = page.get_by_role("link", name=name)
-    for _ in range(60):
-        if await link.count() >= count:
-            return
-        await asyncio.sleep(0.25)
-        await page.reload()
-    raise AssertionError(f"not {count} links {name!r}")
-
-
 async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404(
     page: Page,
     browser: Browser,
@@ -321,12 +310,7 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
         await citizen.get_by_label(re.compile("^Esmu saņēmis resursu")).check()
         await citizen.get_by_role("button", name="Apstiprināt saņemšanu").click()
         await expect(citizen.locator("p .tag")).to_have_text("Izsniegts")
-        act = citizen.get_by_role("link", name=re.compile("^Pieņemšanas-nodošanas akts"))
-        for _ in range(60):
-            if await act.count():
-                break
-            await asyncio.sleep(0.25)
-            await citizen.reload()
+        act = await wait_for_link(citizen, re.compile("^Pieņemšanas-nodošanas akts"))
         async with citizen.expect_download() as got:
             await act.click()
         assert (await read_bytes(await (await got.value).path())).startswith(b"%PDF")

@@ -40,6 +40,26 @@ class UpstreamClient:
         must not be in a URL); answers as ``get``."""
         return await self._call("POST", path, model, token, lang=lang, body=body)
 
+    async def _request(
+        self, method: str, path: str, token: str, lang: str, body: BaseModel | None
+    ) -> httpx.Response:
+        """One retry when a kept-alive connection was closed by the other side
+        meanwhile (ReadError/RemoteProtocolError on reuse: uvicorn closes idle
+        connections after 5 s). Every call here is a read, so a retry is safe;
+        a timeout is not retried (it would only double the wait)."""
+        for attempt in (1, 2):
+            try:
+                return await self._client.request(
+                    method,
+                    path,
+                    headers={"Authorization": f"Bearer {token}", "Accept-Language": lang},
+                    json=None if body is None else body.model_dump(mode="json"),
+                )
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     async def _call(
         self,
         method: str,
@@ -51,12 +71,7 @@ class UpstreamClient:
         body: BaseModel | None = None,
     ) -> M | None:
         try:
-            r = await self._client.request(
-                method,
-                path,
-                headers={"Authorization": f"Bearer {token}", "Accept-Language": lang},
-                json=None if body is None else body.model_dump(mode="json"),
-            )
+            r = await self._request(method, path, token, lang, body)
         except httpx.HTTPError as exc:
             log.warning("upstream %s call failed: %r", self._name, exc)
             raise ApiError(

@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from edu_contracts import topics
@@ -47,6 +48,24 @@ log = logging.getLogger(__name__)
 
 E = TypeVar("E")
 T = TypeVar("T")
+
+
+SLOW_SHUTDOWN_STEP_SECONDS = 2.0
+
+
+class ShutdownIncomplete(RuntimeError):
+    """Some parts of a service did not stop within their bound."""
+
+    def __init__(self, service: str, steps: Sequence[str]) -> None:
+        super().__init__(
+            f"{service}: shutdown steps abandoned after their timeout: {', '.join(steps)}"
+        )
+        self.steps = list(steps)
+
+
+async def _finished(task: asyncio.Task[Any]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 class ServiceRuntime:
@@ -208,17 +227,45 @@ class ServiceRuntime:
         log.info("service started", extra={"service": self.settings.service_name})
 
     async def stop(self) -> None:
-        await self.sampler.stop()
+        """Stop every part, each within ``shutdown_step_timeout_seconds``.
+
+        A step past its bound (an aiokafka consumer retrying its group
+        coordinator forever on leaving, a producer waiting for acknowledgements
+        that never come) is abandoned so the next parts still stop, and the stop
+        then raises ``ShutdownIncomplete`` naming it: a process that exits
+        anyway says why it was slow, and a test that tears a service down fails
+        instead of waiting forever."""
+        overran: list[str] = []
+
+        async def bounded(step: str, work: Awaitable[Any]) -> None:
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self.settings.shutdown_step_timeout_seconds):
+                    await work
+                took = time.monotonic() - started
+                if took > SLOW_SHUTDOWN_STEP_SECONDS:
+                    log.warning(
+                        "shutdown step slow", extra={"step": step, "seconds": round(took, 1)}
+                    )
+            except TimeoutError:
+                overran.append(step)
+                log.error(
+                    "shutdown step abandoned",
+                    extra={"step": step, "seconds": self.settings.shutdown_step_timeout_seconds},
+                )
+
+        await bounded("metrics sampler", self.sampler.stop())
         if self._pruner is not None:
             self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-        await self.relay.stop()
-        await self.broker.stop()
-        await self.mongo.close()
-        self.tracer_provider.force_flush()
+            await bounded("inbox pruner", _finished(self._pruner))
+        await bounded("outbox relay", self.relay.stop())
+        await bounded("kafka broker", self.broker.stop())
+        await bounded("mongodb client", self.mongo.close())
+        self.tracer_provider.force_flush(timeout_millis=5_000)
         self.tracer_provider.shutdown()
         self.metrics.shutdown()
+        if overran:
+            raise ShutdownIncomplete(self.settings.service_name, overran)
 
     async def readiness(self) -> dict[str, bool]:
         async def mongo_ok() -> bool:

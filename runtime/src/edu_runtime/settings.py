@@ -118,6 +118,13 @@ class ServiceSettings(BaseSettings):
         description="How often outbox backlog, inbox size and consumer lag are measured "
         "for the metrics (a scrape reads the last sample).",
     )
+    shutdown_step_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias=_shared("SHUTDOWN_STEP_TIMEOUT_SECONDS"),
+        description="Longest each step of stopping (relay, Kafka consumers and producer, "
+        "MongoDB client) may take; a step past it is abandoned and the stop reports it.",
+    )
     consumer_batch_max_records: int = Field(
         default=200,
         ge=1,

@@ -554,6 +554,19 @@ async def _rendered(
         await asyncio.sleep(1.0)
 
 
+async def _linked_acts(load: Load, f: Family, timeout: float = 60.0) -> list[dict[str, Any]]:
+    """The handover acts ``f``'s application links, once one is linked with its
+    number (or after ``timeout``). The rendered event being on the topic does
+    not mean applications has applied it yet: under load that takes a while."""
+    deadline = time.monotonic() + timeout
+    while True:
+        app = await load.application(f)
+        linked = [d for d in app.get("documents", []) if d.get("kind") == "handover_act"]
+        if (linked and all(d.get("number") for d in linked)) or time.monotonic() > deadline:
+            return linked
+        await asyncio.sleep(0.5)
+
+
 async def _documents(stack: Stack, load: Load, people: list[Family], figures: Figures) -> None:
     """Every printout rendered once; every confirmed receipt one handover act with
     one number (topic and the application); no number on two documents."""
@@ -578,10 +591,11 @@ async def _documents(stack: Stack, load: Load, people: list[Family], figures: Fi
             figures.duplicated.append(f"{len(acts)} handover acts for {app_id}")
     for f in people:
         if f.confirmed:
-            app = await load.application(f)
-            linked = [d for d in app.get("documents", []) if d.get("kind") == "handover_act"]
-            if len(linked) != 1 or not linked[0].get("number"):
+            linked = await _linked_acts(load, f)
+            if len(linked) > 1:
                 figures.duplicated.append(f"{f.app_id} links {len(linked)} handover acts")
+            elif not linked or not linked[0].get("number"):
+                figures.lost.append(f"handover act of {f.app_id} (rendered, never linked)")
     figures.duplicated += [
         f"number {n} on {len(docs)} documents" for n, docs in numbers.items() if len(docs) > 1
     ]

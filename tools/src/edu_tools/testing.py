@@ -6,7 +6,11 @@ in-process on a real HTTP port."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import sys
+import threading
 import time
+import types
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -26,6 +30,54 @@ from edu_tools.gateway import GatewayKeys
 
 S = TypeVar("S", bound=ServiceSettings)
 T = TypeVar("T")
+
+
+# --- the watchdog --------------------------------------------------------
+# pytest-timeout (configured in pyproject.toml) fails a test whose setup, call
+# or teardown outlives its bound, printing every thread's stack. A hang here is
+# nearly always an await that never returns on the session's event loop, which
+# a thread dump shows only as "select": so shortly before pytest-timeout fires,
+# every asyncio task's stack is printed too.
+_session_loop: list[asyncio.AbstractEventLoop] = []
+ASYNCIO_DUMP_LEAD_SECONDS = 5.0
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _edu_session_loop() -> AsyncIterator[None]:
+    _session_loop.append(asyncio.get_running_loop())
+    yield
+    _session_loop.clear()
+
+
+def _dump_session_tasks(nodeid: str) -> None:
+    if not _session_loop:
+        return
+    loop = _session_loop[0]
+    reason = f"{nodeid} is about to time out"
+    if loop.is_running():
+        # On the loop's own thread: task stacks are only safe to read there.
+        loop.call_soon_threadsafe(dump_asyncio_tasks, reason, loop)
+    else:
+        print(f"\n==== {reason}: the session's event loop is not running ====", file=sys.stderr)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
+    lead = min(ASYNCIO_DUMP_LEAD_SECONDS, settings.timeout / 2)
+    timer = threading.Timer(settings.timeout - lead, _dump_session_tasks, (item.nodeid,))
+    timer.daemon = True
+    timer.start()
+    item.stash[_DUMP_TIMER] = timer
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
+    timer = item.stash.get(_DUMP_TIMER, None)
+    if timer is not None:
+        timer.cancel()
+
+
+_DUMP_TIMER = pytest.StashKey[threading.Timer]()
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +145,35 @@ class RunningService:
     client: httpx.AsyncClient
 
 
+# How long a request still in flight may keep a stopping server (uvicorn's
+# graceful shutdown), and how long the whole stop may take: the runtime bounds
+# each of its own steps (``ServiceRuntime.stop``), this bounds the sum.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+STOP_SECONDS = 90.0
+
+
+class TeardownTimeout(AssertionError):
+    """A service run by ``serving`` did not stop within its bound."""
+
+
 @asynccontextmanager
-async def serving(app: Litestar, port: int, timeout: float = 30.0) -> AsyncIterator[RunningService]:
-    """Run ``app`` with uvicorn on 127.0.0.1:port inside the test's event loop."""
+async def serving(
+    app: Litestar, port: int, timeout: float = 30.0, *, stop_seconds: float = STOP_SECONDS
+) -> AsyncIterator[RunningService]:
+    """Run ``app`` with uvicorn on 127.0.0.1:port inside the test's event loop.
+
+    The stop is bounded: a request still in flight gets
+    ``GRACEFUL_SHUTDOWN_SECONDS``, the whole stop ``STOP_SECONDS``; past that,
+    or when the app's shutdown failed, the fixture's teardown fails naming the
+    app, with every asyncio task's stack on stderr."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -115,8 +191,71 @@ async def serving(app: Litestar, port: int, timeout: float = 30.0) -> AsyncItera
         try:
             yield RunningService(app, base_url, client)
         finally:
-            server.should_exit = True
-            await task
+            await _stop(server, task, name=f"{_app_name(app)} on :{port}", bound=stop_seconds)
+
+
+def _app_name(app: Litestar) -> str:
+    title = app.openapi_config.title if app.openapi_config else None
+    return title or "app"
+
+
+async def _stop(
+    server: uvicorn.Server, task: asyncio.Task[None], *, name: str, bound: float
+) -> None:
+    server.should_exit = True
+    try:
+        async with asyncio.timeout(bound):
+            await asyncio.shield(task)
+    except TimeoutError:
+        dump_asyncio_tasks(f"{name} did not stop within {bound:.0f} s")
+        server.force_exit = True
+        task.cancel()
+        raise TeardownTimeout(
+            f"{name} did not stop within {bound:.0f} s (asyncio tasks on stderr)"
+        ) from None
+    lifespan = getattr(server, "lifespan", None)
+    if lifespan is not None and getattr(lifespan, "shutdown_failed", False):
+        raise TeardownTimeout(f"{name}: its shutdown failed or overran (see the log above)")
+
+
+def dump_asyncio_tasks(reason: str, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Every task of ``loop`` (the running one by default) with the whole chain
+    of awaits it is suspended in, innermost last, on stderr. Task.print_stack
+    stops at an async generator (every fixture is one), so the chains are
+    followed by hand, and suspended async generators are found through gc."""
+    loop = loop or asyncio.get_running_loop()
+    print(f"\n==== {reason}: asyncio tasks ====", file=sys.stderr)
+    for t in list(asyncio.all_tasks(loop)):
+        print(f"--- {t.get_name()}", file=sys.stderr)
+        _print_await_chain(t.get_coro())
+    suspended = [
+        g
+        for g in gc.get_objects()
+        if isinstance(g, types.AsyncGeneratorType) and g.ag_await is not None
+    ]
+    for g in suspended:
+        print(f"--- async generator {g.__qualname__} (suspended in an await)", file=sys.stderr)
+        _print_await_chain(g)
+    sys.stderr.flush()
+
+
+def _print_await_chain(obj: Any) -> None:
+    for _ in range(64):  # a cycle cannot loop forever
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "ag_frame", None)
+        frame = frame or getattr(obj, "gi_frame", None)
+        if frame is not None:
+            code = frame.f_code
+            print(f"    {code.co_filename}:{frame.f_lineno} in {code.co_name}", file=sys.stderr)
+        nxt = (
+            getattr(obj, "cr_await", None)
+            or getattr(obj, "ag_await", None)
+            or getattr(obj, "gi_yieldfrom", None)
+        )
+        if nxt is None:
+            if obj is not None and frame is None:
+                print(f"    awaiting {obj!r}", file=sys.stderr)
+            return
+        obj = nxt
 
 
 async def eventually(

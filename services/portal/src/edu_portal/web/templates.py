@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from edu_runtime.riga import RIGA, riga_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -24,7 +25,8 @@ def _date(value: dt.date | dt.datetime | str | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.timezone(dt.timedelta(hours=2))).date()
+        # Riga's date (UTC+2 in winter, UTC+3 in summer), as the exports write it.
+        value = riga_date(value)
     if current_lang() is Lang.LV:
         return f"{value.day:02d}.{value.month:02d}.{value.year}."
     return value.strftime("%-d %b %Y")
@@ -35,8 +37,6 @@ def _datetime(value: dt.datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    from edu_runtime.riga import RIGA
-
     local = value.astimezone(RIGA)
     return f"{_date(local.date())} {local:%H:%M}"
 

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, generat
 from edu_portal.app import create_app
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.session import SESSION_COOKIE
+from edu_runtime.signing import GatewayKeys
 from edu_tools.backends import Backends, free_port
 from edu_tools.testing import serving
 from litestar import Litestar, Request, get, post
@@ -110,7 +111,12 @@ async def oidc_site(
         oidc_client_id=CLIENT_ID,
         oidc_client_secret="s3cret",
         oidc_redirect_uri=f"{portal_url}/auth/callback",
+        oidc_end_session_endpoint=f"{provider.base_url}/logout",
+        oidc_post_logout_redirect_uri=f"{portal_url}/auth/signed-out",
+        csrf_secret="test-csrf-secret-" + secrets.token_hex(16),
+        pseudonym_key="test-pseudonym-key-" + secrets.token_hex(16),
     )
+    GatewayKeys(tmp_path).ensure()  # as deploy/ mounts it
     async with (
         serving(provider.app(), provider_port),
         serving(create_app(settings), portal_port),

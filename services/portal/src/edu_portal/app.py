@@ -69,6 +69,12 @@ def _http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
 def create_app(
     settings: PortalSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
+    # Before anything else: no public default secret or stand-in sign-in where
+    # the portal could face the internet, no signing key generated over a mount.
+    settings.refuse_unsafe()
+    keys = GatewayKeys(settings.data_dir, generate=settings.local)
+    if not settings.local:
+        keys.check()
     # httpx logs every request at INFO, address and query included: one line
     # per API call, and queries can carry personal codes.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -88,7 +94,7 @@ def create_app(
         longest=dt.timedelta(hours=settings.session_max_hours),
     )
     tokens = SessionTokens(
-        GatewayKeys(settings.data_dir),
+        keys,
         sessions,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,

@@ -36,8 +36,10 @@ from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.api import Api, Backend
+from edu_portal.web.caching import NoStoreMiddleware
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
 from edu_portal.web.errors import handle_error
+from edu_portal.web.limits import PersonLimits
 from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SessionStore
 from edu_portal.web.templates import template_config
@@ -107,7 +109,12 @@ def create_app(
     }
     api = Api(clients)
     oidc = OidcClient(settings, db) if settings.sign_in is SignInMode.OIDC else None
-    portal = Portal(settings, sessions, tokens, api, oidc=oidc)
+    limits = PersonLimits(
+        db,
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        per_minute=settings.my_data_reads_per_minute,
+    )
+    portal = Portal(settings, sessions, tokens, api, limits, oidc=oidc)
     people = PeopleDirectory(settings.people_path)
 
     @get("/health/live", include_in_schema=False, sync_to_thread=False)
@@ -130,6 +137,7 @@ def create_app(
 
     async def start() -> None:
         await sessions.ensure_indexes()
+        await limits.ensure_indexes()
         purging.append(asyncio.create_task(sessions.purge_forever()))
 
     async def close() -> None:
@@ -159,7 +167,10 @@ def create_app(
             "people": Provide(lambda: people, sync_to_thread=False),
         },
         # Outermost, so every page is counted, error pages included.
-        middleware=[DefineMiddleware(HttpMetricsMiddleware, metrics=metrics, exclude=PUBLIC_PATHS)],
+        middleware=[
+            DefineMiddleware(HttpMetricsMiddleware, metrics=metrics, exclude=PUBLIC_PATHS),
+            NoStoreMiddleware,
+        ],
         before_request=before_request,
         template_config=template_config(),
         csrf_config=CSRFConfig(

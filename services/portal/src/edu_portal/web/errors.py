@@ -37,6 +37,14 @@ def _error_page(kind: str, status: int) -> Response[Any]:
 
 
 def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    response = _handle_error(request, exc)
+    # An unrouted request (404) passes no middleware: NoStoreMiddleware's
+    # header is set here too, as an error page shows who is signed in.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # Errors raised before a handler (no route: 404) skip before_request.
     set_lang(parse_lang(request.cookies.get(LANG_COOKIE)) or DEFAULT_LANG)
     if isinstance(exc, NotSignedIn):

@@ -102,3 +102,21 @@ async def test_my_data_reads_are_limited_per_person_not_per_session(
         assert "Pārāk daudz pieprasījumu" in limited.text
         assert await read(first) == 429
         assert await read(someone) == 503
+
+
+async def test_accepting_the_terms_after_sign_in_is_a_post_with_csrf(
+    portal_site: tuple[str, Portal],
+) -> None:
+    """Agreed before signing in: the GET after sign-in only asks to continue
+    (it would record the acceptance with the applications service, which is
+    not running here: a 503); the POST needs the form's CSRF token."""
+    url, portal = portal_site
+    cookie, _ = await portal.sessions.open(Person(personal_code=CODE, auth_method="eid"))
+    cookies = {SESSION_COOKIE: cookie, "edu_terms_b": "yes"}
+    async with httpx.AsyncClient(base_url=url, cookies=cookies) as client:
+        r = await client.get("/pieteikumi/noteikumi/apstiprinati")
+        assert r.status_code == 200
+        assert 'method="post" action="/pieteikumi/noteikumi/apstiprinati"' in r.text
+        assert 'name="_csrf_token"' in r.text
+        forged = await client.post("/pieteikumi/noteikumi/apstiprinati", data={})
+        assert forged.status_code == 403

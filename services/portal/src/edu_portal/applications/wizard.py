@@ -50,7 +50,9 @@ STEPS = {
     6: f"{NEW}/kontakti",
     7: f"{NEW}/parbaude",
 }
-TERMS_COOKIE = "edu_terms_b"  # "agreed before signing in": accepted right after sign-in
+# "Agreed before signing in": after sign-in a page asks to continue, and that
+# form (POST, CSRF) records the acceptance: no GET changes state (issue #19).
+TERMS_COOKIE = "edu_terms_b"
 ADULT, EMPLOYEE, CHILD = "adult_learner", "employee", "child:"
 
 
@@ -118,6 +120,15 @@ async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Template 
 
 
 @get(f"{BASE}/noteikumi/apstiprinati")
+async def agreed_before_sign_in(
+    request: Request[Any, Any, Any], signed_in: SignedIn
+) -> Template | Redirect:
+    if request.cookies.get(TERMS_COOKIE) != "yes":
+        return Redirect(f"{BASE}/noteikumi", status_code=303)
+    return app_page("terms_agreed.html")
+
+
+@post(f"{BASE}/noteikumi/apstiprinati")
 async def accepted_after_sign_in(
     request: Request[Any, Any, Any], signed_in: SignedIn, portal: Portal
 ) -> Redirect:
@@ -618,6 +629,7 @@ ROUTES: list[ControllerRouterHandler] = [
     start,
     terms,
     accept_terms,
+    agreed_before_sign_in,
     accepted_after_sign_in,
     new_application,
     resume_draft,

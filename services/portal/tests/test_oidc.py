@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -26,7 +27,7 @@ from edu_runtime.signing import GatewayKeys
 from edu_tools.backends import Backends, free_port
 from edu_tools.testing import serving
 from litestar import Litestar, Request, get, post
-from litestar.response import Redirect
+from litestar.response import Redirect, Response
 
 CLIENT_ID = "edu-portal"
 PERSONAL_CODE = "010190-10001"
@@ -37,7 +38,12 @@ class FakeProvider:
         self.base_url = base_url
         self.key: RSAPrivateKey = generate_private_key(public_exponent=65537, key_size=2048)
         self.codes: dict[str, dict[str, str]] = {}
-        self.audience = CLIENT_ID
+        self.audience: str | list[str] = CLIENT_ID
+        self.extra_claims: dict[str, Any] = {}
+        self.access_token = "x"
+        # Instead of the tokens: (status, content type, body) of a broken provider.
+        self.broken_answer: tuple[int, str, str] | None = None
+        self.issued: list[str] = []
 
     def app(self) -> Litestar:
         provider = self
@@ -55,8 +61,11 @@ class FakeProvider:
             return Redirect(target, status_code=302)
 
         @post("/token", status_code=200)
-        async def token(request: Request[Any, Any, Any]) -> dict[str, str]:
+        async def token(request: Request[Any, Any, Any]) -> Response[Any]:
             form = await request.form()
+            if provider.broken_answer is not None:
+                status, media_type, body = provider.broken_answer
+                return Response(body, status_code=status, media_type=media_type)
             grant = provider.codes.pop(str(form["code"]))
             verifier = str(form["code_verifier"]).encode()
             challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
@@ -74,12 +83,20 @@ class FakeProvider:
                     "given_name": "Anna",
                     "family_name": "Ozola",
                     "amr": ["smartid"],
+                    **provider.extra_claims,
                 },
                 provider.key,
                 algorithm="RS256",
                 headers={"kid": "k1"},
             )
-            return {"id_token": id_token, "token_type": "Bearer", "access_token": "x"}
+            provider.issued.append(id_token)
+            return Response(
+                {
+                    "id_token": id_token,
+                    "token_type": "Bearer",
+                    "access_token": provider.access_token,
+                }
+            )
 
         @get("/jwks", sync_to_thread=False)
         def jwks() -> dict[str, Any]:
@@ -162,3 +179,117 @@ async def test_a_token_for_another_client_is_refused(
         done = await client.get(back.headers["location"])
         assert done.status_code == 400
         assert SESSION_COOKIE not in done.cookies
+
+
+async def _callback_url(client: httpx.AsyncClient, portal_url: str) -> str:
+    """Start a sign-in in ``client``'s browser; the provider's redirect back."""
+    start = await client.get(f"{portal_url}/auth/sign-in")
+    assert start.status_code == 303
+    back = await client.get(start.headers["location"])
+    assert back.status_code == 302
+    return str(back.headers["location"])
+
+
+async def test_a_callback_from_another_browser_signs_nobody_in(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    """Login CSRF: the attacker's own callback URL, opened in the victim's
+    browser, must not sign the victim in as the attacker."""
+    portal_url, _ = oidc_site
+    async with httpx.AsyncClient() as attacker, httpx.AsyncClient() as victim:
+        callback = await _callback_url(attacker, portal_url)
+        assert attacker.cookies.get("edu_oidc")
+        refused = await victim.get(callback)
+        assert refused.status_code == 400
+        assert SESSION_COOKIE not in refused.cookies
+        assert "Autentifikācija neizdevās" in refused.text
+        # A victim in the middle of their own sign-in: refused too.
+        await _callback_url(victim, portal_url)
+        refused = await victim.get(callback)
+        assert refused.status_code == 400
+        assert SESSION_COOKIE not in refused.cookies
+        # The browser that started it still can.
+        done = await attacker.get(callback)
+        assert done.status_code == 303
+        assert done.cookies.get(SESSION_COOKIE)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (200, "text/html", "<html><body>Maintenance</body></html>"),
+        (200, "application/json", "[1, 2]"),
+        (400, "application/json", '{"error": "invalid_grant"}'),
+        (502, "text/html", "<html>Bad gateway</html>"),
+    ],
+)
+async def test_a_broken_token_answer_is_a_sign_in_error_page(
+    oidc_site: tuple[str, FakeProvider], answer: tuple[int, str, str]
+) -> None:
+    portal_url, provider = oidc_site
+    provider.broken_answer = answer
+    async with httpx.AsyncClient() as client:
+        done = await client.get(await _callback_url(client, portal_url))
+    assert done.status_code == 400
+    assert done.headers["content-type"].startswith("text/html")
+    assert "Autentifikācija neizdevās" in done.text
+    assert SESSION_COOKIE not in done.cookies
+
+
+@pytest.mark.parametrize(
+    ("claims", "access_token"),
+    [
+        ({"azp": "someone-else"}, "x"),
+        ({"at_hash": "not-the-hash"}, "x"),
+    ],
+)
+async def test_id_token_for_another_party_or_access_token_is_refused(
+    oidc_site: tuple[str, FakeProvider], claims: dict[str, Any], access_token: str
+) -> None:
+    portal_url, provider = oidc_site
+    provider.extra_claims = claims
+    provider.access_token = access_token
+    async with httpx.AsyncClient() as client:
+        done = await client.get(await _callback_url(client, portal_url))
+    assert done.status_code == 400
+    assert SESSION_COOKIE not in done.cookies
+
+
+async def test_a_matching_at_hash_and_azp_are_accepted(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    portal_url, provider = oidc_site
+    digest = hashlib.sha256(b"the-access-token").digest()
+    provider.access_token = "the-access-token"
+    provider.extra_claims = {
+        "azp": CLIENT_ID,
+        "at_hash": base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode(),
+    }
+    async with httpx.AsyncClient() as client:
+        done = await client.get(await _callback_url(client, portal_url))
+    assert done.status_code == 303
+    assert done.cookies.get(SESSION_COOKIE)
+
+
+async def test_sign_out_signs_out_at_the_provider_too(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    """RP-initiated logout: the provider's end_session_endpoint with the
+    session's ID token as the hint, and the portal's signed-out page after."""
+    portal_url, provider = oidc_site
+    async with httpx.AsyncClient() as client:
+        done = await client.get(await _callback_url(client, portal_url))
+        assert done.status_code == 303
+        home = await client.get(f"{portal_url}/")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', home.text)
+        assert token, "the signed-in page has a sign-out form"
+        out = await client.post(f"{portal_url}/auth/sign-out", data={"_csrf_token": token.group(1)})
+        assert out.status_code == 303
+        target = urlparse(out.headers["location"])
+        assert f"{target.scheme}://{target.netloc}{target.path}" == f"{provider.base_url}/logout"
+        query = parse_qs(target.query)
+        assert query["id_token_hint"] == [provider.issued[-1]]
+        assert query["post_logout_redirect_uri"] == [f"{portal_url}/auth/signed-out"]
+        assert query["client_id"] == [CLIENT_ID]
+        # The portal's session has ended.
+        assert "Anna Ozola" not in (await client.get(f"{portal_url}/")).text

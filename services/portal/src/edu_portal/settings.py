@@ -96,6 +96,10 @@ class PortalSettings(BaseSettings):
     oidc_code_claim: str = Field(
         default="sub", description="The ID token claim that carries the personal code."
     )
+    oidc_acr_values: str | None = Field(
+        default=None,
+        description="Assurance levels to ask for (acr_values); the ID token's acr must be one.",
+    )
     oidc_end_session_endpoint: str | None = Field(
         default=None, description="The provider's sign-out (RP-initiated logout) endpoint."
     )

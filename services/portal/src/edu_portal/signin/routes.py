@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
 from litestar import Request, get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -17,7 +18,7 @@ from edu_portal.people import PeopleDirectory
 from edu_portal.web.context import Portal, current_session, page
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
-from edu_portal.web.oidc import OidcError
+from edu_portal.web.oidc import BROWSER_COOKIE, LOGIN_TTL, OidcError
 from edu_portal.web.session import SESSION_COOKIE, Person
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,14 @@ async def sign_in(
 ) -> Template | Redirect:
     if portal.oidc is not None:
         # deploy/: the real identity provider asks how and who.
-        return Redirect(await portal.oidc.start(safe_next(next_)), status_code=303)
+        login = await portal.oidc.start(safe_next(next_))
+        return Redirect(
+            login.url,
+            status_code=303,
+            cookies=[
+                _binding_cookie(portal, login.browser_binding, int(LOGIN_TTL.total_seconds()))
+            ],
+        )
     return page(
         "signin/method.html", next=safe_next(next_), errors=FormErrors(), methods=method_names()
     )
@@ -174,8 +182,15 @@ async def sign_in_person(
     return Redirect(target, status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)])
 
 
+def _binding_cookie(portal: Portal, value: str, max_age: int) -> Cookie:
+    cookie = portal.cookie(BROWSER_COOKIE, value, max_age=max_age)
+    cookie.path = "/auth/"
+    return cookie
+
+
 @get("/auth/callback")
 async def oidc_callback(
+    request: Request[Any, Any, Any],
     portal: NamedDependency[Portal],
     code: FromQuery[str | None] = None,
     state_: Annotated[str | None, QueryParameter(name="state")] = None,
@@ -184,26 +199,33 @@ async def oidc_callback(
     """Where the OpenID Connect provider sends the person back."""
     if portal.oidc is None:
         return page("errors/not_found.html", status_code=404)
+    spent = _binding_cookie(portal, "", 0)
     if error or not code or not state_:
         return page("signin/failed.html", status_code=400)
     try:
-        person, target = await portal.oidc.finish(code, state_)
+        done = await portal.oidc.finish(code, state_, request.cookies.get(BROWSER_COOKIE))
     except OidcError as exc:
         log.warning("OpenID Connect sign-in refused: %s", exc)
         return page("signin/failed.html", status_code=400)
-    cookie_value, _session = await portal.sessions.open(person)
+    cookie_value, _session = await portal.sessions.open(done.person, id_token=done.id_token)
     return Redirect(
-        safe_next(target), status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)]
+        safe_next(done.next_path),
+        status_code=303,
+        cookies=[portal.cookie(SESSION_COOKIE, cookie_value), spent],
     )
 
 
 @post("/auth/sign-out")
 async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Portal]) -> Redirect:
     cookie_value = request.cookies.get(SESSION_COOKIE)
-    if cookie_value:
-        await portal.sessions.close(cookie_value)
+    ended = await portal.sessions.close(cookie_value) if cookie_value else None
+    # Signed in with the provider: sign out there too (RP-initiated logout),
+    # or the next "sign in" on a shared computer would not ask who.
+    provider = (
+        portal.oidc.end_session_url(ended.id_token if ended else None) if portal.oidc else None
+    )
     return Redirect(
-        "/auth/signed-out",
+        provider or "/auth/signed-out",
         status_code=303,
         cookies=[portal.cookie(SESSION_COOKIE, "", max_age=0)],
     )

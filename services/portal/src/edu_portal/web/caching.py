@@ -7,6 +7,7 @@ cheap to render; static files keep their own caching."""
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 NO_STORE = "no-store"
@@ -18,7 +19,7 @@ class NoStoreMiddleware:
         self.exclude = exclude_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exclude):
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith(self.exclude):
             await self.app(scope, receive, send)
             return
 

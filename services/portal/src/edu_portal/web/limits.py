@@ -44,7 +44,7 @@ class PersonLimits:
             return_document=ReturnDocument.AFTER,
             projection={"n": 1},
         )
-        return int(counter["n"]) <= self.per_minute
+        return counter is not None and int(counter["n"]) <= self.per_minute
 
     async def check(self, bucket: str, personal_code: str) -> None:
         """Raise 429 (the "too many requests" page) past the limit."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -86,7 +87,9 @@ def page_path(request: Request[Any, Any, Any]) -> str:
     """The page's own path for its links (the language switch), taken only from
     a matched route: an unrouted request (a 404, say ``//evil.example/x``)
     links to the start page, never to a path the visitor typed."""
-    if "path_template" not in request.scope:
+    # Litestar's scope type declares the key, but routing sets it only on a match.
+    scope: Mapping[str, Any] = request.scope
+    if "path_template" not in scope:
         return "/"
     path = request.url.path
     if not path.startswith("/") or path.startswith("//") or "\\" in path:

@@ -32,6 +32,11 @@ async def portal_site(edu_backends: Backends, tmp_path: Path) -> AsyncIterator[t
         data_dir=tmp_path,
         sign_in=SignInMode.STAND_IN,
         my_data_reads_per_minute=3,
+        # No back ends here (free ports, whatever else runs on the machine):
+        # a page that calls one is the "unavailable" page.
+        registry_url=f"http://127.0.0.1:{free_port()}",
+        applications_url=f"http://127.0.0.1:{free_port()}",
+        documents_url=f"http://127.0.0.1:{free_port()}",
     )
     app = create_app(settings)
     async with serving(app, port):

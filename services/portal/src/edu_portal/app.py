@@ -139,6 +139,7 @@ def create_app(
         await sessions.ensure_indexes()
         await limits.ensure_indexes()
         purging.append(asyncio.create_task(sessions.purge_forever()))
+        purging.append(asyncio.create_task(limits.purge_forever()))
 
     async def close() -> None:
         for task in purging:

@@ -5,13 +5,16 @@ The gateway cannot key a limit on the person: it sees only the session cookie,
 and a new session would be a new bucket (issue #19). The portal knows the
 session's subject, so it counts here, in its own MongoDB: one counter per
 person, bucket and minute (a fixed window), under a keyed pseudonym of the
-personal code (a copy of the database reveals no codes), deleted by a TTL
-index when its minute has passed.
+personal code (a copy of the database reveals no codes), deleted every few
+minutes once its minute has passed (not by a TTL index: the embedded nx-27017
+runs its TTL purge on every read of such a collection, see SessionStore).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import time
 from typing import Any
 
@@ -22,6 +25,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 COLLECTION = "rate_limits"
 WINDOW_SECONDS = 60
+PURGE_EVERY_SECONDS = 300
+
+log = logging.getLogger(__name__)
 
 
 class PersonLimits:
@@ -31,7 +37,16 @@ class PersonLimits:
         self.per_minute = per_minute
 
     async def ensure_indexes(self) -> None:
-        await self._counters.create_index("expires_at", expireAfterSeconds=0)
+        await self._counters.create_index("expires_at")
+
+    async def purge_forever(self) -> None:
+        """Delete past minutes' counters until cancelled (idempotent per replica)."""
+        while True:
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+            try:
+                await self._counters.delete_many({"expires_at": {"$lte": dt.datetime.now(dt.UTC)}})
+            except Exception:  # housekeeping: the next round tries again
+                log.warning("purging rate-limit counters failed; retrying later", exc_info=True)
 
     async def allow(self, bucket: str, personal_code: str) -> bool:
         """Count one request of ``bucket`` for the person; False past the limit."""

@@ -176,7 +176,11 @@ async def test_my_data_reads_are_rate_limited_per_person(
     assert first is not None
     second, session = await site.sessions.open(first.person)
     for each in (first, session):  # my data about themselves, chosen
-        await site.sessions.save_flow(each, "mydata", {})
+        await site.sessions.save_flow(each, "mydata", {"subject": None, "chosen": "self"})
+    for each_cookie in (cookie, second):
+        loaded = await site.sessions.load(each_cookie)
+        assert loaded is not None
+        assert "mydata" in loaded.flows
     limit = site.portal_settings.my_data_reads_per_minute
     async with httpx.AsyncClient(base_url=site.url) as client:
         statuses = [

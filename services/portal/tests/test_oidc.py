@@ -293,3 +293,29 @@ async def test_sign_out_signs_out_at_the_provider_too(
         assert query["client_id"] == [CLIENT_ID]
         # The portal's session has ended.
         assert "Anna Ozola" not in (await client.get(f"{portal_url}/")).text
+
+
+async def test_the_stand_in_pages_do_not_exist_with_oidc(
+    oidc_site: tuple[str, FakeProvider], tmp_path: Path
+) -> None:
+    """With OIDC a POST of a personal code to the stand-in's form must not
+    open a session, even with a people directory on disk."""
+    from edu_portal.people import KnownPerson, write_people
+
+    write_people(
+        tmp_path / "people.json",
+        [KnownPerson(personal_code=PERSONAL_CODE, given_name="Anna", family_name="Ozola")],
+    )
+    portal_url, _ = oidc_site
+    async with httpx.AsyncClient(base_url=portal_url) as client:
+        assert (await client.get("/auth/sign-in/person")).status_code == 404
+        await client.get("/")
+        csrf = client.cookies["edu_csrf"]  # a valid CSRF token: only the route refuses
+        forged = await client.post(
+            "/auth/sign-in/person",
+            data={"_csrf_token": csrf, "method": "bank", "person": PERSONAL_CODE},
+        )
+        assert forged.status_code == 404
+        assert SESSION_COOKIE not in forged.cookies
+        method = await client.post("/auth/sign-in", data={"_csrf_token": csrf, "method": "bank"})
+        assert method.status_code == 404

@@ -8,13 +8,17 @@ from typing import Annotated, Any
 
 from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
 from litestar import Request, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.people import PeopleDirectory
+from edu_portal.settings import SignInMode
 from edu_portal.web.context import Portal, current_session, page
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
@@ -53,6 +57,16 @@ def kind_names() -> dict[str, str]:
     }
 
 
+async def stand_in_only(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """The stand-in's pages exist only when it is the sign-in: with OIDC a
+    POST of any personal code must not open a session (issue #19)."""
+    portal = connection.app.state["portal"]
+    if portal.settings.sign_in is not SignInMode.STAND_IN:
+        raise NotFoundException
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -86,7 +100,7 @@ async def sign_in(
     )
 
 
-@post("/auth/sign-in")
+@post("/auth/sign-in", guards=[stand_in_only])
 async def choose_method(data: Form) -> Template | Redirect:
     method = form_value(data, "method")
     target = safe_next(form_value(data, "next"))
@@ -109,7 +123,7 @@ def _quote(value: str) -> str:
     return quote(value, safe="")
 
 
-@get("/auth/sign-in/person")
+@get("/auth/sign-in/person", guards=[stand_in_only])
 async def choose_person(
     people: NamedDependency[PeopleDirectory],
     method: FromQuery[str] = "eparaksts",
@@ -141,7 +155,7 @@ def _person_page(
     )
 
 
-@post("/auth/sign-in/person")
+@post("/auth/sign-in/person", guards=[stand_in_only])
 async def sign_in_person(
     data: Form, people: NamedDependency[PeopleDirectory], portal: NamedDependency[Portal]
 ) -> Template | Redirect:

@@ -230,7 +230,9 @@ async def oidc_callback(
 
 
 @post("/auth/sign-out")
-async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Portal]) -> Redirect:
+async def sign_out(
+    request: Request[Any, Any, Any], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     cookie_value = request.cookies.get(SESSION_COOKIE)
     ended = await portal.sessions.close(cookie_value) if cookie_value else None
     # Signed in with the provider: sign out there too (RP-initiated logout),
@@ -238,11 +240,12 @@ async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Port
     provider = (
         portal.oidc.end_session_url(ended.id_token if ended else None) if portal.oidc else None
     )
-    return Redirect(
-        provider or "/auth/signed-out",
-        status_code=303,
-        cookies=[portal.cookie(SESSION_COOKIE, "", max_age=0)],
-    )
+    ended_cookie = portal.cookie(SESSION_COOKIE, "", max_age=0)
+    if provider:
+        response = page("signin/signed_out.html", provider_logout=provider)
+        response.cookies.append(ended_cookie)
+        return response
+    return Redirect("/auth/signed-out", status_code=303, cookies=[ended_cookie])
 
 
 @get("/auth/signed-out")

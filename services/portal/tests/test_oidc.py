@@ -326,3 +326,30 @@ async def test_the_stand_in_pages_do_not_exist_with_oidc(
         assert SESSION_COOKIE not in forged.cookies
         method = await client.post("/auth/sign-in", data={"_csrf_token": csrf, "method": "bank"})
         assert method.status_code == 404
+
+
+async def test_a_form_that_leads_to_sign_in_answers_a_page_not_a_redirect(
+    oidc_site: tuple[str, FakeProvider],
+) -> None:
+    """Agreeing to the terms before signing in: with OIDC the form's answer
+    is a page that moves on to /auth/sign-in by itself. A redirect chain from a
+    form to the provider's origin is blocked by the CSP's form-action 'self'
+    (measured in Chromium: "Sending form data … violates … form-action")."""
+    portal_url, _ = oidc_site
+    async with httpx.AsyncClient(base_url=portal_url) as client:
+        await client.get("/pieteikumi/noteikumi")
+        csrf = client.cookies["edu_csrf"]
+        agreed = await client.post(
+            "/pieteikumi/noteikumi", data={"_csrf_token": csrf, "agree": "yes"}
+        )
+        assert agreed.status_code == 200
+        target = "/auth/sign-in?next=%2Fpieteikumi%2Fnoteikumi%2Fapstiprinati"
+        assert f'<meta http-equiv="refresh" content="0; url={target}">' in agreed.text
+        assert f'href="{target}"' in agreed.text
+        assert agreed.cookies.get("edu_terms_b") == "yes"
+        # Any form posted without a session: the same.
+        lost = await client.post("/mani-dati/persona", data={"_csrf_token": csrf})
+        assert lost.status_code == 200
+        assert 'url=/auth/sign-in?next=%2Fmani-dati%2Fpersona"' in lost.text
+        # A link (GET) still redirects straight to the provider.
+        assert (await client.get("/mani-dati/dati")).status_code == 303

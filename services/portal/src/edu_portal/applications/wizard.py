@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body
@@ -34,7 +34,7 @@ from edu_portal.applications.texts import (
     target_group_names,
 )
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.context import Portal, SignedIn, current_session, portal_of
+from edu_portal.web.context import Portal, SignedIn, current_session, portal_of, to_sign_in
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
 
@@ -97,7 +97,7 @@ async def terms(request: Request[Any, Any, Any]) -> Template:
 
 
 @post(f"{BASE}/noteikumi")
-async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     if form_value(data, "agree") != "yes":
         await current_session(request)
         errors = FormErrors()
@@ -108,12 +108,9 @@ async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Template 
         # The seeds' order: agree, then authenticate. The agreement waits in a
         # short-lived cookie and is recorded as soon as the person is signed in.
         portal = portal_of(request)
-        target = f"{BASE}/noteikumi/apstiprinati"
-        return Redirect(
-            f"/auth/sign-in?next={target}",
-            status_code=303,
-            cookies=[portal.cookie(TERMS_COOKIE, "yes", max_age=1800)],
-        )
+        response = to_sign_in(portal, f"{BASE}/noteikumi/apstiprinati", after_form=True)
+        response.cookies.append(portal.cookie(TERMS_COOKIE, "yes", max_age=1800))
+        return response
     await Calls(signed_in, portal_of(request)).accept_terms()
     await signed_in.clear_flow(FLOW)
     return Redirect(STEPS[1], status_code=303)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -148,6 +148,17 @@ async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | Non
 def lang_of(request: Request[Any, Any, Any]) -> Lang:
     lang = request.state.get("lang") if hasattr(request, "state") else None
     return lang if isinstance(lang, Lang) else DEFAULT_LANG
+
+
+def to_sign_in(portal: Portal, target: str, *, after_form: bool) -> Response[Any]:
+    """Send the person to ``/auth/sign-in?next=target``. After a form (a POST)
+    with OIDC sign-in that is a page that moves on by itself, not a redirect:
+    the redirect chain would end at the provider's origin, which the CSP's
+    form-action 'self' makes the browser block."""
+    url = f"/auth/sign-in?next={quote(target, safe='')}"
+    if after_form and portal.oidc is not None:
+        return page("signin/continue.html", target=url)
+    return Redirect(url, status_code=303)
 
 
 def page(template: str, *, status_code: int = 200, **context: Any) -> Template:

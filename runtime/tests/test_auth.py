@@ -79,5 +79,59 @@ def test_rotated_key_is_picked_up_without_restart(
     )
 
 
+def test_a_key_withdrawn_from_the_jwks_is_refused_within_the_recheck_interval(
+    keys: GatewayKeys, tmp_path: Path
+) -> None:
+    """RUNBOOK rotation step 3 (remove the old key) takes effect without a
+    restart, even for a token verified (and cached) a moment ago."""
+    now = [0.0]
+    store = JwksKeyStore(keys.jwks_path, recheck_seconds=10.0, clock=lambda: now[0])
+    verifier = TokenVerifier(store, issuer=DEFAULT_ISSUER, audience=DEFAULT_AUDIENCE, leeway=30)
+    new = GatewayKeys(tmp_path / "new").ensure()
+    old_jwks = json.loads(keys.jwks_path.read_text())
+    new_jwks = json.loads(new.jwks_path.read_text())
+    keys.jwks_path.write_text(json.dumps({"keys": old_jwks["keys"] + new_jwks["keys"]}))
+    old_token = keys.mint(CODE)
+    assert verifier.verify(old_token).personal_code == CODE
+    keys.jwks_path.write_text(json.dumps(new_jwks))  # the old key withdrawn
+    now[0] = 10.5
+    assert reason(verifier, old_token) == "unknown_signing_key"
+    assert reason(verifier, keys.mint(CODE)) == "unknown_signing_key"
+    assert verifier.verify(new.mint(CODE)).personal_code == CODE
+    assert JwksKeyStore.RECHECK_SECONDS <= 60
+
+
+def test_signing_never_generates_a_key_outside_local_use(tmp_path: Path) -> None:
+    """The portal's mount holds only gateway-ed25519.pem and kid (no jwks.json),
+    read-only: minting reads it and writes nothing; a missing key is a clear
+    error, never a new key over the mount."""
+    from edu_runtime.signing import SigningKeyMissing
+
+    source = GatewayKeys(tmp_path / "source").ensure()
+    mount = tmp_path / "mount"
+    (mount / "keys").mkdir(parents=True)
+    (mount / "keys" / "gateway-ed25519.pem").write_bytes(source.private_path.read_bytes())
+    (mount / "keys" / "kid").write_text(source.kid_path.read_text() + "\n")
+    for path in (mount / "keys").iterdir():
+        path.chmod(0o400)
+    (mount / "keys").chmod(0o500)
+    try:
+        token = GatewayKeys(mount).check().mint(CODE)
+        verifier = TokenVerifier(
+            JwksKeyStore(source.jwks_path),
+            issuer=DEFAULT_ISSUER,
+            audience=DEFAULT_AUDIENCE,
+            leeway=30,
+        )
+        assert verifier.verify(token).personal_code == CODE
+        assert sorted(p.name for p in (mount / "keys").iterdir()) == ["gateway-ed25519.pem", "kid"]
+    finally:
+        (mount / "keys").chmod(0o700)
+    empty = GatewayKeys(tmp_path / "empty")
+    with pytest.raises(SigningKeyMissing, match="not readable"):
+        empty.mint(CODE)
+    assert not empty.dir.exists()
+
+
 def test_garbage_is_refused(verifier: TokenVerifier) -> None:
     assert reason(verifier, "abc.def.ghi") == "invalid_token"

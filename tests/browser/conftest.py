@@ -31,7 +31,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from edu_portal.app import create_app as create_portal
 from edu_portal.people import KnownPerson, PeopleDirectory, write_people
-from edu_portal.settings import PortalSettings
+from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.session import SessionStore
 from edu_registry_reader.domain.records import PersonRecord
 from edu_tools.backends import ChildProcess, free_port
@@ -82,6 +82,7 @@ async def site(
         registry_url=stack.registry.base_url,
         applications_url=stack.applications.base_url,
         documents_url=stack.documents.base_url,
+        sign_in=SignInMode.STAND_IN,  # local use, asked for explicitly
     )
     write_people(settings.people_path, [])
     app = create_portal(settings, span_exporters=[span_exporter])

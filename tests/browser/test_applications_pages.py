@@ -130,6 +130,10 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     await page.get_by_label("Cita persona (ievadiet personas kodu)").check()
     await page.get_by_label("Personas kods").fill(world.parent.code)
     await page.get_by_role("button", name="Autentificēties").click()
+    # Agreed before signing in: recorded by a form (POST + CSRF), not by a GET.
+    await title_starts(page, "E-pakalpojuma lietošanas noteikumi")
+    await expect(page.get_by_text("Jūs piekritāt e-pakalpojuma lietošanas")).to_be_visible()
+    await continue_(page)
 
     # Step 1: profile. Nothing chosen is an error at the field and at the top.
     await title_starts(page, "Kam ir pieteikums?")

@@ -171,9 +171,27 @@ async def test_my_data_reads_are_rate_limited_per_person(
 ) -> None:
     await sign_in(page, world.adult_learner)
     cookie = next(c["value"] for c in await page.context.cookies() if c["name"] == SESSION_COOKIE)
-    async with httpx.AsyncClient(base_url=site.url, cookies={SESSION_COOKIE: cookie}) as client:
-        statuses = [(await client.get("/mani-dati/dati")).status_code for _ in range(14)]
-        limited = await client.get("/mani-dati/dati")
+    # A second session of the same person is no new bucket (issue #19).
+    first = await site.sessions.load(cookie)
+    assert first is not None
+    second, session = await site.sessions.open(first.person)
+    for each in (first, session):  # my data about themselves, chosen
+        await site.sessions.save_flow(each, "mydata", {"subject": None, "chosen": "self"})
+    for each_cookie in (cookie, second):
+        loaded = await site.sessions.load(each_cookie)
+        assert loaded is not None
+        assert "mydata" in loaded.flows
+    limit = site.portal_settings.my_data_reads_per_minute
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        statuses = [
+            (
+                await client.get(
+                    "/mani-dati/dati", cookies={SESSION_COOKIE: (cookie, second)[i % 2]}
+                )
+            ).status_code
+            for i in range(limit + 2)
+        ]
+        limited = await client.get("/mani-dati/dati", cookies={SESSION_COOKIE: second})
         # Another person is not held back by this one.
         other = await client.get("/mani-dati/dati", cookies={SESSION_COOKIE: "someone-else"})
     assert 429 in statuses

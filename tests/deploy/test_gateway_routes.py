@@ -7,6 +7,7 @@ is exactly what ``edu gateway render`` makes of edu_tools.gateway_nginx.ROUTES
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from tests.deploy.conftest import NginxConfig, ServiceInCode, find
@@ -24,7 +25,7 @@ PREFIX_OWNERS = {
     "/api/v1/documents": "documents",
 }
 # The pages (the portal, the front end): everything else that is not /api/.
-PAGE_PREFIXES = ("/mani-dati/dati", "/mani-dati/pdf", "/auth/", "/")
+PAGE_PREFIXES = ("/auth/", "/")
 
 
 def _concrete(path: str) -> str:
@@ -109,9 +110,24 @@ def test_the_pages_go_to_the_portal(nginx: NginxConfig) -> None:
         location = nginx.route(path)
         assert location.upstream is not None, path
         assert nginx.upstreams[location.upstream] == ("portal", 8105), path
-    # My data reads and printouts are rate-limited per session, as on the API.
-    assert "limit_req zone=edu_pages" in nginx.route("/mani-dati/dati").body
-    assert "limit_req zone=edu_pages" in nginx.route("/mani-dati/pdf/x1").body
+    # My data's pages are rate-limited per person by the portal (a session
+    # cookie is no person); sign-in here, per client address.
+    assert "limit_req" not in nginx.route("/mani-dati/dati").body
+    assert "$cookie_edu_session" not in nginx.text
+    assert "limit_req zone=edu_signin" in nginx.route("/auth/callback").body
+    assert re.search(r"limit_req_zone\s+\$binary_remote_addr\s+zone=edu_signin", nginx.text)
+
+
+def test_hsts_in_the_deploy_config_only(nginx: NginxConfig, tmp_path: Path) -> None:
+    from edu_tools.gateway_nginx import local_target, render
+
+    text = re.sub(r"#[^\n]*", "", nginx.text)
+    assert re.search(
+        r'add_header\s+Strict-Transport-Security\s+"max-age=31536000; includeSubDomains"\s+always;',
+        text,
+    )
+    local = render(local_target(tmp_path, tmp_path, {"portal": 8105}, 8080))
+    assert "Strict-Transport-Security" not in local
 
 
 def test_authorization_and_correlation_pass_through(nginx: NginxConfig) -> None:

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -62,32 +63,60 @@ class AuthError(NotAuthorizedException):
 
 
 class JwksKeyStore:
-    """Public keys from a JWKS file, re-read when a token names an unknown key id
-    (how a signing-key rotation reaches running services without a restart)."""
+    """Public keys from a JWKS file. The file is re-read when a token names an
+    unknown key id (a new key reaches running services at once) and, at most
+    every ``recheck_seconds``, whenever it has changed: a key withdrawn from
+    the JWKS (deploy/RUNBOOK.md, key rotation step 3) is refused within that
+    time, without a restart. A changed file is noticed by its mtime, inode
+    and size (a Kubernetes Secret update swaps a symlink: a new inode)."""
 
-    def __init__(self, path: Path) -> None:
+    RECHECK_SECONDS = 10.0
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        recheck_seconds: float = RECHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._path = path
         self._lock = threading.Lock()
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._mtime: float | None = None
+        self._signature: tuple[int, int, int] | None = None
+        self._recheck = recheck_seconds
+        self._clock = clock
+        self._checked = -float("inf")
 
     def _reload(self) -> None:
+        self._checked = self._clock()
         try:
             stat = self._path.stat()
         except FileNotFoundError:
+            self._keys, self._signature = {}, None
             raise AuthError(
                 "verification_keys_missing", "The gateway keys are not configured."
             ) from None
-        if stat.st_mtime == self._mtime:
+        signature = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+        if signature == self._signature:
             return
-        data = json.loads(self._path.read_text())
-        keyset = jwt.PyJWKSet.from_dict(data)
+        try:
+            keyset = jwt.PyJWKSet.from_dict(json.loads(self._path.read_text()))
+        except (OSError, ValueError, jwt.PyJWTError):
+            # Caught mid-write: keep the keys we have, read again next time.
+            if self._signature is None:
+                raise AuthError(
+                    "verification_keys_missing", "The gateway keys cannot be read."
+                ) from None
+            return
         self._keys = {k.key_id or "": k for k in keyset.keys}
-        self._mtime = stat.st_mtime
+        self._signature = signature
+
+    def _due(self) -> bool:
+        return self._clock() - self._checked >= self._recheck
 
     def get(self, kid: str | None) -> jwt.PyJWK:
         with self._lock:
-            if kid not in self._keys:
+            if kid not in self._keys or self._due():
                 self._reload()
             key = self._keys.get(kid or "")
             if key is None and kid is None and len(self._keys) == 1:
@@ -95,6 +124,14 @@ class JwksKeyStore:
         if key is None:
             raise AuthError("unknown_signing_key", "The token is signed with an unknown key.")
         return key
+
+    def still_trusted(self, kid: str | None) -> bool:
+        """Whether a token verified earlier with ``kid`` may still be honoured."""
+        try:
+            self.get(kid)
+        except AuthError:
+            return False
+        return True
 
 
 class TokenVerifier:
@@ -106,30 +143,34 @@ class TokenVerifier:
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway
-        self._verified: OrderedDict[str, tuple[Identity, float]] = OrderedDict()
+        self._verified: OrderedDict[str, tuple[Identity, float, str | None]] = OrderedDict()
 
     def verify(self, token: str) -> Identity:
         """Verify ``token``; a token verified in the last minute and not yet
         expired is not verified again. Why: PyJWT checks the base64 alphabet
         character by character in Python, ~1.7 ms of CPU per request, while a
-        portal session sends the same token with every request. A signing key
-        withdrawn from the JWKS stops being honoured within CACHE_SECONDS."""
+        portal session sends the same token with every request. A cached token
+        is honoured only while its key is still in the JWKS (re-checked every
+        ``JwksKeyStore.RECHECK_SECONDS``): a withdrawn key stops at once."""
         now = time.time()
         hit = self._verified.get(token)
         if hit is not None and now < hit[1]:
-            return hit[0]
-        identity, expires_at = self._verify_uncached(token)
-        self._verified[token] = (identity, min(expires_at, now + self.CACHE_SECONDS))
+            if self._keys.still_trusted(hit[2]):
+                return hit[0]
+            del self._verified[token]
+        identity, expires_at, kid = self._verify_uncached(token)
+        self._verified[token] = (identity, min(expires_at, now + self.CACHE_SECONDS), kid)
         while len(self._verified) > self.CACHE_SIZE:
             self._verified.popitem(last=False)
         return identity
 
-    def _verify_uncached(self, token: str) -> tuple[Identity, float]:
+    def _verify_uncached(self, token: str) -> tuple[Identity, float, str | None]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
             raise AuthError("invalid_token", "The bearer token is malformed.") from None
-        key = self._keys.get(header.get("kid"))
+        kid = header.get("kid")
+        key = self._keys.get(kid)
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -164,7 +205,7 @@ class TokenVerifier:
                 family_name=claims.get("family_name"),
                 token=token,
             )
-            return identity, float(claims["exp"])
+            return identity, float(claims["exp"]), kid
         except (ValueError, ValidationError, PersonalCodeError):
             raise AuthError("invalid_claims", "The token's claims are not valid.") from None
 

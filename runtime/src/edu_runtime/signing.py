@@ -3,7 +3,11 @@
 Locally the key pair is generated on first use under ``DATA_DIR/keys`` (the
 portal, ``edu token`` and the tests share it); the services read only the
 public JWKS. In production the gateway (the portal's front end) owns the
-private key and publishes the JWKS (deploy/RUNBOOK.md: key rotation).
+private key and publishes the JWKS (deploy/RUNBOOK.md: key rotation): there
+the key is a mounted, read-only Secret holding ``gateway-ed25519.pem`` and
+``kid`` only, so ``GatewayKeys(..., generate=False)`` (the default) never
+writes anything and refuses clearly when the key is missing — generating one
+over the mount would silently replace the real key (issue #19).
 """
 
 from __future__ import annotations
@@ -23,15 +27,44 @@ DEFAULT_ISSUER = "https://gateway.latvija.lv"
 DEFAULT_AUDIENCE = "edu-eservices"
 
 
+class SigningKeyMissing(RuntimeError):
+    """The mounted signing key cannot be read (and may not be generated here)."""
+
+
 class GatewayKeys:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, generate: bool = False) -> None:
         self.dir = data_dir / "keys"
         self.private_path = self.dir / "gateway-ed25519.pem"
         self.jwks_path = self.dir / "jwks.json"
         self.kid_path = self.dir / "kid"
+        # Only local runs (the stand-in sign-in, `edu token`, tests) may create a key.
+        self.generate = generate
+
+    def check(self) -> GatewayKeys:
+        """Fail now, with a clear message, when the key cannot be used to sign."""
+        self._load()
+        return self
+
+    def _load(self) -> tuple[Ed25519PrivateKey, str]:
+        try:
+            pem = self.private_path.read_bytes()
+            kid = self.kid_path.read_text().strip()
+        except OSError as exc:
+            raise SigningKeyMissing(
+                f"the gateway signing key is not readable at {self.dir} "
+                f"(gateway-ed25519.pem and kid): {exc.strerror or exc}"
+            ) from None
+        key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey) or not kid:
+            raise SigningKeyMissing(f"{self.private_path} is not an Ed25519 key with a kid")
+        return key, kid
 
     def ensure(self) -> GatewayKeys:
-        if self.private_path.exists() and self.jwks_path.exists() and self.kid_path.exists():
+        """Local use only: create the key pair (or the JWKS of an existing key)."""
+        if self.private_path.exists() and self.kid_path.exists():
+            if not self.jwks_path.exists():
+                key, kid = self._load()
+                self._write_jwks(key, kid)
             return self
         self.dir.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
@@ -44,11 +77,14 @@ class GatewayKeys:
         fd = os.open(self.private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
+        self._write_jwks(key, kid)
+        self.kid_path.write_text(kid)
+        return self
+
+    def _write_jwks(self, key: Ed25519PrivateKey, kid: str) -> None:
         jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key()))
         jwk.update({"kid": kid, "use": "sig", "alg": "EdDSA"})
         self.jwks_path.write_text(json.dumps({"keys": [jwk]}, indent=2))
-        self.kid_path.write_text(kid)
-        return self
 
     def mint(
         self,
@@ -64,7 +100,9 @@ class GatewayKeys:
         family_name: str | None = None,
         now: dt.datetime | None = None,
     ) -> str:
-        self.ensure()
+        if self.generate:
+            self.ensure()
+        key, kid = self._load()
         issued = now or dt.datetime.now(dt.UTC)
         claims: dict[str, Any] = {
             "iss": issuer,
@@ -83,8 +121,4 @@ class GatewayKeys:
             claims["given_name"] = given_name
         if family_name:
             claims["family_name"] = family_name
-        key = serialization.load_pem_private_key(self.private_path.read_bytes(), password=None)
-        assert isinstance(key, Ed25519PrivateKey)
-        return jwt.encode(
-            claims, key, algorithm="EdDSA", headers={"kid": self.kid_path.read_text()}
-        )
+        return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})

@@ -34,6 +34,7 @@ async def test_the_portal_logs_json_and_counts_its_pages(
         "EDU_DATA_DIR": str(tmp_path),
         "EDU_PORTAL_HTTP_PORT": str(port),
         "EDU_PORTAL_MONGO_DB": f"edu_portal_logs_{uuid.uuid4().hex[:8]}",
+        "EDU_PORTAL_SIGN_IN": "stand-in",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)

@@ -242,6 +242,7 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
             "EDU_APPLICATIONS_MONGO_DB": APPS_DB,
             "EDU_PORTAL_HTTP_PORT": str(portal_port),
             "EDU_PORTAL_MONGO_DB": PORTAL_DB,
+            "EDU_PORTAL_SIGN_IN": "stand-in",
             "EDU_PORTAL_APPLICATIONS_URL": f"http://127.0.0.1:{apps_port}",
         }
         procs: list[subprocess.Popen[bytes]] = []

@@ -261,6 +261,7 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
             "EDU_REGISTRY_READER_MONGO_DB": DB_NAME,
             "EDU_PORTAL_HTTP_PORT": str(portal_port),
             "EDU_PORTAL_MONGO_DB": PORTAL_DB,
+            "EDU_PORTAL_SIGN_IN": "stand-in",
             "EDU_PORTAL_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
         }
         procs: dict[str, subprocess.Popen[bytes]] = {}

@@ -69,7 +69,7 @@ def token(
         typer.echo("error: a staff token needs --institution", err=True)
         raise typer.Exit(2)
     typer.echo(
-        GatewayKeys(data_dir).mint(
+        GatewayKeys(data_dir, generate=True).mint(
             code,
             role=role,
             institution_id=institution,

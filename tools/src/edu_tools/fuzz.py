@@ -194,7 +194,7 @@ def local_callers(data_dir: Path) -> list[Caller]:
         client.close()
     if parent is None or staff is None:
         raise RuntimeError("no sample people in the registers: is `edu up` running and seeded?")
-    keys = GatewayKeys(data_dir)
+    keys = GatewayKeys(data_dir, generate=True)
     return [
         Caller("anonymous", None),
         Caller("citizen", keys.mint(parent["personal_code"])),

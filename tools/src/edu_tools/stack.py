@@ -63,6 +63,9 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
             "EDU_TRACES_FILE": str(data_dir / "traces.jsonl"),
             "EDU_REGISTRY_URL": "http://127.0.0.1:8101",
             "EDU_DOCUMENTS_URL": "http://127.0.0.1:8103",
+            # Local use: the sign-in stand-in, asked for explicitly (the
+            # portal refuses it unless on loopback; its default is OIDC).
+            "EDU_PORTAL_SIGN_IN": "stand-in",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -36,8 +36,10 @@ from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.api import Api, Backend
+from edu_portal.web.caching import NoStoreMiddleware
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
 from edu_portal.web.errors import handle_error
+from edu_portal.web.limits import PersonLimits
 from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SessionStore
 from edu_portal.web.templates import template_config
@@ -69,6 +71,12 @@ def _http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
 def create_app(
     settings: PortalSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
+    # Before anything else: no public default secret or stand-in sign-in where
+    # the portal could face the internet, no signing key generated over a mount.
+    settings.refuse_unsafe()
+    keys = GatewayKeys(settings.data_dir, generate=settings.local)
+    if not settings.local:
+        keys.check()
     # httpx logs every request at INFO, address and query included: one line
     # per API call, and queries can carry personal codes.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -88,7 +96,7 @@ def create_app(
         longest=dt.timedelta(hours=settings.session_max_hours),
     )
     tokens = SessionTokens(
-        GatewayKeys(settings.data_dir),
+        keys,
         sessions,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
@@ -101,7 +109,12 @@ def create_app(
     }
     api = Api(clients)
     oidc = OidcClient(settings, db) if settings.sign_in is SignInMode.OIDC else None
-    portal = Portal(settings, sessions, tokens, api, oidc=oidc)
+    limits = PersonLimits(
+        db,
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        per_minute=settings.my_data_reads_per_minute,
+    )
+    portal = Portal(settings, sessions, tokens, api, limits, oidc=oidc)
     people = PeopleDirectory(settings.people_path)
 
     @get("/health/live", include_in_schema=False, sync_to_thread=False)
@@ -124,7 +137,9 @@ def create_app(
 
     async def start() -> None:
         await sessions.ensure_indexes()
+        await limits.ensure_indexes()
         purging.append(asyncio.create_task(sessions.purge_forever()))
+        purging.append(asyncio.create_task(limits.purge_forever()))
 
     async def close() -> None:
         for task in purging:
@@ -153,7 +168,10 @@ def create_app(
             "people": Provide(lambda: people, sync_to_thread=False),
         },
         # Outermost, so every page is counted, error pages included.
-        middleware=[DefineMiddleware(HttpMetricsMiddleware, metrics=metrics, exclude=PUBLIC_PATHS)],
+        middleware=[
+            DefineMiddleware(HttpMetricsMiddleware, metrics=metrics, exclude=PUBLIC_PATHS),
+            NoStoreMiddleware,
+        ],
         before_request=before_request,
         template_config=template_config(),
         csrf_config=CSRFConfig(

@@ -8,6 +8,7 @@ it has no Kafka of its own.
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,8 +22,27 @@ def _shared(name: str) -> AliasChoices:
 
 
 class SignInMode(StrEnum):
-    STAND_IN = "stand-in"  # local: pick a person of the loaded registers
-    OIDC = "oidc"  # deploy: a real OpenID Connect provider
+    STAND_IN = "stand-in"  # local only, asked for explicitly: pick any person of the registers
+    OIDC = "oidc"  # deploy: a real OpenID Connect provider (the default)
+
+
+# The defaults below are public (they are in this file): fine on a developer's
+# machine, refused wherever the portal could face the internet.
+LOCAL_CSRF_SECRET = "local-development-only-csrf-secret-0123456789"  # noqa: S105
+LOCAL_PSEUDONYM_KEY = "local-development-only-pseudonym-key"
+
+
+class UnsafeSettings(RuntimeError):
+    """The portal refuses to start with settings that are only safe locally."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class PortalSettings(BaseSettings):
@@ -53,11 +73,14 @@ class PortalSettings(BaseSettings):
         default=False, description="Mark cookies Secure: on behind TLS (deploy/)."
     )
     csrf_secret: SecretStr = Field(
-        default=SecretStr("local-development-only-csrf-secret-0123456789"),
+        default=SecretStr(LOCAL_CSRF_SECRET),
         description="Signs the CSRF cookie. Must be set to a secret in production.",
     )
 
-    sign_in: SignInMode = SignInMode.STAND_IN
+    sign_in: SignInMode = Field(
+        default=SignInMode.OIDC,
+        description="oidc, or stand-in for local use only (bound to loopback, explicitly set).",
+    )
     directory_file: Path | None = Field(
         default=None,
         description="Sample people the sign-in stand-in offers; default DATA_DIR/people.json.",
@@ -73,6 +96,23 @@ class PortalSettings(BaseSettings):
     oidc_code_claim: str = Field(
         default="sub", description="The ID token claim that carries the personal code."
     )
+    oidc_acr_values: str | None = Field(
+        default=None,
+        description="Assurance levels to ask for (acr_values); the ID token's acr must be one.",
+    )
+    oidc_end_session_endpoint: str | None = Field(
+        default=None, description="The provider's sign-out (RP-initiated logout) endpoint."
+    )
+    oidc_post_logout_redirect_uri: str | None = Field(
+        default=None, description="Where the provider sends the person after signing out."
+    )
+
+    my_data_reads_per_minute: int = Field(
+        default=30,
+        gt=0,
+        description="My-data reads and printouts a person may ask for in a minute, "
+        "over all their sessions.",
+    )
 
     # Shared with the services
     mongo_url: str = Field(
@@ -80,6 +120,11 @@ class PortalSettings(BaseSettings):
         validation_alias=_shared("MONGO_URL"),
     )
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias=_shared("DATA_DIR"))
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr(LOCAL_PSEUDONYM_KEY),
+        validation_alias=_shared("PSEUDONYM_KEY"),
+        description="HMAC key for the person keys of the rate limits (as the services').",
+    )
     jwt_issuer: str = Field(
         default="https://gateway.latvija.lv", validation_alias=_shared("JWT_ISSUER")
     )
@@ -89,6 +134,47 @@ class PortalSettings(BaseSettings):
     )
     otel_traces_file: Path | None = Field(default=None, validation_alias=_shared("TRACES_FILE"))
     log_level: str = Field(default="INFO", validation_alias=_shared("LOG_LEVEL"))
+
+    @property
+    def local(self) -> bool:
+        """Local development: the stand-in sign-in (and so a generated signing key)."""
+        return self.sign_in is SignInMode.STAND_IN
+
+    def refuse_unsafe(self) -> None:
+        """Raise ``UnsafeSettings`` naming every setting that is only safe locally."""
+        problems: list[str] = []
+        if self.sign_in is SignInMode.STAND_IN and not _is_loopback(self.http_host):
+            problems.append(
+                "the sign-in stand-in (EDU_PORTAL_SIGN_IN=stand-in) lets anyone sign in as "
+                f"anyone: it runs only on a loopback address, not on {self.http_host!r}"
+            )
+        if self.sign_in is SignInMode.STAND_IN and self.secure_cookies:
+            problems.append("the sign-in stand-in is for local use, not behind TLS")
+        if self.secure_cookies or self.sign_in is SignInMode.OIDC:
+            if self.csrf_secret.get_secret_value() == LOCAL_CSRF_SECRET:
+                problems.append("set EDU_PORTAL_CSRF_SECRET: the default is public")
+            if self.pseudonym_key.get_secret_value() == LOCAL_PSEUDONYM_KEY:
+                problems.append("set EDU_PSEUDONYM_KEY: the default is public")
+        if self.sign_in is SignInMode.OIDC:
+            missing = [
+                f"EDU_PORTAL_{name.upper()}"
+                for name in (
+                    "oidc_issuer",
+                    "oidc_authorization_endpoint",
+                    "oidc_token_endpoint",
+                    "oidc_jwks_uri",
+                    "oidc_client_id",
+                    "oidc_redirect_uri",
+                )
+                if not getattr(self, name)
+            ]
+            if missing:
+                problems.append(
+                    "sign-in is OpenID Connect (the default; EDU_PORTAL_SIGN_IN=stand-in "
+                    f"for local use) but {', '.join(missing)} is not set"
+                )
+        if problems:
+            raise UnsafeSettings("the portal refuses to start: " + "; ".join(problems))
 
     @property
     def people_path(self) -> Path:

@@ -111,13 +111,28 @@ def item_row(app: Application) -> tuple[str, ...]:
     )
 
 
+# A cell starting with one of these is a formula to a spreadsheet program
+# (OWASP "CSV injection"): a model or serial number typed as
+# =HYPERLINK(...) must stay text in the school's export.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: str) -> str:
+    """The value as CSV text a spreadsheet shows but never evaluates."""
+    return "'" + value if is_formula_like(value) else value
+
+
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """RFC 4180 CSV in UTF-8 with a byte-order mark, so spreadsheet programs
-    read ā, č, ē… right."""
+    read ā, č, ē… right; a formula-like cell is prefixed with ' (text)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -131,6 +146,12 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            # openpyxl stores any string starting with = as a formula: keep
+            # formula-like values as text (type string, shown with a quote prefix).
+            if isinstance(cell.value, str) and is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)

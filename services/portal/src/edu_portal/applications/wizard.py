@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body
@@ -34,7 +34,7 @@ from edu_portal.applications.texts import (
     target_group_names,
 )
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.context import Portal, SignedIn, current_session, portal_of
+from edu_portal.web.context import Portal, SignedIn, current_session, portal_of, to_sign_in
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
 
@@ -50,7 +50,9 @@ STEPS = {
     6: f"{NEW}/kontakti",
     7: f"{NEW}/parbaude",
 }
-TERMS_COOKIE = "edu_terms_b"  # "agreed before signing in": accepted right after sign-in
+# "Agreed before signing in": after sign-in a page asks to continue, and that
+# form (POST, CSRF) records the acceptance: no GET changes state (issue #19).
+TERMS_COOKIE = "edu_terms_b"
 ADULT, EMPLOYEE, CHILD = "adult_learner", "employee", "child:"
 
 
@@ -95,7 +97,7 @@ async def terms(request: Request[Any, Any, Any]) -> Template:
 
 
 @post(f"{BASE}/noteikumi")
-async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     if form_value(data, "agree") != "yes":
         await current_session(request)
         errors = FormErrors()
@@ -106,18 +108,24 @@ async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Template 
         # The seeds' order: agree, then authenticate. The agreement waits in a
         # short-lived cookie and is recorded as soon as the person is signed in.
         portal = portal_of(request)
-        target = f"{BASE}/noteikumi/apstiprinati"
-        return Redirect(
-            f"/auth/sign-in?next={target}",
-            status_code=303,
-            cookies=[portal.cookie(TERMS_COOKIE, "yes", max_age=1800)],
-        )
+        response = to_sign_in(portal, f"{BASE}/noteikumi/apstiprinati", after_form=True)
+        response.cookies.append(portal.cookie(TERMS_COOKIE, "yes", max_age=1800))
+        return response
     await Calls(signed_in, portal_of(request)).accept_terms()
     await signed_in.clear_flow(FLOW)
     return Redirect(STEPS[1], status_code=303)
 
 
 @get(f"{BASE}/noteikumi/apstiprinati")
+async def agreed_before_sign_in(
+    request: Request[Any, Any, Any], signed_in: SignedIn
+) -> Template | Redirect:
+    if request.cookies.get(TERMS_COOKIE) != "yes":
+        return Redirect(f"{BASE}/noteikumi", status_code=303)
+    return app_page("terms_agreed.html")
+
+
+@post(f"{BASE}/noteikumi/apstiprinati")
 async def accepted_after_sign_in(
     request: Request[Any, Any, Any], signed_in: SignedIn, portal: Portal
 ) -> Redirect:
@@ -618,6 +626,7 @@ ROUTES: list[ControllerRouterHandler] = [
     start,
     terms,
     accept_terms,
+    agreed_before_sign_in,
     accepted_after_sign_in,
     new_application,
     resume_draft,

@@ -38,6 +38,7 @@ from edu_portal.web.i18n import _, current_lang
 
 BASE = "/mani-dati"
 FLOW = "mydata"
+MY_DATA_LIMIT = "my-data"  # reads and printouts: PortalSettings.my_data_reads_per_minute
 Form = URLEncodedBody[dict[str, Any]]
 OTHER = "other"
 SELF = "self"
@@ -179,6 +180,7 @@ async def result(
 ) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
+    await signed_in.within_limit(MY_DATA_LIMIT)
     try:
         answer = await portal.api.get(
             Backend.REGISTRY,
@@ -207,6 +209,7 @@ async def save_pdf(
 ) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
+    await signed_in.within_limit(MY_DATA_LIMIT)
     try:
         subject = signed_in.session.flow(FLOW).get("subject")
         requested = await portal.api.post(
@@ -249,6 +252,7 @@ async def pdf_file(
     signed_in: NamedDependency[SignedIn],
     portal: NamedDependency[Portal],
 ) -> Response[bytes]:
+    await signed_in.within_limit(MY_DATA_LIMIT)
     response = await portal.api.request(
         Backend.DOCUMENTS, "GET", f"/api/v1/documents/{document_id}/pdf", await signed_in.token()
     )

@@ -8,16 +8,21 @@ from typing import Annotated, Any
 
 from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
 from litestar import Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.people import PeopleDirectory
+from edu_portal.settings import SignInMode
 from edu_portal.web.context import Portal, current_session, page
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
-from edu_portal.web.oidc import OidcError
+from edu_portal.web.oidc import BROWSER_COOKIE, LOGIN_TTL, OidcError
 from edu_portal.web.session import SESSION_COOKIE, Person
 
 log = logging.getLogger(__name__)
@@ -52,6 +57,16 @@ def kind_names() -> dict[str, str]:
     }
 
 
+async def stand_in_only(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """The stand-in's pages exist only when it is the sign-in: with OIDC a
+    POST of any personal code must not open a session (issue #19)."""
+    portal = connection.app.state["portal"]
+    if portal.settings.sign_in is not SignInMode.STAND_IN:
+        raise NotFoundException
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -72,13 +87,20 @@ async def sign_in(
 ) -> Template | Redirect:
     if portal.oidc is not None:
         # deploy/: the real identity provider asks how and who.
-        return Redirect(await portal.oidc.start(safe_next(next_)), status_code=303)
+        login = await portal.oidc.start(safe_next(next_))
+        return Redirect(
+            login.url,
+            status_code=303,
+            cookies=[
+                _binding_cookie(portal, login.browser_binding, int(LOGIN_TTL.total_seconds()))
+            ],
+        )
     return page(
         "signin/method.html", next=safe_next(next_), errors=FormErrors(), methods=method_names()
     )
 
 
-@post("/auth/sign-in")
+@post("/auth/sign-in", guards=[stand_in_only])
 async def choose_method(data: Form) -> Template | Redirect:
     method = form_value(data, "method")
     target = safe_next(form_value(data, "next"))
@@ -101,7 +123,7 @@ def _quote(value: str) -> str:
     return quote(value, safe="")
 
 
-@get("/auth/sign-in/person")
+@get("/auth/sign-in/person", guards=[stand_in_only])
 async def choose_person(
     people: NamedDependency[PeopleDirectory],
     method: FromQuery[str] = "eparaksts",
@@ -133,7 +155,7 @@ def _person_page(
     )
 
 
-@post("/auth/sign-in/person")
+@post("/auth/sign-in/person", guards=[stand_in_only])
 async def sign_in_person(
     data: Form, people: NamedDependency[PeopleDirectory], portal: NamedDependency[Portal]
 ) -> Template | Redirect:
@@ -174,8 +196,15 @@ async def sign_in_person(
     return Redirect(target, status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)])
 
 
+def _binding_cookie(portal: Portal, value: str, max_age: int) -> Cookie:
+    cookie = portal.cookie(BROWSER_COOKIE, value, max_age=max_age)
+    cookie.path = "/auth/"
+    return cookie
+
+
 @get("/auth/callback")
 async def oidc_callback(
+    request: Request[Any, Any, Any],
     portal: NamedDependency[Portal],
     code: FromQuery[str | None] = None,
     state_: Annotated[str | None, QueryParameter(name="state")] = None,
@@ -184,29 +213,39 @@ async def oidc_callback(
     """Where the OpenID Connect provider sends the person back."""
     if portal.oidc is None:
         return page("errors/not_found.html", status_code=404)
+    spent = _binding_cookie(portal, "", 0)
     if error or not code or not state_:
         return page("signin/failed.html", status_code=400)
     try:
-        person, target = await portal.oidc.finish(code, state_)
+        done = await portal.oidc.finish(code, state_, request.cookies.get(BROWSER_COOKIE))
     except OidcError as exc:
         log.warning("OpenID Connect sign-in refused: %s", exc)
         return page("signin/failed.html", status_code=400)
-    cookie_value, _session = await portal.sessions.open(person)
+    cookie_value, _session = await portal.sessions.open(done.person, id_token=done.id_token)
     return Redirect(
-        safe_next(target), status_code=303, cookies=[portal.cookie(SESSION_COOKIE, cookie_value)]
+        safe_next(done.next_path),
+        status_code=303,
+        cookies=[portal.cookie(SESSION_COOKIE, cookie_value), spent],
     )
 
 
 @post("/auth/sign-out")
-async def sign_out(request: Request[Any, Any, Any], portal: NamedDependency[Portal]) -> Redirect:
+async def sign_out(
+    request: Request[Any, Any, Any], portal: NamedDependency[Portal]
+) -> Template | Redirect:
     cookie_value = request.cookies.get(SESSION_COOKIE)
-    if cookie_value:
-        await portal.sessions.close(cookie_value)
-    return Redirect(
-        "/auth/signed-out",
-        status_code=303,
-        cookies=[portal.cookie(SESSION_COOKIE, "", max_age=0)],
+    ended = await portal.sessions.close(cookie_value) if cookie_value else None
+    # Signed in with the provider: sign out there too (RP-initiated logout),
+    # or the next "sign in" on a shared computer would not ask who.
+    provider = (
+        portal.oidc.end_session_url(ended.id_token if ended else None) if portal.oidc else None
     )
+    ended_cookie = portal.cookie(SESSION_COOKIE, "", max_age=0)
+    if provider:
+        response = page("signin/signed_out.html", provider_logout=provider)
+        response.cookies.append(ended_cookie)
+        return response
+    return Redirect("/auth/signed-out", status_code=303, cookies=[ended_cookie])
 
 
 @get("/auth/signed-out")

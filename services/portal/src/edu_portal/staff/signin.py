@@ -63,6 +63,7 @@ async def sign_in_as_staff(data: Form, signed_in: SignedIn, portal: Portal) -> T
         role="staff",
         institution_id=match.institution_id,
         institution_name=match.name,
+        id_token=signed_in.session.id_token,
     )
     await portal.sessions.close(signed_in.cookie_value)
     return Redirect(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -22,8 +22,10 @@ from opentelemetry import trace
 from edu_portal.settings import PortalSettings
 from edu_portal.web.api import Api, correlation
 from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, Lang, parse_lang, set_lang
+from edu_portal.web.limits import PersonLimits
 from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SESSION_COOKIE, Session, SessionStore
+from edu_portal.web.templates import page_path
 from edu_portal.web.tokens import SessionTokens
 
 
@@ -33,6 +35,7 @@ class Portal:
     sessions: SessionStore
     tokens: SessionTokens
     api: Api
+    limits: PersonLimits
     oidc: OidcClient | None = None  # set when EDU_PORTAL_SIGN_IN=oidc
 
     def cookie(self, key: str, value: str, *, max_age: int | None = None) -> Cookie:
@@ -68,6 +71,10 @@ class SignedIn:
     @property
     def person_code(self) -> str:
         return self.session.person.personal_code
+
+    async def within_limit(self, bucket: str) -> None:
+        """429 once this person (over all their sessions) asked too often."""
+        await self.portal.limits.check(bucket, self.person_code)
 
     async def save_flow(self, name: str, answers: dict[str, Any]) -> None:
         await self.portal.sessions.save_flow(self.session, name, answers)
@@ -125,7 +132,7 @@ async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | Non
         # ?lang= switches and remembers: answer with the same address without
         # it, so links and the back button keep working in the new language.
         rest = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-        target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+        target = page_path(request) + (f"?{urlencode(rest)}" if rest else "")
         portal = portal_of(request)
         return Redirect(
             target,
@@ -141,6 +148,17 @@ async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | Non
 def lang_of(request: Request[Any, Any, Any]) -> Lang:
     lang = request.state.get("lang") if hasattr(request, "state") else None
     return lang if isinstance(lang, Lang) else DEFAULT_LANG
+
+
+def to_sign_in(portal: Portal, target: str, *, after_form: bool) -> Response[Any]:
+    """Send the person to ``/auth/sign-in?next=target``. After a form (a POST)
+    with OIDC sign-in that is a page that moves on by itself, not a redirect:
+    the redirect chain would end at the provider's origin, which the CSP's
+    form-action 'self' makes the browser block."""
+    url = f"/auth/sign-in?next={quote(target, safe='')}"
+    if after_form and portal.oidc is not None:
+        return page("signin/continue.html", target=url)
+    return Redirect(url, status_code=303)
 
 
 def page(template: str, *, status_code: int = 200, **context: Any) -> Template:

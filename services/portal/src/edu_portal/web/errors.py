@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -21,11 +20,10 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
-from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from edu_portal.web.api import ApiProblem, Unavailable
-from edu_portal.web.context import NotSignedIn, SessionExpired, page, portal_of
+from edu_portal.web.context import NotSignedIn, SessionExpired, page, portal_of, to_sign_in
 from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, parse_lang, set_lang
 from edu_portal.web.session import SESSION_COOKIE
 
@@ -37,13 +35,21 @@ def _error_page(kind: str, status: int) -> Response[Any]:
 
 
 def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    response = _handle_error(request, exc)
+    # An unrouted request (404) passes no middleware: NoStoreMiddleware's
+    # header is set here too, as an error page shows who is signed in.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # Errors raised before a handler (no route: 404) skip before_request.
     set_lang(parse_lang(request.cookies.get(LANG_COOKIE)) or DEFAULT_LANG)
     if isinstance(exc, NotSignedIn):
         target = request.url.path
         if request.url.query:
             target += f"?{request.url.query}"
-        return Redirect(f"/auth/sign-in?next={quote(target, safe='')}", status_code=303)
+        return to_sign_in(portal_of(request), target, after_form=request.method != "GET")
     if isinstance(exc, SessionExpired):
         response = _error_page("session_expired", 401)
         # The ended session's cookie goes; the next sign-in starts a new one.

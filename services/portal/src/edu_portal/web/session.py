@@ -70,6 +70,9 @@ class Session(BaseModel):
     expires_at: dt.datetime
     token: str | None = None
     token_expires_at: dt.datetime | None = None
+    # The identity provider's ID token (OIDC sign-in): the hint of the
+    # provider's sign-out (RP-initiated logout) when the person signs out.
+    id_token: str | None = None
     flows: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     model_config = ConfigDict(populate_by_name=True)
@@ -129,6 +132,7 @@ class SessionStore:
         role: str = "citizen",
         institution_id: str | None = None,
         institution_name: str | None = None,
+        id_token: str | None = None,
     ) -> tuple[str, Session]:
         """A new session; returns the cookie value (shown to nobody else) and the session."""
         cookie_value = secrets.token_urlsafe(32)
@@ -139,6 +143,7 @@ class SessionStore:
             role=role,
             institution_id=institution_id,
             institution_name=institution_name,
+            id_token=id_token,
             created_at=now,
             last_seen=now,
             expires_at=min(now + self._idle, now + self._longest),
@@ -177,8 +182,10 @@ class SessionStore:
         session.flows.pop(name, None)
         await self._sessions.update_one({"_id": session.id}, {"$unset": {f"flows.{name}": ""}})
 
-    async def close(self, cookie_value: str) -> None:
-        await self._sessions.delete_one({"_id": _key(cookie_value)})
+    async def close(self, cookie_value: str) -> Session | None:
+        """End the session; what it was (for the provider's sign-out), if any."""
+        doc = await self._sessions.find_one_and_delete({"_id": _key(cookie_value)})
+        return Session.model_validate(doc) if doc is not None else None
 
     async def expire_now(self, session: Session) -> None:
         """For tests: the session has run out of time."""

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from edu_runtime.riga import RIGA, riga_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
@@ -75,9 +77,24 @@ def build_environment() -> Environment:
         current_lang=current_lang,
         static_version=STATIC_VERSION,
         with_query=_with_query,
+        page_path=page_path,
     )
     env.filters.update(date=_date, datetime=_datetime, money=_money)
     return env
+
+
+def page_path(request: Request[Any, Any, Any]) -> str:
+    """The page's own path for its links (the language switch), taken only from
+    a matched route: an unrouted request (a 404, say ``//evil.example/x``)
+    links to the start page, never to a path the visitor typed."""
+    # Litestar's scope type declares the key, but routing sets it only on a match.
+    scope: Mapping[str, Any] = request.scope
+    if "path_template" not in scope:
+        return "/"
+    path = request.url.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

@@ -42,7 +42,7 @@ async def test_a_part_that_never_stops_is_abandoned_and_named(
     async def stuck(*_: Any) -> None:
         await never.wait()
 
-    runtime.broker.stop = stuck  # type: ignore[method-assign]
+    runtime.broker.stop = stuck  # type: ignore[method-assign,assignment]
     started = time.monotonic()
     with pytest.raises(ShutdownIncomplete) as raised:
         await runtime.stop()

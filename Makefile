@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: up test bootstrap lint typecheck unit schemas bench lock
+.PHONY: up test bootstrap lint typecheck unit schemas bench lock images prod-check
 
 up: bootstrap
 	$(VENV)/edu up
@@ -46,3 +46,13 @@ bench: bootstrap
 lock:
 	@scripts/bootstrap.sh || true
 	UV_PYTHON_DOWNLOADS=never .tools/bin/uv lock --python python3
+
+# Every image, built here with podman from Debian's and PyPI's packages only
+# (deploy/README.md, "local-prod"); prints each image's size.
+images: bootstrap
+	deploy/local-prod/images.sh
+
+# The production manifests proven on this machine: images, the local-prod overlay
+# played with podman, every probe, the smoke through the gateway, torn down always.
+prod-check:
+	deploy/local-prod/prod-check.sh

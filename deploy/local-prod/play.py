@@ -17,6 +17,8 @@ play``, for what podman 4.3 cannot do or ignores:
   created that way under its rendered name;
 - Services do not exist in podman: each Deployment is played on its own, on one
   bridge network, with its Services' names as network aliases;
+- ``envFrom`` overrides ``env`` (Kubernetes: the other way round), so each
+  ``envFrom`` is expanded into ``env`` entries with Kubernetes' precedence;
 - ``emptyDir`` volumes become named volumes shared by every pod using the same
   name, so each is renamed ``<deployment>-<volume>``;
 - readiness and startup probes are ignored (liveness becomes a health check
@@ -25,7 +27,8 @@ play``, for what podman 4.3 cannot do or ignores:
   first ``kube play`` to every probe ready.
 
 Kafka and MongoDB are played first and must be ready before the rest starts
-(a cluster gets there by restarts; here it is quicker to wait).
+(a cluster gets there by restarts; here it is quicker to wait); the gateway
+last, since nginx resolves its upstreams' names when it starts.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ OVERLAY = REPO / "deploy" / "k8s" / "overlays" / "local-prod"
 WORK = REPO / ".edu" / "local-prod"
 NETWORK = "edu-local-prod"
 FIRST = ("kafka", "mongodb")  # the backends the services need at start
+LAST = ("gateway",)
 STATE = WORK / "state.json"
 
 Obj = dict[str, Any]
@@ -137,6 +141,7 @@ def convert(deployment: Obj, secrets: dict[str, Obj], config_maps: dict[str, Obj
             volumes.append(volume)
     renamed = {v["name"].removeprefix(f"{name}-") for v in volumes if "emptyDir" in v}
     for container in pod.get("containers", []) + pod.get("initContainers", []):
+        expand_env_from(container, secrets, config_maps)
         mounts = []
         for mount in container.get("volumeMounts") or []:
             m = dict(mount)
@@ -155,6 +160,29 @@ def convert(deployment: Obj, secrets: dict[str, Obj], config_maps: dict[str, Obj
             container["volumeMounts"] = mounts
     pod["volumes"] = volumes
     return d
+
+
+def expand_env_from(container: Obj, secrets: dict[str, Obj], config_maps: dict[str, Obj]) -> None:
+    """``envFrom`` as explicit ``env`` entries, with Kubernetes' precedence: a
+    later source wins over an earlier one, and ``env`` over every source.
+    (podman 4.3 lets ``envFrom`` override ``env``: the portal's EDU_DATA_DIR
+    became edu-shared's /tmp/edu, away from its mounted signing key.)"""
+    explicit = {e["name"] for e in container.get("env") or []}
+    merged: dict[str, Obj] = {}
+    for source in container.pop("envFrom", None) or []:
+        prefix = source.get("prefix", "")
+        if "configMapRef" in source:
+            for key, value in (config_maps[source["configMapRef"]["name"]].get("data") or {}).items():
+                merged[prefix + key] = {"name": prefix + key, "value": value}
+        elif "secretRef" in source:
+            ref = source["secretRef"]["name"]
+            for key in secret_values(secrets[ref]):
+                merged[prefix + key] = {
+                    "name": prefix + key,
+                    "valueFrom": {"secretKeyRef": {"name": ref, "key": key}},
+                }
+    expanded = [entry for key, entry in merged.items() if key not in explicit]
+    container["env"] = expanded + list(container.get("env") or [])
 
 
 def podman_secret(name: str, secret: Obj) -> None:
@@ -304,9 +332,11 @@ def up(timeout: float) -> int:
         log(
             f"{' and '.join(first)} ready {time.monotonic() - started:.1f}s after the first kube play"
         )
-    for name in deployments:
-        if name not in first:
-            play(name)
+    # The gateway last: nginx resolves its upstreams' names when it starts
+    # (a cluster's Services exist before any pod; here a name exists once played).
+    rest = [n for n in deployments if n not in first]
+    for name in sorted(rest, key=lambda n: n in LAST):
+        play(name)
     wait_ready(played, timeout)
     elapsed = time.monotonic() - started
     (WORK / "ready-seconds").write_text(f"{elapsed:.1f}")

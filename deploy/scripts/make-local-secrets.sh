@@ -45,7 +45,7 @@ for name, make in values.items():
     if not (out / name).is_file():
         (out / name).write_text(make())
 PY
-  chmod 0600 "$out"/*[!e]  # all but .gitignore
+  find "$out" -type f ! -name .gitignore -exec chmod 0600 {} +
   echo "local-prod secrets in $out (not committed)"
   exit 0
 fi

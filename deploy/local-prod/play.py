@@ -172,7 +172,9 @@ def expand_env_from(container: Obj, secrets: dict[str, Obj], config_maps: dict[s
     for source in container.pop("envFrom", None) or []:
         prefix = source.get("prefix", "")
         if "configMapRef" in source:
-            for key, value in (config_maps[source["configMapRef"]["name"]].get("data") or {}).items():
+            for key, value in (
+                config_maps[source["configMapRef"]["name"]].get("data") or {}
+            ).items():
                 merged[prefix + key] = {"name": prefix + key, "value": value}
         elif "secretRef" in source:
             ref = source["secretRef"]["name"]

@@ -137,3 +137,18 @@ def test_kubernetes_services_match_the_upstreams(
         assert [p["port"] for p in service["spec"]["ports"]] == [port]
     config = find(k8s_base, "ConfigMap", "edu-gateway-nginx")
     assert config["data"]["nginx.conf"] == nginx.text
+
+
+def test_production_gateway_sends_hsts_on_every_response(nginx: NginxConfig) -> None:
+    """deploy/ is reached over TLS: browsers must never fall back to HTTP. Set
+    once at server level with ``always`` (errors too); no location adds its own
+    headers, which would drop it there. The local gateway (plain HTTP) has none."""
+    from pathlib import Path
+
+    from edu_tools.gateway_nginx import local_target, render
+
+    hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+    assert nginx.text.count(hsts) == 1
+    assert all("add_header" not in loc.body for loc in nginx.locations)
+    local = render(local_target(Path("/tmp/run"), Path("/tmp/log"), {"portal": 1}, 8080))
+    assert "Strict-Transport-Security" not in local

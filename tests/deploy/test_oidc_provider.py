@@ -61,7 +61,9 @@ def issuer() -> Iterator[str]:
 
 
 def _challenge(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
 
 
 def _authorize(http: httpx.Client, config: dict[str, Any], verifier: str) -> str:
@@ -81,7 +83,12 @@ def _authorize(http: httpx.Client, config: dict[str, Any], verifier: str) -> str
     assert hidden["state"] == "st-1"
     sent = http.post(
         config["authorization_endpoint"],
-        data={**hidden, "personal_code": "32345678901", "given_name": "Līga", "family_name": "Ozola"},
+        data={
+            **hidden,
+            "personal_code": "32345678901",
+            "given_name": "Līga",
+            "family_name": "Ozola",
+        },
     )
     assert sent.status_code == 302
     back = urlsplit(sent.headers["location"])

@@ -113,6 +113,7 @@ async def test_gateway_answers_as_production_does() -> None:
         home = await http.get("/")
         assert home.status_code == 200
         assert "default-src 'self'" in home.headers["content-security-policy"]
+        assert home.headers["strict-transport-security"].startswith("max-age=")
         # The services' own endpoints stay inside.
         assert (await http.get("/metrics")).status_code == 404
         assert (await http.get("/health/ready")).status_code == 404

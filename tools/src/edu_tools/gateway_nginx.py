@@ -115,6 +115,9 @@ class Target:
     error_log: str
     foreground: bool  # `daemon off;`: the local stack runs nginx as its child
     pages: bool  # route the portal's pages (the local stack has the portal)
+    # Strict-Transport-Security: deploy/ is reached over TLS (ended at the
+    # ingress); browsers ignore it over plain HTTP, as on the local stack.
+    hsts: bool = False
 
 
 def deploy_target() -> Target:
@@ -130,6 +133,7 @@ def deploy_target() -> Target:
         error_log="/dev/stderr",
         foreground=False,
         pages=True,
+        hsts=True,
     )
 
 
@@ -180,6 +184,11 @@ def render(target: Target) -> str:
     temp = target.temp_dir
     daemon = "daemon off;\n" if target.foreground else ""
     api_fallback = "/api/" if target.pages else "/"
+    hsts = (
+        '\n        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+        if target.hsts
+        else ""
+    )
     blocked = (
         "\n".join(
             f"        location {prefix} {{\n            return 404;\n        }}"
@@ -283,7 +292,7 @@ http {{
         add_header Referrer-Policy no-referrer always;
         add_header X-Frame-Options DENY always;
         add_header Cross-Origin-Opener-Policy same-origin always;
-        add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;
+        add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;{hsts}
 
 {locations}
 

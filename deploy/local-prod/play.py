@@ -145,6 +145,9 @@ def convert(deployment: Obj, secrets: dict[str, Obj], config_maps: dict[str, Obj
         mounts = []
         for mount in container.get("volumeMounts") or []:
             m = dict(mount)
+            if m["name"] in converted:
+                # The kubelet mounts Secret and ConfigMap volumes read-only, always.
+                m["readOnly"] = True
             if m["name"] in converted and m.get("subPath"):
                 # One file of the volume, mounted where the subPath mount was.
                 file_volume = f"{m['name']}-{len(volumes)}"
@@ -287,7 +290,9 @@ def up(timeout: float) -> int:
     down(quiet=True)
     WORK.mkdir(parents=True, exist_ok=True)
     objects = render()
-    (WORK / "rendered.yaml").write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    rendered = WORK / "rendered.yaml"
+    rendered.touch(mode=0o600)
+    rendered.write_text(yaml.safe_dump_all(objects, sort_keys=False))
     secrets = by_kind(objects, "Secret")
     config_maps = by_kind(objects, "ConfigMap")
     services = by_kind(objects, "Service")
@@ -361,6 +366,7 @@ def down(quiet: bool = False) -> int:
         run("podman", "secret", "rm", secret, check=False, quiet=True)
     run("podman", "network", "rm", "-f", NETWORK, check=False, quiet=True)
     shutil.rmtree(WORK / "volumes", ignore_errors=True)
+    (WORK / "rendered.yaml").unlink(missing_ok=True)  # it holds the Secrets
     STATE.unlink()
     if not quiet:
         log("torn down")

@@ -54,4 +54,5 @@ for target in kafka mongodb gateway oidc-provider; do
 done
 echo "images built in $((SECONDS - started))s:"
 podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
-  | grep -E "^localhost/edu-[a-z-]+:($tag|3\.11-bookworm) " | sort | column -t
+  | grep -E "^localhost/edu-[a-z-]+:($tag|3\.11-bookworm) " | sort \
+  | awk '{ printf "  %-38s %s %s\n", $1, $2, $3 }'

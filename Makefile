@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: up test bootstrap lint typecheck unit schemas bench lock
+.PHONY: up test bootstrap lint typecheck unit schemas bench lock images prod-check
 
 up: bootstrap
 	$(VENV)/edu up
@@ -19,6 +19,7 @@ lint: bootstrap
 
 typecheck: bootstrap
 	$(VENV)/mypy -p edu_contracts -p edu_runtime -p edu_tools -p edu_registry_reader -p edu_applications -p edu_documents -p edu_retention -p edu_portal
+	$(VENV)/mypy deploy/local-prod/play.py deploy/local-prod/oidc_provider.py
 	@# The tests too. Test directories have no __init__.py and share file names
 	@# (conftest.py, test_rules.py), so mypy names modules by path: the root's trees as
 	@# tests.*, contracts.tests.*, runtime.tests.*; each service's from its own
@@ -46,3 +47,13 @@ bench: bootstrap
 lock:
 	@scripts/bootstrap.sh || true
 	UV_PYTHON_DOWNLOADS=never .tools/bin/uv lock --python python3
+
+# Every image, built here with podman from Debian's and PyPI's packages only
+# (deploy/README.md, "local-prod"); prints each image's size.
+images: bootstrap
+	deploy/local-prod/images.sh
+
+# The production manifests proven on this machine: images, the local-prod overlay
+# played with podman, every probe, the smoke through the gateway, torn down always.
+prod-check:
+	deploy/local-prod/prod-check.sh

@@ -118,18 +118,6 @@ def test_the_pages_go_to_the_portal(nginx: NginxConfig) -> None:
     assert re.search(r"limit_req_zone\s+\$binary_remote_addr\s+zone=edu_signin", nginx.text)
 
 
-def test_hsts_in_the_deploy_config_only(nginx: NginxConfig, tmp_path: Path) -> None:
-    from edu_tools.gateway_nginx import local_target, render
-
-    text = re.sub(r"#[^\n]*", "", nginx.text)
-    assert re.search(
-        r'add_header\s+Strict-Transport-Security\s+"max-age=31536000; includeSubDomains"\s+always;',
-        text,
-    )
-    local = render(local_target(tmp_path, tmp_path, {"portal": 8105}, 8080))
-    assert "Strict-Transport-Security" not in local
-
-
 def test_authorization_and_correlation_pass_through(nginx: NginxConfig) -> None:
     text = re.sub(r"#[^\n]*", "", nginx.text)
     assert re.search(r"proxy_set_header\s+Authorization\s+\$http_authorization;", text)
@@ -153,3 +141,18 @@ def test_kubernetes_services_match_the_upstreams(
         assert [p["port"] for p in service["spec"]["ports"]] == [port]
     config = find(k8s_base, "ConfigMap", "edu-gateway-nginx")
     assert config["data"]["nginx.conf"] == nginx.text
+
+
+def test_production_gateway_sends_hsts_on_every_response(nginx: NginxConfig) -> None:
+    """deploy/ is reached over TLS: browsers must never fall back to HTTP. Set
+    once at server level with ``always`` (errors too); no location adds its own
+    headers, which would drop it there. The local gateway (plain HTTP) has none."""
+    from pathlib import Path
+
+    from edu_tools.gateway_nginx import local_target, render
+
+    hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+    assert nginx.text.count(hsts) == 1
+    assert all("add_header" not in loc.body for loc in nginx.locations)
+    local = render(local_target(Path("/tmp/run"), Path("/tmp/log"), {"portal": 1}, 8080))
+    assert "Strict-Transport-Security" not in local

@@ -147,7 +147,13 @@ def test_documents_image_has_the_fonts_its_renderer_loads(
 ) -> None:
     _, stages = dockerfile
     runs = " ".join(stages["documents"].all("RUN"))
-    assert "fonts-dejavu-core" in runs
+    # Debian ships DejaVu Sans in two packages: regular and bold in -core, the
+    # oblique faces in -extra. The built image refused to start with -core alone.
+    packages = {"fonts-dejavu-core": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")}
+    packages["fonts-dejavu-extra"] = ("DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
+    needed = set(fonts._FILES.values())
+    provided = {f for package, files in packages.items() if package in runs for f in files}
+    assert needed <= provided, f"no package installs {sorted(needed - provided)}"
     # Debian's fonts-dejavu-core installs exactly where the renderer looks.
     assert Path("/usr/share/fonts/truetype/dejavu") == fonts.DEFAULT_FONT_DIR
     others = " ".join(" ".join(stages[s].all("RUN")) for s in stages if s != "documents")

@@ -125,7 +125,9 @@ class Target:
     error_log: str
     foreground: bool  # `daemon off;`: the local stack runs nginx as its child
     pages: bool  # route the portal's pages (the local stack has the portal)
-    hsts: bool = False  # behind TLS: Strict-Transport-Security on every answer
+    # Strict-Transport-Security: deploy/ is reached over TLS (ended at the
+    # ingress); browsers ignore it over plain HTTP, as on the local stack.
+    hsts: bool = False
 
 
 def deploy_target() -> Target:

@@ -141,6 +141,13 @@ async def test_my_data_and_its_pdf(browser: Browser, world: World, tmp_path: Pat
     text = await download(page, "Lejupielādēt PDF", tmp_path)
     assert "Informācija par personu" in text
     assert world.adult_learner.family_name in text
+    # Sign-out ends the session here and at the provider, which sends the
+    # browser back; Back then shows no register data (no-store).
+    await page.get_by_role("button", name="Iziet").click()
+    await page.wait_for_url(f"{GATEWAY}/auth/signed-out")
+    await expect(page.get_by_role("heading", name="Jūs esat izgājis")).to_be_visible()
+    await page.goto(f"{GATEWAY}/mani-dati/dati")
+    await expect(page.get_by_text(world.adult_learner.family_name)).to_have_count(0)
     await page.context.close()
 
 

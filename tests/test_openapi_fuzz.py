@@ -1,7 +1,9 @@
-"""Every service fuzzed from its own OpenAPI document (schemathesis, a few
-examples per operation) as a caller without a token, a citizen and staff: no
-server error, and every status, content type and body as documented. The
-longer run is ``edu fuzz --examples 100`` (README, reliability)."""
+"""Every service fuzzed from its own OpenAPI document (schemathesis, every check
+but those ``edu_tools.fuzz.EXCLUDED_CHECKS`` names, a few examples per
+operation) as a caller without a token, a citizen, a representative, staff of
+the institution and staff of another: no server error, every answer as
+documented, and the document exactly as strict as the API. The longer run is
+``edu fuzz --examples 100`` (README, reliability)."""
 
 from __future__ import annotations
 
@@ -27,9 +29,14 @@ async def test_every_operation_answers_as_documented(
     w = actors.world
     callers = [
         Caller("anonymous", None),
-        Caller("citizen", gateway.mint(w.parent.code)),
+        Caller("citizen", gateway.mint(w.adult_learner.code)),
+        Caller("representative", gateway.mint(w.parent.code)),
         Caller(
             "staff", gateway.mint(w.employee.code, role="staff", institution_id=w.institution_id)
+        ),
+        Caller(
+            "other-staff",
+            gateway.mint(w.stranger.code, role="staff", institution_id=w.other_institution_id),
         ),
     ]
     targets = [

@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Response
 from litestar.handlers import BaseRouteHandler
 from litestar.routes import HTTPRoute
 
 from edu_runtime.errors import ApiError
+from edu_runtime.methods import OptionsAnswer
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,23 @@ def declared_inputs(app: Litestar) -> dict[int, DeclaredInput]:
 
 
 class StrictInput:
-    """The app's ``before_request`` hook (see the module's docstring)."""
+    """The app's ``before_request`` hook (see the module's docstring); it also
+    answers OPTIONS (``edu_runtime.methods``)."""
 
     def __init__(self) -> None:
         self._declared: dict[int, DeclaredInput] | None = None
+        self._options = OptionsAnswer()
 
-    async def __call__(self, request: Request[Any, Any, Any]) -> None:
+    async def __call__(self, request: Request[Any, Any, Any]) -> Response[None] | None:
+        # OPTIONS says what the path supports, whatever its query or body.
+        answer = self._options(request)
+        if answer is not None:
+            return answer
         if self._declared is None:
             self._declared = declared_inputs(request.app)
         declared = self._declared.get(id(request.scope["route_handler"]))
         if declared is None:
-            return
+            return None
         unknown = sorted(set(request.query_params) - declared.query)
         if unknown:
             raise ApiError(
@@ -77,6 +84,7 @@ class StrictInput:
             )
         if declared.body is not None:
             await _require_json_object(request, declared.body)
+        return None
 
 
 async def _require_json_object(request: Request[Any, Any, Any], model: str) -> None:

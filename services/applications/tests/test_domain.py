@@ -164,7 +164,7 @@ def test_profile_rules_say_whose_application_it_is() -> None:
 
 
 def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
-    with pytest.raises(DomainError) as none:
+    with pytest.raises(NotPermitted) as none:
         workflow.start_draft(
             app_id=uuid4(),
             reference="IR-0000-0002",
@@ -176,6 +176,9 @@ def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
             now=NOW,
         )
     assert none.value.reason == "not_employed"
+    # The caller's standing, not the request's shape: 403 (a 422 told a client
+    # generated from the OpenAPI document that its valid request was invalid).
+    assert REFUSALS[type(none.value)] == 403
     with pytest.raises(NotPermitted) as stranger:
         workflow.represented(None)
     assert stranger.value.reason == "not_represented"

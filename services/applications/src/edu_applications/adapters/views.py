@@ -10,8 +10,9 @@ from uuid import UUID
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
 from edu_contracts.http import RequestBody
-from edu_contracts.personal_code import PersonalCode
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+from edu_contracts.personal_code import PersonalCodeInput
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
 from edu_applications.domain.model import (
     Application,
@@ -23,20 +24,62 @@ from edu_applications.domain.model import (
 )
 from edu_applications.domain.statuses import label
 
-_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+# What a phone number may look like, as one pattern the validator checks and the
+# OpenAPI document carries: 8 to 15 digits, an optional leading +, spaces,
+# hyphens and parentheses anywhere between.
+_SEPARATOR = "[ ()-]"
+PHONE_PATTERN = f"^{_SEPARATOR}*[+]?(?:{_SEPARATOR}*[0-9]){{8,15}}{_SEPARATOR}*$"
+_PHONE = re.compile(PHONE_PATTERN)
 
 
 def _phone(value: str) -> str:
     """'+371 2612 3456' → '+37126123456'; 8 bare digits are taken as Latvian."""
-    compact = re.sub(r"[\s\-()]", "", value)
-    if not _PHONE.match(compact):
+    if not _PHONE.match(value):
         raise ValueError("a phone number has 8 to 15 digits, optionally with a leading +")
+    compact = re.sub(_SEPARATOR, "", value)
     if len(compact) == 8 and compact[0] in "26":
         compact = "+371" + compact
     return compact
 
 
-Phone = Annotated[str, AfterValidator(_phone)]
+Phone = Annotated[
+    str,
+    AfterValidator(_phone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": PHONE_PATTERN,
+            "description": "8 to 15 digits, optionally with a leading +; spaces, hyphens "
+            "and parentheses are ignored.",
+            "examples": ["+371 2612 3456"],
+        }
+    ),
+]
+
+
+def _any_case(name: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
+
+
+# EmailStr (email-validator) refuses addresses at special-use domains (.test,
+# .local, …) although they are well formed; the document says so with a
+# pattern built from email-validator's own list (ECMA regex has no i flag).
+EMAIL_PATTERN = (
+    "^(?!.*[.@](?:" + "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES) + ")$)"
+)
+Email = Annotated[
+    EmailStr,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "email",
+            "pattern": EMAIL_PATTERN,
+            "description": "An e-mail address; not at a special-use domain ("
+            + ", ".join(SPECIAL_USE_DOMAIN_NAMES)
+            + ").",
+        }
+    ),
+]
 
 
 class Body(RequestBody):
@@ -53,7 +96,7 @@ class TermsAcceptance(Body):
 
 class DraftRequest(Body):
     role: ApplicantRole
-    learner_code: PersonalCode | None = Field(
+    learner_code: PersonalCodeInput | None = Field(
         default=None, description="The child's personal code (role parent_or_guardian)."
     )
 
@@ -82,7 +125,7 @@ class DocumentsStep(Versioned):
 
 class ContactStep(Versioned):
     phone: Phone
-    email: EmailStr
+    email: Email
 
 
 class Withdrawal(Versioned):

@@ -132,7 +132,9 @@ def start_draft(
     their role (enrolled, or employed) now; a parent's child is checked when
     the institution is chosen."""
     if role is not ApplicantRole.PARENT_OR_GUARDIAN and not institutions:
-        raise DomainError(
+        # About the caller, not the request (which is well formed): 403, as for
+        # a learner the caller does not represent.
+        raise NotPermitted(
             "not_employed" if role is ApplicantRole.EMPLOYEE else "not_enrolled",
             "The registers show no institution for you in this role.",
         )

@@ -72,8 +72,7 @@ def parse_accept_language(header: str) -> Language | None:
 def negotiate(lang: str | None, accept_language: str | None) -> Language:
     if lang is not None:
         try:
-            # Exactly as documented (the enum), no case folding or trimming.
-            return Language(lang)
+            return Language(lang.strip().lower())
         except ValueError:
             raise ApiError(
                 422, "unsupported_language", "lang must be 'lv' or 'en'.", {"lang": lang[:20]}

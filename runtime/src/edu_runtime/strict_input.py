@@ -19,6 +19,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.routes import HTTPRoute
 
 from edu_runtime.errors import ApiError
+from edu_runtime.language import negotiate
 from edu_runtime.methods import OptionsAnswer
 
 
@@ -26,6 +27,14 @@ from edu_runtime.methods import OptionsAnswer
 class DeclaredInput:
     query: frozenset[str]
     body: str | None  # the body model's name when a body is required
+    single: frozenset[str] = frozenset()  # query parameters that take one value
+    # Optional non-text query parameters: Litestar reads the text "null" as
+    # "not given" for them, which is no value the document allows.
+    no_null_text: frozenset[str] = frozenset()
+
+
+def _is_text(field: Any) -> bool:
+    return any(t.annotation is str for t in field.inner_types) or field.annotation is str
 
 
 def _body_name(handler: BaseRouteHandler) -> str:
@@ -44,9 +53,18 @@ def declared_inputs(app: Litestar) -> dict[int, DeclaredInput]:
             needs_body = "data" in kwargs_model.expected_reserved_kwargs and not (
                 kwargs_model.is_data_optional
             )
+            query = kwargs_model.expected_query_params
             declared[id(handler)] = DeclaredInput(
-                query=frozenset(p.field_alias for p in kwargs_model.expected_query_params),
+                query=frozenset(p.field_alias for p in query),
                 body=_body_name(handler) if needs_body else None,
+                single=frozenset(
+                    p.field_alias for p in query if not p.field_definition.is_non_string_sequence
+                ),
+                no_null_text=frozenset(
+                    p.field_alias
+                    for p in query
+                    if p.field_definition.is_optional and not _is_text(p.field_definition)
+                ),
             )
     return declared
 
@@ -82,6 +100,29 @@ class StrictInput:
                 ),
                 {"unknown": unknown, "accepted": sorted(declared.query)},
             )
+        repeated = sorted(
+            name for name in declared.single if len(request.query_params.getall(name, [])) > 1
+        )
+        if repeated:
+            # Litestar would keep the last value and drop the others unsaid.
+            raise ApiError(
+                422,
+                "repeated_query_parameter",
+                f"Query parameter(s) given more than once: {', '.join(repeated)}.",
+                {"repeated": repeated},
+            )
+        nulls = sorted(n for n in declared.no_null_text if request.query_params.get(n) == "null")
+        if nulls:
+            raise ApiError(
+                422,
+                "validation_error",
+                f"'null' is not a value of {', '.join(nulls)}; leave the parameter out instead.",
+                {"invalid": nulls},
+            )
+        if "lang" in declared.query and "lang" in request.query_params:
+            # Checked here for every handler that takes it, also those whose
+            # answer has no texts (exports, bulk actions): never ignored.
+            negotiate(request.query_params["lang"], None)
         if declared.body is not None:
             await _require_json_object(request, declared.body)
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from edu_contracts.http import Page
+from edu_contracts.http import JsonBool, JsonDate, JsonInt, Page
 from edu_contracts.lending import (
     OFFER_ID_PATTERN,
     LendingOffer,
@@ -49,16 +49,16 @@ class OfferInput(Body):
     for_groups: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default_factory=list, max_length=50
     )
-    items_available: int | None = Field(default=None, ge=0, le=100_000)
+    items_available: JsonInt | None = Field(default=None, ge=0, le=100_000)
 
 
 class LendingSettingsChange(Body):
-    version: int = Field(
+    version: JsonInt = Field(
         ge=0, description="The version this change is based on (0 before the first save)."
     )
-    accepting_applications: bool
-    accepting_from: dt.date | None = None
-    accepting_to: dt.date | None = None
+    accepting_applications: JsonBool
+    accepting_from: JsonDate | None = None
+    accepting_to: JsonDate | None = None
     offers: list[OfferInput] = Field(default_factory=list, max_length=100)
 
 

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
-from edu_contracts.http import RequestBody
+from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
 from edu_contracts.personal_code import PersonalCodeInput
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
+from litestar.params import Parameter
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
 
 from edu_applications.domain.model import (
     Application,
@@ -82,12 +83,56 @@ Email = Annotated[
 ]
 
 
+# The staff lists' query filters, documented from the limits the handlers check.
+OPEN_INCIDENT = "open"
+QUERY_MAX = 100
+CLASS_GROUP_MAX = 40
+VISIBLE_STATUSES = [s.value for s in ApplicationStatus if s is not ApplicationStatus.DRAFT]
+
+IncidentQuery = Annotated[
+    str | None,
+    Parameter(
+        query="incident",
+        required=False,
+        description="'open': only applications with an open loss or theft report.",
+        schema_extra={"enum": [OPEN_INCIDENT]},
+    ),
+]
+SearchQuery = Annotated[
+    str | None,
+    Parameter(
+        query="q",
+        required=False,
+        description=f"Search text, at most {QUERY_MAX} characters.",
+        schema_extra={"maxLength": QUERY_MAX},
+    ),
+]
+ClassGroupQuery = Annotated[
+    str | None,
+    Parameter(
+        query="class_group",
+        required=False,
+        description=f"Class, at most {CLASS_GROUP_MAX} characters.",
+        schema_extra={"maxLength": CLASS_GROUP_MAX},
+    ),
+]
+StatusQuery = Annotated[
+    ApplicationStatus | None,
+    Parameter(
+        query="status",
+        required=False,
+        description="Only applications in this status (drafts are the applicant's own).",
+        schema_extra={"enum": VISIBLE_STATUSES},
+    ),
+]
+
+
 class Body(RequestBody):
     """Every request body here: unknown fields are refused (see ``RequestBody``)."""
 
 
 class Versioned(Body):
-    version: int = Field(ge=1, description="The application version this change is based on.")
+    version: JsonInt = Field(ge=1, description="The application version this change is based on.")
 
 
 class TermsAcceptance(Body):
@@ -106,7 +151,29 @@ class InstitutionStep(Versioned):
 
 
 class SocialStatusStep(Versioned):
-    socially_supported: bool
+    # The rule workflow.set_social_status enforces, in the document too: a group
+    # exactly when socially supported.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "properties": {
+                        "socially_supported": {"const": True},
+                        "social_group": {"not": {"type": "null"}},
+                    },
+                    "required": ["social_group"],
+                },
+                {
+                    "properties": {
+                        "socially_supported": {"const": False},
+                        "social_group": {"type": "null"},
+                    }
+                },
+            ]
+        }
+    )
+
+    socially_supported: JsonBool
     social_group: SocialGroup | None = None
 
 
@@ -135,13 +202,13 @@ class Withdrawal(Versioned):
 class IncidentReport(Versioned):
     kind: IncidentKind
     description: str = Field(min_length=10, max_length=4000)
-    occurred_on: dt.date | None = None
+    occurred_on: JsonDate | None = None
 
 
 class DecisionRequest(Versioned):
     decision: DecisionKind
     reason: str | None = Field(default=None, max_length=2000)
-    postponed_until: dt.date | None = None
+    postponed_until: JsonDate | None = None
 
 
 class ReadyForIssue(Versioned):
@@ -153,7 +220,7 @@ class ReadyForIssue(Versioned):
 class ReturnRequest(Versioned):
     condition: ReturnCondition
     note: str | None = Field(default=None, max_length=2000)
-    returned_on: dt.date | None = None
+    returned_on: JsonDate | None = None
 
 
 class IncidentClosing(Versioned):

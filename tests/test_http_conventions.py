@@ -213,3 +213,18 @@ async def test_request_bodies_are_documented_closed_and_with_their_patterns(
     params = {p["name"]: p["schema"] for p in verify["parameters"]}
     assert params["sha256"]["pattern"] == "^[0-9a-fA-F]{64}$"
     assert "pattern" in params["number"]
+
+
+async def test_a_repeated_or_null_query_value_is_refused_not_dropped(
+    stack: Stack, actors: Actors
+) -> None:
+    """Litestar kept the last of two values and read ``status=null`` as no
+    filter; the documents allow neither, so neither is silently accepted."""
+    r = await stack.applications.client.get(f"{APPS}?limit=5&limit=6", headers=actors.parent)
+    body = await refused(r, 422, "repeated_query_parameter")
+    assert body["extra"]["repeated"] == ["limit"]
+    r = await stack.applications.client.get("/api/v1/staff/inbox?status=null", headers=actors.staff)
+    body = await refused(r, 422, "validation_error")
+    assert body["extra"]["invalid"] == ["status"]
+    r = await stack.applications.client.get("/api/v1/staff/inbox?q=null", headers=actors.staff)
+    await ok(r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
@@ -38,6 +38,14 @@ def _json_integer(value: object) -> object:
     return value
 
 
+def _json_boolean(value: object) -> object:
+    # Not StrictBool: Litestar validates bodies with strict=False, which
+    # overrides a field's own strictness; a validator runs whatever the mode.
+    if not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be true or false")
+    return value
+
+
 def _json_date(value: object) -> object:
     # Lax mode would read a number as a Unix timestamp; a date is "YYYY-MM-DD".
     if isinstance(value, str) or type(value) is dt.date:
@@ -48,7 +56,7 @@ def _json_date(value: object) -> object:
 # Request body fields exactly as their JSON Schema types (see RequestBody): what
 # the document calls an integer, a boolean or a date is all they accept.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
-JsonBool = StrictBool
+JsonBool = Annotated[bool, BeforeValidator(_json_boolean)]
 JsonDate = Annotated[dt.date, BeforeValidator(_json_date)]
 
 

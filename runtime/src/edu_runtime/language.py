@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from edu_contracts.documents import Language
 from litestar import Request
-from litestar.params import Parameter, QueryParameter
+from litestar.params import QueryParameter
 
 from edu_runtime.errors import ApiError
 
@@ -39,9 +39,7 @@ LANGUAGE_QUERY: dict[str, Any] = {
 
 LangQuery = Annotated[
     str | None,
-    Parameter(
-        query="lang", required=False, description=_LANG_DESCRIPTION, schema_extra=_LANG_SCHEMA
-    ),
+    QueryParameter(required=False, description=_LANG_DESCRIPTION, schema_extra=_LANG_SCHEMA),
 ]
 """A handler's own ``lang`` query parameter (see the module's docstring)."""
 

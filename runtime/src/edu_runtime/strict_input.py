@@ -54,16 +54,17 @@ def declared_inputs(app: Litestar) -> dict[int, DeclaredInput]:
                 kwargs_model.is_data_optional
             )
             query = kwargs_model.expected_query_params
+            fields = handler.parsed_fn_signature.parameters
             declared[id(handler)] = DeclaredInput(
                 query=frozenset(p.field_alias for p in query),
                 body=_body_name(handler) if needs_body else None,
-                single=frozenset(
-                    p.field_alias for p in query if not p.field_definition.is_non_string_sequence
-                ),
+                single=frozenset(p.field_alias for p in query if not p.is_sequence),
                 no_null_text=frozenset(
                     p.field_alias
                     for p in query
-                    if p.field_definition.is_optional and not _is_text(p.field_definition)
+                    if (field := fields.get(p.field_name)) is not None
+                    and field.is_optional
+                    and not _is_text(field)
                 ),
             )
     return declared

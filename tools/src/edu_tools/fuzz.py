@@ -41,6 +41,9 @@ class Target:
 class Caller:
     name: str
     token: str | None
+    # Operations this caller's run leaves out (a regex of paths), to keep the
+    # suite's run short: `edu fuzz` leaves out nothing.
+    skip_paths: str | None = None
 
 
 @dataclass
@@ -102,6 +105,7 @@ async def run_one(
     phases: str,
     workdir: Path,
     seed: int | None = None,
+    config: Path | None = None,
 ) -> RunResult:
     report = workdir / f"{target.service}-{caller.name}.json"
     args = [
@@ -130,8 +134,12 @@ async def run_one(
     ]
     if seed is not None:
         args += ["--seed", str(seed)]
+    if config is not None:
+        args += ["--config-file", str(config)]
     if caller.token:
         args += ["--header", f"Authorization: Bearer {caller.token}"]
+    if caller.skip_paths:
+        args += ["--exclude-path-regex", caller.skip_paths]
     process = await asyncio.create_subprocess_exec(
         *args,
         stdout=asyncio.subprocess.PIPE,
@@ -164,15 +172,29 @@ async def fuzz(
     workdir: Path | None = None,
     seed: int | None = None,
     parallel: int = 3,
+    unexpected_methods: tuple[str, ...] | None = None,
 ) -> FuzzResult:
-    """Every target under every caller; ``parallel`` schemathesis processes at a time."""
+    """Every target under every caller; ``parallel`` schemathesis processes at a
+    time. ``unexpected_methods``: the undeclared methods the coverage phase tries
+    on each operation (schemathesis' default: every one it knows)."""
     workdir = workdir or Path(tempfile.mkdtemp(prefix="edu-fuzz-"))
     limit = asyncio.Semaphore(parallel)
+    config = None
+    if unexpected_methods is not None:
+        config = workdir / "schemathesis.toml"
+        methods = ", ".join(f'"{m}"' for m in unexpected_methods)
+        config.write_text(f"[phases.coverage]\nunexpected-methods = [{methods}]\n")
 
     async def one(target: Target, caller: Caller) -> RunResult:
         async with limit:
             return await run_one(
-                target, caller, examples=examples, phases=phases, workdir=workdir, seed=seed
+                target,
+                caller,
+                examples=examples,
+                phases=phases,
+                workdir=workdir,
+                seed=seed,
+                config=config,
             )
 
     runs = await asyncio.gather(*(one(t, c) for t in targets for c in callers))

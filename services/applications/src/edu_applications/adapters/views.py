@@ -12,7 +12,7 @@ from edu_contracts.documents import Language
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
 from edu_contracts.personal_code import PersonalCodeInput
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
 
 from edu_applications.domain.model import (
@@ -91,8 +91,7 @@ VISIBLE_STATUSES = [s.value for s in ApplicationStatus if s is not ApplicationSt
 
 IncidentQuery = Annotated[
     str | None,
-    Parameter(
-        query="incident",
+    QueryParameter(
         required=False,
         description="'open': only applications with an open loss or theft report.",
         schema_extra={"enum": [OPEN_INCIDENT]},
@@ -100,8 +99,7 @@ IncidentQuery = Annotated[
 ]
 SearchQuery = Annotated[
     str | None,
-    Parameter(
-        query="q",
+    QueryParameter(
         required=False,
         description=f"Search text, at most {QUERY_MAX} characters.",
         schema_extra={"maxLength": QUERY_MAX},
@@ -109,8 +107,7 @@ SearchQuery = Annotated[
 ]
 ClassGroupQuery = Annotated[
     str | None,
-    Parameter(
-        query="class_group",
+    QueryParameter(
         required=False,
         description=f"Class, at most {CLASS_GROUP_MAX} characters.",
         schema_extra={"maxLength": CLASS_GROUP_MAX},
@@ -118,8 +115,7 @@ ClassGroupQuery = Annotated[
 ]
 StatusQuery = Annotated[
     ApplicationStatus | None,
-    Parameter(
-        query="status",
+    QueryParameter(
         required=False,
         description="Only applications in this status (drafts are the applicant's own).",
         schema_extra={"enum": VISIBLE_STATUSES},
@@ -140,6 +136,35 @@ class TermsAcceptance(Body):
 
 
 class DraftRequest(Body):
+    # workflow.learner_code_of's rule, in the document too: a parent names the
+    # child; an adult learner or an employee applies for themselves (the API
+    # also takes their own code, which the document leaves out).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "properties": {
+                        "role": {"const": ApplicantRole.PARENT_OR_GUARDIAN.value},
+                        "learner_code": {"not": {"type": "null"}},
+                    },
+                    "required": ["learner_code"],
+                },
+                {
+                    "properties": {
+                        "role": {
+                            "enum": [
+                                r.value
+                                for r in ApplicantRole
+                                if r is not ApplicantRole.PARENT_OR_GUARDIAN
+                            ]
+                        },
+                        "learner_code": {"type": "null"},
+                    }
+                },
+            ]
+        }
+    )
+
     role: ApplicantRole
     learner_code: PersonalCodeInput | None = Field(
         default=None, description="The child's personal code (role parent_or_guardian)."

@@ -26,7 +26,7 @@ from edu_runtime.paging import PageRequest
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
 
 from edu_documents.adapters.previews import Previews
 from edu_documents.domain.model import DocumentRecord
@@ -144,7 +144,7 @@ class DocumentsController(Controller):
         self,
         number: Annotated[
             str,
-            Parameter(
+            PathParameter(
                 description="The document's number, e.g. PNA-2026-000123.",
                 schema_extra={"pattern": NUMBER_PATTERN},
             ),
@@ -152,8 +152,7 @@ class DocumentsController(Controller):
         service: Service,
         sha256: Annotated[
             str,
-            Parameter(
-                query="sha256",
+            QueryParameter(
                 description="SHA-256 of the PDF, 64 hexadecimal characters.",
                 schema_extra={"pattern": SHA256_PATTERN},
             ),

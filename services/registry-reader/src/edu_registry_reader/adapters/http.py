@@ -26,7 +26,7 @@ from edu_runtime.paging import PageRequest, paging
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from edu_registry_reader.service import TERMS_VERSION, RegistryService
@@ -122,8 +122,7 @@ class MyDataController(Controller):
         service: NamedDependency[RegistryService],
         person_code: Annotated[
             str | None,
-            Parameter(
-                query="person_code",
+            QueryParameter(
                 required=False,
                 description="A represented person's personal code; omit for yourself.",
                 schema_extra=PERSONAL_CODE_SCHEMA,

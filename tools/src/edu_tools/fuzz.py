@@ -134,8 +134,8 @@ async def run_one(
     ]
     if seed is not None:
         args += ["--seed", str(seed)]
-    if config is not None:
-        args += ["--config-file", str(config)]
+    if config is not None:  # an option of schemathesis itself, before `run`
+        args[1:1] = ["--config-file", str(config)]
     if caller.token:
         args += ["--header", f"Authorization: Bearer {caller.token}"]
     if caller.skip_paths:

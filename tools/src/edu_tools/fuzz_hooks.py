@@ -9,6 +9,7 @@ data by the document would mostly be codes the API rightly refuses."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import schemathesis
 from edu_contracts.personal_code import (
@@ -50,3 +51,32 @@ def _accepted(code: str) -> bool:
 personal_codes = st.one_of(_old_format(), _new_format).filter(_accepted)
 
 schemathesis.openapi.format(PERSONAL_CODE_FORMAT, personal_codes)
+
+
+# Rules between values that JSON Schema cannot state (the document says them in
+# words): `edu_applications.domain.lending.change_settings` refuses a period that
+# ends before it starts and two resources with one identifier (422 bad_period,
+# duplicate_offer). Generated bodies keep to them, as a client reading the
+# document would.
+LENDING_SETTINGS = ("PUT", "/api/v1/staff/lending-settings")
+
+
+def _lending_settings_valid(body: dict[str, Any]) -> bool:
+    start, end = body.get("accepting_from"), body.get("accepting_to")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        return False
+    offers = body.get("offers")
+    if not isinstance(offers, list):
+        return True
+    ids = [o.get("offer_id") for o in offers if isinstance(o, dict) and o.get("offer_id")]
+    return len(ids) == len(set(ids))
+
+
+@schemathesis.hook
+def filter_body(ctx: Any, body: Any) -> bool:
+    operation = ctx.operation
+    if operation is None or not isinstance(body, dict):
+        return True
+    if (operation.method.upper(), operation.path) == LENDING_SETTINGS:
+        return _lending_settings_valid(body)
+    return True

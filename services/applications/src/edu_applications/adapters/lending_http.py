@@ -22,7 +22,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
-from edu_applications.domain.lending import AuditEntry, FieldChange, SettingsValues
+from edu_applications.domain.lending import MAX_OFFERS, AuditEntry, FieldChange, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
     LendingSettingsService,
@@ -53,13 +53,18 @@ class OfferInput(Body):
 
 
 class LendingSettingsChange(Body):
+    """The settings as staff save them. Also (rules JSON Schema cannot state,
+    refused with 422): ``accepting_to`` is not before ``accepting_from``
+    (``bad_period``), and no two resources have one ``offer_id``
+    (``duplicate_offer``)."""
+
     version: JsonInt = Field(
         ge=0, description="The version this change is based on (0 before the first save)."
     )
     accepting_applications: JsonBool
     accepting_from: JsonDate | None = None
     accepting_to: JsonDate | None = None
-    offers: list[OfferInput] = Field(default_factory=list, max_length=100)
+    offers: list[OfferInput] = Field(default_factory=list, max_length=MAX_OFFERS)
 
 
 class LendingSettingsView(BaseModel):

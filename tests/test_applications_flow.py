@@ -474,7 +474,7 @@ async def test_terms_representation_and_bad_input(
         await c.post(
             f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
         ),
-        422,
+        409,
         "application_incomplete",
     )
     assert body["extra"]["missing"][0] == "institution"

@@ -6,7 +6,11 @@ enforces beyond them was missing from the documents: ``extra="forbid"``
 of themselves in JSON Schema (a personal code's pattern and format, a phone
 number's pattern, an e-mail's format). Here each request body's schema, and
 those of the models it nests, are replaced by pydantic's own validation-mode
-JSON Schema of the same model, so the document and the check cannot drift."""
+JSON Schema of the same model, so the document and the check cannot drift.
+
+Request bodies trim their strings (``str_strip_whitespace``) before the
+length is checked, so "   " is shorter than it looks; a string with a
+``minLength`` also gets the pattern that says the same of the trimmed text."""
 
 from __future__ import annotations
 
@@ -18,8 +22,27 @@ from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.routes import HTTPRoute
 from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 _REF = "#/components/schemas/"
+
+
+def trimmed_at_least(n: int) -> str:
+    """A pattern for "at least ``n`` characters once leading and trailing
+    whitespace is trimmed" (Python's ``\\s`` is ``str.strip``'s whitespace)."""
+    if n <= 1:
+        return r"\S"
+    return rf"^\s*\S[\s\S]{{{n - 2},}}\S\s*$"
+
+
+class _TrimmedStrings(GenerateJsonSchema):
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        value = super().str_schema(schema)
+        at_least = value.get("minLength")
+        if at_least and "pattern" not in value:
+            value["pattern"] = trimmed_at_least(int(at_least))
+        return value
 
 
 def _body_model(handler: Any) -> type[BaseModel] | None:
@@ -55,6 +78,13 @@ def document_bodies(app: Litestar) -> None:
             name = _ref_name(operation) if operation else None
             if model is None or name is None:
                 continue
-            body = model.model_json_schema(mode="validation", ref_template=_REF + "{model}")
+            generator = (
+                _TrimmedStrings
+                if model.model_config.get("str_strip_whitespace")
+                else GenerateJsonSchema
+            )
+            body = model.model_json_schema(
+                mode="validation", ref_template=_REF + "{model}", schema_generator=generator
+            )
             components.update(body.pop("$defs", {}))
             components[name] = body

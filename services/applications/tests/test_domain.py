@@ -249,11 +249,12 @@ def test_documents_must_match_the_current_list() -> None:
 
 
 def test_submit_lists_missing_steps() -> None:
-    with pytest.raises(DomainError) as err:
+    with pytest.raises(Conflict) as err:
         workflow.submit(draft(), CITIZEN, NOW, uuid4())
     assert err.value.extra == {
         "missing": ["institution", "social_status", "resource", "documents", "contact"]
     }
+    assert REFUSALS[type(err.value)] == 409
 
 
 def test_negative_verdict_rejects_with_reasons_and_stale_verdicts_are_ignored() -> None:

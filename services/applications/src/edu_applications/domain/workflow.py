@@ -301,7 +301,8 @@ def submit(app: Application, actor: Actor, now: dt.datetime, request_id: UUID) -
     _require_draft(app)
     missing = missing_steps(app)
     if missing:
-        raise DomainError(
+        # The draft's state, not the request (which is well formed): 409.
+        raise Conflict(
             "application_incomplete", "Complete every step before submitting.", missing=missing
         )
     return _moved(app, S.BEING_VERIFIED, actor, now, verification_request_id=request_id)

@@ -224,13 +224,14 @@ async def test_adult_learner_and_employee_apply_for_themselves(
     assert app["learner"]["personal_code"] == w.adult_learner.code
     app = await submitted(stack, a, headers=a.employee_citizen, role="employee")
     assert app["role"] == "employee"
-    # Someone enrolled nowhere cannot start as an adult learner.
+    # Someone enrolled nowhere cannot start as an adult learner: 403, the
+    # caller's standing (the request itself is as its document says).
     await accept_terms(stack, a.stranger)
     await refused(
         await stack.applications.client.post(
             APPS, json={"role": "adult_learner"}, headers=a.stranger
         ),
-        422,
+        403,
         "not_enrolled",
     )
 
@@ -474,7 +475,7 @@ async def test_terms_representation_and_bad_input(
         await c.post(
             f"{APPS}/{app['id']}/submit", json={"version": app["version"]}, headers=a.parent
         ),
-        422,
+        409,
         "application_incomplete",
     )
     assert body["extra"]["missing"][0] == "institution"

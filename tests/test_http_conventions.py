@@ -176,3 +176,55 @@ async def test_every_service_negotiates_language_the_same_way(stack: Stack, acto
     ):
         r = await client.get(path, params={"lang": "de"}, headers=actors.parent)
         await refused(r, 422, "unsupported_language")
+
+
+async def test_undeclared_method_is_405_with_allow_and_options_lists_every_method(
+    stack: Stack, actors: Actors
+) -> None:
+    """RFC 9110: a 405 says what the path allows. ``/api/v1/applications`` has a
+    GET and a POST (two Litestar routes): OPTIONS used to list only one."""
+    r = await stack.applications.client.request("TRACE", APPS, headers=actors.parent)
+    body = await refused(r, 405, "method_not_allowed")
+    assert body["detail"]
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    r = await stack.applications.client.options(APPS)
+    assert r.status_code == 204, r.text
+    assert r.headers["allow"] == "GET, OPTIONS, POST"
+    r = await stack.documents.client.request("DELETE", "/api/v1/documents/receipt-documents")
+    assert r.status_code == 405
+    assert "GET" in r.headers["allow"]
+
+
+async def test_request_bodies_are_documented_closed_and_with_their_patterns(
+    stack: Stack,
+) -> None:
+    """The documents say what the models enforce (edu_runtime.openapi_bodies)."""
+    r = await stack.applications.client.get("/schema/openapi.json")
+    schemas = (await ok(r))["components"]["schemas"]
+    assert schemas["DraftRequest"]["additionalProperties"] is False
+    contact = schemas["ContactStep"]
+    assert contact["additionalProperties"] is False
+    assert "pattern" in contact["properties"]["phone"]
+    assert contact["properties"]["email"]["format"] == "email"
+    learner = schemas["DraftRequest"]["properties"]["learner_code"]["anyOf"][0]
+    assert learner["format"] == "lv-personal-code"
+    r = await stack.documents.client.get("/schema/openapi.json")
+    verify = (await ok(r))["paths"]["/api/v1/documents/verify/{number}"]["get"]
+    params = {p["name"]: p["schema"] for p in verify["parameters"]}
+    assert params["sha256"]["pattern"] == "^[0-9a-fA-F]{64}$"
+    assert "pattern" in params["number"]
+
+
+async def test_a_repeated_or_null_query_value_is_refused_not_dropped(
+    stack: Stack, actors: Actors
+) -> None:
+    """Litestar kept the last of two values and read ``status=null`` as no
+    filter; the documents allow neither, so neither is silently accepted."""
+    r = await stack.applications.client.get(f"{APPS}?limit=5&limit=6", headers=actors.parent)
+    body = await refused(r, 422, "repeated_query_parameter")
+    assert body["extra"]["repeated"] == ["limit"]
+    r = await stack.applications.client.get("/api/v1/staff/inbox?status=null", headers=actors.staff)
+    body = await refused(r, 422, "validation_error")
+    assert body["extra"]["invalid"] == ["status"]
+    r = await stack.applications.client.get("/api/v1/staff/inbox?q=null", headers=actors.staff)
+    await ok(r)

@@ -25,7 +25,7 @@ from pydantic import Field
 from edu_contracts.envelope import Contract
 from edu_contracts.http import RequestBody
 from edu_contracts.my_data import RepresentationBasis
-from edu_contracts.personal_code import PersonalCode
+from edu_contracts.personal_code import PersonalCode, PersonalCodeInput
 
 
 class RepresentedPerson(Contract):
@@ -111,7 +111,7 @@ class ForLearner(RequestBody):
     """Which learner a lookup is about: the personal code in the body, never in
     a URL (URLs end up in proxies' and access logs)."""
 
-    learner_code: PersonalCode | None = Field(
+    learner_code: PersonalCodeInput | None = Field(
         default=None,
         description="The learner: the caller or a person they represent; none: the caller.",
     )

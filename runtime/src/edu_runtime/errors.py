@@ -45,11 +45,18 @@ class ApiError(HTTPException):
 
 
 def _response(
-    status: int, reason: str, detail: str, extra: dict[str, Any] | None = None
+    status: int,
+    reason: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response[Any]:
     body = ErrorBody(reason=reason, detail=detail, extra=extra)
     return Response(
-        content=body.model_dump(exclude_none=True), status_code=status, media_type=MediaType.JSON
+        content=body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=dict(headers or {}),
     )
 
 
@@ -141,7 +148,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             429: "too_many_requests",
             503: "service_unavailable",
         }.get(exc.status_code, "http_error")
-        return _response(exc.status_code, reason, exc.detail)
+        # Litestar's own headers go along: a 405's ``Allow`` (RFC 9110, 15.5.6)
+        # lists what the path does support.
+        return _response(exc.status_code, reason, exc.detail, headers=exc.headers)
     if isinstance(exc, ConnectionFailure):
         # MongoDB restarting or failing over: the request did not happen (or its
         # transaction was not committed); the client may try again.

@@ -22,6 +22,7 @@ from edu_runtime.api_docs import openapi_router, render_plugins
 from edu_runtime.auth import GatewayAuthMiddleware, Identity, identity_of
 from edu_runtime.errors import Refusals, handle_exception, refusal_handlers
 from edu_runtime.http_metrics import HttpMetricsMiddleware, metrics_endpoint
+from edu_runtime.openapi_bodies import document_bodies
 from edu_runtime.openapi_errors import document_errors
 from edu_runtime.paging import paging
 from edu_runtime.runtime import ServiceRuntime
@@ -121,4 +122,5 @@ def create_http_app(
         before_request=StrictInput(),
     )
     document_errors(app, PUBLIC_PATHS)
+    document_bodies(app)
     return app

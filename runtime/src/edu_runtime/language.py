@@ -3,14 +3,15 @@ else the first of lv/en in ``Accept-Language`` by quality, else Latvian.
 
 A controller whose answers have texts declares ``parameters = LANGUAGE_QUERY``
 (so ``lang`` is documented and accepted, see ``edu_runtime.strict_input``) and
-calls ``language_of(request)``. A single handler declares ``lang:
-FromQuery[str | None] = None`` and calls ``negotiate`` instead: Litestar leaves
-a handler's own ``parameters=`` out of the parsed signature strict_input reads,
-so ``?lang=`` would be refused as unknown there."""
+calls ``language_of(request)``. A single handler declares ``lang: LangQuery =
+None`` and calls ``negotiate`` instead: Litestar leaves a handler's own
+``parameters=`` out of the parsed signature strict_input reads, so ``?lang=``
+would be refused as unknown there. Both document ``lang`` as the enum of
+``Language``, the same enum ``negotiate`` accepts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from edu_contracts.documents import Language
 from litestar import Request
@@ -18,16 +19,29 @@ from litestar.params import QueryParameter
 
 from edu_runtime.errors import ApiError
 
+LANGUAGES = [language.value for language in Language]
+_LANG_DESCRIPTION = (
+    "Language of the texts in the answer, 'lv' or 'en'. Without it, "
+    "the first of lv/en in Accept-Language (by quality); Latvian by default."
+)
+_LANG_SCHEMA: dict[str, Any] = {"type": "string", "enum": LANGUAGES}
+
 LANGUAGE_QUERY: dict[str, Any] = {
     "lang": QueryParameter(
         annotation=str | None,
         name="lang",
         required=False,
         default=None,
-        description="Language of the texts in the answer, 'lv' or 'en'. Without it, "
-        "the first of lv/en in Accept-Language (by quality); Latvian by default.",
+        description=_LANG_DESCRIPTION,
+        schema_extra=_LANG_SCHEMA,
     )
 }
+
+LangQuery = Annotated[
+    str | None,
+    QueryParameter(required=False, description=_LANG_DESCRIPTION, schema_extra=_LANG_SCHEMA),
+]
+"""A handler's own ``lang`` query parameter (see the module's docstring)."""
 
 
 def parse_accept_language(header: str) -> Language | None:

@@ -31,10 +31,12 @@ DEFAULT_REASONS = {
     403: "The caller may not do this: citizens_only, staff_only, terms_not_accepted, "
     "not_represented, … (see reason).",
     404: "Not found, or not the caller's to see (existence does not leak).",
-    409: "stale_version: the change was based on an older version; read it again.",
+    409: "stale_version: the change was based on an older version; read it again "
+    "(and other conflicts with the current state, see reason).",
     503: "A dependency is not reachable (database_unavailable, registry_unavailable, …); "
     "try again after Retry-After.",
-    422: "The request is not valid: unknown_query_parameter, body_required, body_not_json, "
+    422: "The request is not valid: unknown_query_parameter, repeated_query_parameter, "
+    "body_required, body_not_json, "
     "unknown_field, validation_error, bad_page, unsupported_language, personal_code_*, … "
     "(extra says which input).",
 }

@@ -9,7 +9,13 @@ from uuid import uuid4
 import pytest
 from edu_applications.adapters.http import REFUSALS
 from edu_applications.domain import workflow
-from edu_applications.domain.errors import Conflict, DomainError, IllegalTransition, NotPermitted
+from edu_applications.domain.errors import (
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    NotFound,
+    NotPermitted,
+)
 from edu_applications.domain.model import (
     SYSTEM,
     AcknowledgedDocument,
@@ -164,7 +170,7 @@ def test_profile_rules_say_whose_application_it_is() -> None:
 
 
 def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
-    with pytest.raises(DomainError) as none:
+    with pytest.raises(NotPermitted) as none:
         workflow.start_draft(
             app_id=uuid4(),
             reference="IR-0000-0002",
@@ -176,6 +182,9 @@ def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
             now=NOW,
         )
     assert none.value.reason == "not_employed"
+    # The caller's standing, not the request's shape: 403 (a 422 told a client
+    # generated from the OpenAPI document that its valid request was invalid).
+    assert REFUSALS[type(none.value)] == 403
     with pytest.raises(NotPermitted) as stranger:
         workflow.represented(None)
     assert stranger.value.reason == "not_represented"
@@ -183,9 +192,10 @@ def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
 
 
 def test_institution_rules() -> None:
-    with pytest.raises(DomainError) as unknown:
+    with pytest.raises(NotFound) as unknown:
         workflow.choose_institution(draft(), None, available(institution()), NOW)
     assert unknown.value.reason == "institution_not_found"
+    assert REFUSALS[type(unknown.value)] == 404
     with pytest.raises(NotPermitted) as stranger:
         workflow.choose_institution(draft(), institution(), None, NOW)
     assert stranger.value.reason == "not_represented"
@@ -232,17 +242,19 @@ def test_social_status_group_rules() -> None:
 
 
 def test_documents_must_match_the_current_list() -> None:
-    with pytest.raises(DomainError) as err:
+    with pytest.raises(Conflict) as err:
         workflow.acknowledge_documents(draft(), DOCS, [("handover_act", "0")], NOW)
     assert err.value.reason == "documents_not_acknowledged"
+    assert REFUSALS[type(err.value)] == 409
 
 
 def test_submit_lists_missing_steps() -> None:
-    with pytest.raises(DomainError) as err:
+    with pytest.raises(Conflict) as err:
         workflow.submit(draft(), CITIZEN, NOW, uuid4())
     assert err.value.extra == {
         "missing": ["institution", "social_status", "resource", "documents", "contact"]
     }
+    assert REFUSALS[type(err.value)] == 409
 
 
 def test_negative_verdict_rejects_with_reasons_and_stale_verdicts_are_ignored() -> None:

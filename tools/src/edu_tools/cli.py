@@ -170,8 +170,10 @@ def fuzz(
     seed: Annotated[int | None, typer.Option(help="Repeat a run.")] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Fuzz every service of a running `edu up` from its OpenAPI document, without a
-    token, as a citizen and as staff; prints the cases run and what failed."""
+    """Fuzz every service of a running `edu up` from its OpenAPI document with every
+    schemathesis check (edu_tools.fuzz.EXCLUDED_CHECKS says which cannot apply),
+    without a token, as a citizen, a representative, staff of an institution and
+    staff of another; prints the cases run and what failed."""
     from edu_tools.fuzz import main as run_fuzz
 
     raise typer.Exit(run_fuzz(data_dir, examples, phases, seed))

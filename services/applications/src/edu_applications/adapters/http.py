@@ -15,10 +15,12 @@ from edu_runtime.language import LANGUAGE_QUERY, language_of
 from edu_runtime.paging import PageRequest
 from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore
 from edu_applications.adapters.views import (
+    OPEN_INCIDENT,
+    QUERY_MAX,
     ApplicationSummary,
     ApplicationView,
     ContactStep,
@@ -27,12 +29,15 @@ from edu_applications.adapters.views import (
     DraftRequest,
     IncidentClosing,
     IncidentCreated,
+    IncidentQuery,
     IncidentReport,
     InstitutionStep,
     ReadyForIssue,
     ResourceStep,
     ReturnRequest,
+    SearchQuery,
     SocialStatusStep,
+    StatusQuery,
     TermsAcceptance,
     Versioned,
     Withdrawal,
@@ -311,25 +316,25 @@ class StaffApplicationsController(Controller):
         identity: Me,
         inbox: NamedDependency[InboxStore],
         page: Paging,
-        status: FromQuery[ApplicationStatus | None] = None,
-        q: FromQuery[str | None] = None,
-        incident: FromQuery[str | None] = None,
+        status: StatusQuery = None,
+        q: SearchQuery = None,
+        incident: IncidentQuery = None,
     ) -> Page[ApplicationSummary]:
         """Your institution's applications; filter by status, search by learner name,
         ``incident=open`` for those with an open loss/theft report."""
         limit, offset = page.limit, page.offset
         if status is ApplicationStatus.DRAFT:
             raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
-        if q is not None and len(q) > 100:
+        if q is not None and len(q) > QUERY_MAX:
             raise ApiError(422, "query_too_long", "Search for at most 100 characters.")
-        if incident not in (None, "open"):
+        if incident not in (None, OPEN_INCIDENT):
             raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
         assert identity.institution_id
         # Filtered, sorted and paged by the database (adapters/inbox_store.py).
         where = InboxFilter(
             institution_id=identity.institution_id,
             status=status,
-            open_incident=True if incident == "open" else None,
+            open_incident=True if incident == OPEN_INCIDENT else None,
             name=q or None,
         )
         counts = await inbox.counts(where)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.documents import Language
+from edu_contracts.http import JsonInt
 from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
@@ -33,6 +34,15 @@ from edu_applications.adapters.exports import (
 )
 from edu_applications.adapters.inbox_fields import query_fields
 from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore, ItemState
+from edu_applications.adapters.views import (
+    CLASS_GROUP_MAX,
+    OPEN_INCIDENT,
+    QUERY_MAX,
+    ClassGroupQuery,
+    IncidentQuery,
+    SearchQuery,
+    StatusQuery,
+)
 from edu_applications.domain.errors import DomainError
 from edu_applications.domain.model import Application, DecisionKind, IssuedItem, ReturnCondition
 from edu_applications.domain.statuses import label
@@ -150,7 +160,7 @@ class BulkTarget(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: UUID
-    version: int = Field(ge=1)
+    version: JsonInt = Field(ge=1)
 
 
 class BulkGrant(BaseModel):
@@ -188,9 +198,9 @@ def _filter(
         raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")
     if status is ApplicationStatus.DRAFT:
         raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
-    if incident not in (None, "open"):
+    if incident not in (None, OPEN_INCIDENT):
         raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
-    for name, value, most in (("q", q, 100), ("class_group", class_group, 40)):
+    for name, value, most in (("q", q, QUERY_MAX), ("class_group", class_group, CLASS_GROUP_MAX)):
         if value is not None and len(value) > most:
             raise ApiError(
                 422, "query_too_long", f"{name} can be at most {most} characters.", {"field": name}
@@ -205,7 +215,7 @@ def _filter(
         class_group=class_group or None,
         resource_type=resource_type or None,
         socially_supported=socially_supported,
-        open_incident=True if incident == "open" else None,
+        open_incident=True if incident == OPEN_INCIDENT else None,
         name=q or None,
     )
 
@@ -249,12 +259,12 @@ class StaffInboxController(Controller):
         identity: Me,
         inbox: Inbox,
         page: Paging,
-        status: FromQuery[ApplicationStatus | None] = None,
-        class_group: FromQuery[str | None] = None,
+        status: StatusQuery = None,
+        class_group: ClassGroupQuery = None,
         resource_type: FromQuery[str | None] = None,
         socially_supported: FromQuery[bool | None] = None,
-        incident: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
+        incident: IncidentQuery = None,
+        q: SearchQuery = None,
         sort: FromQuery[InboxSort] = InboxSort.NEWEST,
     ) -> InboxPage:
         """Your institution's applications (never drafts) with a count per status;
@@ -284,12 +294,12 @@ class StaffInboxController(Controller):
         self,
         identity: Me,
         inbox: Inbox,
-        status: FromQuery[ApplicationStatus | None] = None,
-        class_group: FromQuery[str | None] = None,
+        status: StatusQuery = None,
+        class_group: ClassGroupQuery = None,
         resource_type: FromQuery[str | None] = None,
         socially_supported: FromQuery[bool | None] = None,
-        incident: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
+        incident: IncidentQuery = None,
+        q: SearchQuery = None,
         sort: FromQuery[InboxSort] = InboxSort.NEWEST,
     ) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as CSV with Latvian headers."""
@@ -304,12 +314,12 @@ class StaffInboxController(Controller):
         self,
         identity: Me,
         inbox: Inbox,
-        status: FromQuery[ApplicationStatus | None] = None,
-        class_group: FromQuery[str | None] = None,
+        status: StatusQuery = None,
+        class_group: ClassGroupQuery = None,
         resource_type: FromQuery[str | None] = None,
         socially_supported: FromQuery[bool | None] = None,
-        incident: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
+        incident: IncidentQuery = None,
+        q: SearchQuery = None,
         sort: FromQuery[InboxSort] = InboxSort.NEWEST,
     ) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as an Excel workbook."""

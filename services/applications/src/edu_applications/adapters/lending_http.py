@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from edu_contracts.http import Page
+from edu_contracts.http import JsonBool, JsonDate, JsonInt, Page
 from edu_contracts.lending import (
     OFFER_ID_PATTERN,
     LendingOffer,
@@ -22,7 +22,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
-from edu_applications.domain.lending import AuditEntry, FieldChange, SettingsValues
+from edu_applications.domain.lending import MAX_OFFERS, AuditEntry, FieldChange, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
     LendingSettingsService,
@@ -49,17 +49,22 @@ class OfferInput(Body):
     for_groups: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default_factory=list, max_length=50
     )
-    items_available: int | None = Field(default=None, ge=0, le=100_000)
+    items_available: JsonInt | None = Field(default=None, ge=0, le=100_000)
 
 
 class LendingSettingsChange(Body):
-    version: int = Field(
+    """The settings as staff save them. Also (rules JSON Schema cannot state,
+    refused with 422): ``accepting_to`` is not before ``accepting_from``
+    (``bad_period``), and no two resources have one ``offer_id``
+    (``duplicate_offer``)."""
+
+    version: JsonInt = Field(
         ge=0, description="The version this change is based on (0 before the first save)."
     )
-    accepting_applications: bool
-    accepting_from: dt.date | None = None
-    accepting_to: dt.date | None = None
-    offers: list[OfferInput] = Field(default_factory=list, max_length=100)
+    accepting_applications: JsonBool
+    accepting_from: JsonDate | None = None
+    accepting_to: JsonDate | None = None
+    offers: list[OfferInput] = Field(default_factory=list, max_length=MAX_OFFERS)
 
 
 class LendingSettingsView(BaseModel):

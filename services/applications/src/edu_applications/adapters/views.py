@@ -9,9 +9,11 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
-from edu_contracts.http import RequestBody
-from edu_contracts.personal_code import PersonalCode
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
+from edu_contracts.personal_code import PersonalCodeInput
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from litestar.params import QueryParameter
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
 
 from edu_applications.domain.model import (
     Application,
@@ -23,20 +25,102 @@ from edu_applications.domain.model import (
 )
 from edu_applications.domain.statuses import label
 
-_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+# What a phone number may look like, as one pattern the validator checks and the
+# OpenAPI document carries: 8 to 15 digits, an optional leading +, spaces,
+# hyphens and parentheses anywhere between.
+_SEPARATOR = "[ ()-]"
+PHONE_PATTERN = f"^{_SEPARATOR}*[+]?(?:{_SEPARATOR}*[0-9]){{8,15}}{_SEPARATOR}*$"
+_PHONE = re.compile(PHONE_PATTERN)
 
 
 def _phone(value: str) -> str:
     """'+371 2612 3456' → '+37126123456'; 8 bare digits are taken as Latvian."""
-    compact = re.sub(r"[\s\-()]", "", value)
-    if not _PHONE.match(compact):
+    if not _PHONE.match(value):
         raise ValueError("a phone number has 8 to 15 digits, optionally with a leading +")
+    compact = re.sub(_SEPARATOR, "", value)
     if len(compact) == 8 and compact[0] in "26":
         compact = "+371" + compact
     return compact
 
 
-Phone = Annotated[str, AfterValidator(_phone)]
+Phone = Annotated[
+    str,
+    AfterValidator(_phone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": PHONE_PATTERN,
+            "description": "8 to 15 digits, optionally with a leading +; spaces, hyphens "
+            "and parentheses are ignored.",
+            "examples": ["+371 2612 3456"],
+        }
+    ),
+]
+
+
+def _any_case(name: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
+
+
+# EmailStr (email-validator) refuses addresses at special-use domains (.test,
+# .local, …) although they are well formed; the document says so with a
+# pattern built from email-validator's own list (ECMA regex has no i flag).
+EMAIL_PATTERN = (
+    "^(?!.*[.@](?:" + "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES) + ")$)"
+)
+Email = Annotated[
+    EmailStr,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "email",
+            "pattern": EMAIL_PATTERN,
+            "description": "An e-mail address; not at a special-use domain ("
+            + ", ".join(SPECIAL_USE_DOMAIN_NAMES)
+            + ").",
+        }
+    ),
+]
+
+
+# The staff lists' query filters, documented from the limits the handlers check.
+OPEN_INCIDENT = "open"
+QUERY_MAX = 100
+CLASS_GROUP_MAX = 40
+VISIBLE_STATUSES = [s.value for s in ApplicationStatus if s is not ApplicationStatus.DRAFT]
+
+IncidentQuery = Annotated[
+    str | None,
+    QueryParameter(
+        required=False,
+        description="'open': only applications with an open loss or theft report.",
+        schema_extra={"enum": [OPEN_INCIDENT]},
+    ),
+]
+SearchQuery = Annotated[
+    str | None,
+    QueryParameter(
+        required=False,
+        description=f"Search text, at most {QUERY_MAX} characters.",
+        schema_extra={"maxLength": QUERY_MAX},
+    ),
+]
+ClassGroupQuery = Annotated[
+    str | None,
+    QueryParameter(
+        required=False,
+        description=f"Class, at most {CLASS_GROUP_MAX} characters.",
+        schema_extra={"maxLength": CLASS_GROUP_MAX},
+    ),
+]
+StatusQuery = Annotated[
+    ApplicationStatus | None,
+    QueryParameter(
+        required=False,
+        description="Only applications in this status (drafts are the applicant's own).",
+        schema_extra={"enum": VISIBLE_STATUSES},
+    ),
+]
 
 
 class Body(RequestBody):
@@ -44,7 +128,7 @@ class Body(RequestBody):
 
 
 class Versioned(Body):
-    version: int = Field(ge=1, description="The application version this change is based on.")
+    version: JsonInt = Field(ge=1, description="The application version this change is based on.")
 
 
 class TermsAcceptance(Body):
@@ -52,8 +136,37 @@ class TermsAcceptance(Body):
 
 
 class DraftRequest(Body):
+    # workflow.learner_code_of's rule, in the document too: a parent names the
+    # child; an adult learner or an employee applies for themselves (the API
+    # also takes their own code, which the document leaves out).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "properties": {
+                        "role": {"const": ApplicantRole.PARENT_OR_GUARDIAN.value},
+                        "learner_code": {"not": {"type": "null"}},
+                    },
+                    "required": ["learner_code"],
+                },
+                {
+                    "properties": {
+                        "role": {
+                            "enum": [
+                                r.value
+                                for r in ApplicantRole
+                                if r is not ApplicantRole.PARENT_OR_GUARDIAN
+                            ]
+                        },
+                        "learner_code": {"type": "null"},
+                    }
+                },
+            ]
+        }
+    )
+
     role: ApplicantRole
-    learner_code: PersonalCode | None = Field(
+    learner_code: PersonalCodeInput | None = Field(
         default=None, description="The child's personal code (role parent_or_guardian)."
     )
 
@@ -63,7 +176,29 @@ class InstitutionStep(Versioned):
 
 
 class SocialStatusStep(Versioned):
-    socially_supported: bool
+    # The rule workflow.set_social_status enforces, in the document too: a group
+    # exactly when socially supported.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "properties": {
+                        "socially_supported": {"const": True},
+                        "social_group": {"not": {"type": "null"}},
+                    },
+                    "required": ["social_group"],
+                },
+                {
+                    "properties": {
+                        "socially_supported": {"const": False},
+                        "social_group": {"type": "null"},
+                    }
+                },
+            ]
+        }
+    )
+
+    socially_supported: JsonBool
     social_group: SocialGroup | None = None
 
 
@@ -82,7 +217,7 @@ class DocumentsStep(Versioned):
 
 class ContactStep(Versioned):
     phone: Phone
-    email: EmailStr
+    email: Email
 
 
 class Withdrawal(Versioned):
@@ -92,13 +227,13 @@ class Withdrawal(Versioned):
 class IncidentReport(Versioned):
     kind: IncidentKind
     description: str = Field(min_length=10, max_length=4000)
-    occurred_on: dt.date | None = None
+    occurred_on: JsonDate | None = None
 
 
 class DecisionRequest(Versioned):
     decision: DecisionKind
     reason: str | None = Field(default=None, max_length=2000)
-    postponed_until: dt.date | None = None
+    postponed_until: JsonDate | None = None
 
 
 class ReadyForIssue(Versioned):
@@ -110,7 +245,7 @@ class ReadyForIssue(Versioned):
 class ReturnRequest(Versioned):
     condition: ReturnCondition
     note: str | None = Field(default=None, max_length=2000)
-    returned_on: dt.date | None = None
+    returned_on: JsonDate | None = None
 
 
 class IncidentClosing(Versioned):

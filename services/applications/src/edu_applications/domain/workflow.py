@@ -16,7 +16,7 @@ from edu_contracts.personal_code import birth_date_of
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.riga import ADULT_AGE, age_on, today_in_latvia
 
-from edu_applications.domain.errors import Conflict, DomainError, NotPermitted
+from edu_applications.domain.errors import Conflict, DomainError, NotFound, NotPermitted
 from edu_applications.domain.model import (
     AcknowledgedDocument,
     Actor,
@@ -132,7 +132,9 @@ def start_draft(
     their role (enrolled, or employed) now; a parent's child is checked when
     the institution is chosen."""
     if role is not ApplicantRole.PARENT_OR_GUARDIAN and not institutions:
-        raise DomainError(
+        # About the caller, not the request (which is well formed): 403, as for
+        # a learner the caller does not represent.
+        raise NotPermitted(
             "not_employed" if role is ApplicantRole.EMPLOYEE else "not_enrolled",
             "The registers show no institution for you in this role.",
         )
@@ -165,7 +167,9 @@ def choose_institution(
     the employee works) now; None if the registers do not show the applicant
     as the learner's representative."""
     if institution is None:
-        raise DomainError("institution_not_found", "No such institution in the registers.")
+        # The institution the request names does not exist: 404 (the request
+        # itself is well formed, as its OpenAPI document promises).
+        raise NotFound("institution_not_found", "No such institution in the registers.")
     available = represented(available)
     _require_draft(app)
     if institution.institution_id not in available:
@@ -255,7 +259,10 @@ def acknowledge_documents(
     _require_draft(app)
     wanted = {(d.code, d.version) for d in current}
     if set(acknowledged) != wanted:
-        raise DomainError(
+        # Which documents are current is the documents service's state, not a
+        # rule of the request's shape: like a stale version, a 409 (with the
+        # list to acknowledge) rather than a 422 for a well-formed request.
+        raise Conflict(
             "documents_not_acknowledged",
             "Acknowledge every current document that will be confirmed on receipt.",
             expected=[{"code": c, "version": v} for c, v in sorted(wanted)],
@@ -294,7 +301,8 @@ def submit(app: Application, actor: Actor, now: dt.datetime, request_id: UUID) -
     _require_draft(app)
     missing = missing_steps(app)
     if missing:
-        raise DomainError(
+        # The draft's state, not the request (which is well formed): 409.
+        raise Conflict(
             "application_incomplete", "Complete every step before submitting.", missing=missing
         )
     return _moved(app, S.BEING_VERIFIED, actor, now, verification_request_id=request_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from edu_contracts.documents_api import (
@@ -21,16 +21,16 @@ from edu_contracts.http import Page
 from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
-from edu_runtime.language import negotiate
+from edu_runtime.language import LangQuery, negotiate
 from edu_runtime.paging import PageRequest
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
 
 from edu_documents.adapters.previews import Previews
 from edu_documents.domain.model import DocumentRecord
-from edu_documents.domain.numbering import is_document_number
+from edu_documents.domain.numbering import NUMBER_PATTERN, is_document_number
 from edu_documents.domain.receipt import RECEIPT_DOCUMENTS, receipt_document
 from edu_documents.service import DocumentService
 
@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/documents"
 NOT_RENDERED = {"errors": {409: "document_not_rendered: rendering failed (see extra)."}}
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The one pattern of a SHA-256 query value: checked here, documented from here.
+SHA256_PATTERN = "^[0-9a-fA-F]{64}$"
+SHA256 = re.compile(SHA256_PATTERN)
 Req = Request[Any, Any, Any]
 
 # The one mapping of refusals to HTTP statuses (registered in app.py; the body
@@ -103,9 +105,7 @@ class DocumentsController(Controller):
         return Page(items=[view_of(r) for r in records], total=total, limit=limit, offset=offset)
 
     @get("/receipt-documents")
-    async def receipt_documents(
-        self, request: Req, lang: FromQuery[str | None] = None
-    ) -> ReceiptDocuments:
+    async def receipt_documents(self, request: Req, lang: LangQuery = None) -> ReceiptDocuments:
         """The documents a citizen will confirm on receiving a resource (wizard step 5)."""
         language = negotiate(lang, request.headers.get("accept-language"))
         return ReceiptDocuments(
@@ -127,7 +127,7 @@ class DocumentsController(Controller):
         request: Req,
         code: FromPath[str],
         previews: PreviewCache,
-        lang: FromQuery[str | None] = None,
+        lang: LangQuery = None,
     ) -> Response[bytes]:
         """A sample ('PARAUGS' / 'SAMPLE') of a step-5 document, same layout as the real one."""
         spec = receipt_document(code)
@@ -141,12 +141,29 @@ class DocumentsController(Controller):
 
     @get("/verify/{number:str}")
     async def verify(
-        self, number: FromPath[str], service: Service, sha256: FromQuery[str]
+        self,
+        number: Annotated[
+            str,
+            PathParameter(
+                description="The document's number, e.g. PNA-2026-000123.",
+                schema_extra={"pattern": NUMBER_PATTERN},
+            ),
+        ],
+        service: Service,
+        sha256: Annotated[
+            str,
+            QueryParameter(
+                description="SHA-256 of the PDF, 64 hexadecimal characters.",
+                schema_extra={"pattern": SHA256_PATTERN},
+            ),
+        ],
     ) -> DocumentVerification:
         """Was a document with this number and this SHA-256 issued? Nothing personal."""
-        digest = sha256.strip().lower()
-        if not SHA256.match(digest):
+        # The patterns are documented (schema_extra) but checked here, so a
+        # refusal has its own reason rather than Litestar's validation_error.
+        if not SHA256.match(sha256):
             raise ApiError(422, "invalid_sha256", "sha256 must be 64 hexadecimal characters.")
+        digest = sha256.lower()
         if not is_document_number(number):
             raise ApiError(
                 422, "invalid_document_number", "A document number looks like PNA-2026-000123."

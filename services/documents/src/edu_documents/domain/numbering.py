@@ -19,7 +19,8 @@ PREFIXES: dict[DocumentKind, str] = {
     DocumentKind.MY_DATA_PRINTOUT: "IZD",  # izdruka
 }
 
-NUMBER_PATTERN = r"^(PNA|ATA|IZD)-\d{4}-\d{6,}$"
+# [0-9], not \d: the same in Python and in the OpenAPI document (ECMA regex).
+NUMBER_PATTERN = r"^(PNA|ATA|IZD)-[0-9]{4}-[0-9]{6,}$"
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 

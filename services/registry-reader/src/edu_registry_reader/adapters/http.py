@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from edu_contracts.http import RequestBody
 from edu_contracts.my_data import AccessLogPage, MyDataAnswer
+from edu_contracts.personal_code import PERSONAL_CODE_SCHEMA, PersonalCodeInput
 from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
     InstitutionsOfLearner,
@@ -20,12 +21,12 @@ from edu_contracts.registry_api import (
 )
 from edu_runtime.auth import Identity, citizens_only
 from edu_runtime.http import correlation_id
-from edu_runtime.language import language_of, negotiate
+from edu_runtime.language import LangQuery, language_of, negotiate
 from edu_runtime.paging import PageRequest, paging
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from edu_registry_reader.service import TERMS_VERSION, RegistryService
@@ -49,7 +50,7 @@ class TermsAcceptance(RequestBody):
 class PrintoutRequest(RequestBody):
     """Whose data to print: yourself (``{}``) or a person you represent."""
 
-    person_code: str | None = Field(
+    person_code: PersonalCodeInput | None = Field(
         default=None, description="A represented person's personal code; omit for yourself."
     )
 
@@ -119,8 +120,15 @@ class MyDataController(Controller):
         request: Request[Any, Any, Any],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
-        person_code: FromQuery[str | None] = None,
-        lang: FromQuery[str | None] = None,
+        person_code: Annotated[
+            str | None,
+            QueryParameter(
+                required=False,
+                description="A represented person's personal code; omit for yourself.",
+                schema_extra=PERSONAL_CODE_SCHEMA,
+            ),
+        ] = None,
+        lang: LangQuery = None,
     ) -> Response[dict[str, Any]]:
         """The caller's data, or (``person_code``) a represented person's. Blocks
         with no data are absent; with no data at all, ``message`` says so."""
@@ -136,7 +144,7 @@ class MyDataController(Controller):
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
         data: JSONBody[PrintoutRequest],
-        lang: FromQuery[str | None] = None,
+        lang: LangQuery = None,
     ) -> DocumentRequested:
         """ "Saglabāt kā PDF": asks the documents service to print exactly the
         blocks shown; fetch it from ``GET /api/v1/documents/{document_id}`` there.
@@ -158,7 +166,7 @@ class MyDataController(Controller):
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
         page: NamedDependency[PageRequest],
-        lang: FromQuery[str | None] = None,
+        lang: LangQuery = None,
     ) -> AccessLogPage:
         """Who read the caller's data, when, which blocks, on what basis (newest first)."""
         return await service.access_log(

@@ -1,7 +1,11 @@
 """Events the applications service publishes on ``edu.applications.events.v1``.
 
 Keyed by application id. ``application.status-changed.v1`` carries no personal
-data: retention and other readers need ids, statuses and dates only.
+code and no name: retention and other readers need ids, statuses and dates. The
+one contact detail on it, ``contact_email`` (with ``language``, ``reason`` and
+``postponed_until``), is there for the notifications service, which tells the
+applicant about the change (ARCHITECTURE.md, "Notifications"); added as optional
+fields, so events published before them still parse.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from edu_contracts import topics
+from edu_contracts.documents import Language
 from edu_contracts.envelope import Contract, Envelope
 from edu_contracts.personal_code import PersonalCode
 
@@ -100,6 +105,24 @@ class StatusChangedPayload(Contract):
         default=None,
         description="Business date of the change when it differs from changed_at "
         "(e.g. the day a device was physically returned).",
+    )
+    contact_email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="Where the applicant asked to be contacted (step 6), as it is after the "
+        "change; absent before it was given and on events published before the field existed.",
+    )
+    language: Language | None = Field(
+        default=None,
+        description="The language the application was made in (lv or en); absent means lv.",
+    )
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The institution's reason, on a refusal or a postponement.",
+    )
+    postponed_until: dt.date | None = Field(
+        default=None, description="Until when the decision is postponed, on a postponement."
     )
 
 

@@ -52,6 +52,12 @@ def status_event(
         if after.status is ApplicationStatus.RETURNED and after.return_record
         else None
     )
+    # What the institution said, on the statuses it explains.
+    decision = (
+        after.decision
+        if after.status in {ApplicationStatus.REFUSED, ApplicationStatus.POSTPONED}
+        else None
+    )
     return StatusChanged(
         producer=PRODUCER,
         correlation_id=correlation_id,
@@ -65,6 +71,12 @@ def status_event(
             actor_role=actor.role,
             version=after.version,
             effective_date=effective,
+            # For the notifications service: where and in which language to
+            # tell the applicant, and what the institution said.
+            contact_email=after.contact.email if after.contact else None,
+            language=after.language,
+            reason=decision.reason if decision else None,
+            postponed_until=decision.postponed_until if decision else None,
         ),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import UUID
 
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
@@ -66,28 +65,12 @@ def create_app(
             "last_sent_at": s.last_sent_at.isoformat() if s.last_sent_at else None,
         }
 
-    # Not exposed by the gateway: operators and tests read what was sent about
-    # an application (kind, state, tries, when; no address, no texts).
-    @get("/internal/v1/applications/{app_id:uuid}/messages", include_in_schema=False)
-    async def messages_of(app_id: UUID) -> list[dict[str, Any]]:
-        return [
-            {
-                "key": d["_id"],
-                "kind": d["kind"],
-                "state": d["state"],
-                "attempts": d["attempts"],
-                "created_at": d["created_at"].isoformat(),
-                "sent_at": d["sent_at"].isoformat() if d.get("sent_at") else None,
-            }
-            for d in await store.of_application(app_id)
-        ]
-
     app = create_http_app(
         runtime,
         title="notifications",
         description="Tells applicants by e-mail when their application changes. Speaks "
         "Kafka and SMTP; HTTP is health only.",
-        route_handlers=[metrics, messages_of],
+        route_handlers=[metrics],
         on_startup=[store.ensure_indexes, start_sender],
         on_shutdown=[sender.stop],
     )

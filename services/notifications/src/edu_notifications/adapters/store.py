@@ -25,6 +25,19 @@ from edu_notifications.domain.delivery import PENDING, DeliveryState
 from edu_notifications.domain.messages import Message, Recipient
 
 _PENDING = [s.value for s in PENDING]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def ms(instant: dt.datetime) -> int:
+    """Epoch milliseconds: the queue's keys are integers, not BSON dates, because
+    the embedded nx-27017 stored a date given in an update's ``$set`` as text
+    (seen in the retry test), and evaluates date ranges outside its indexes (see
+    retention's ``sweep_key``); on an integer both servers agree."""
+    return (instant - _EPOCH) // dt.timedelta(milliseconds=1)
+
+
+def from_ms(value: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(milliseconds=value)
 
 
 def message_doc(m: Message, now: dt.datetime) -> Doc:
@@ -41,10 +54,10 @@ def message_doc(m: Message, now: dt.datetime) -> Doc:
         "state": DeliveryState.QUEUED.value,
         "attempts": 0,
         "created_at": now,
-        "next_attempt_at": m.not_before or now,
+        "next_attempt_ms": ms(m.not_before or now),
         # When it became due (fixed): the age of the backlog is measured from it.
-        "due_at": m.not_before or now,
-        "sent_at": None,
+        "due_ms": ms(m.not_before or now),
+        "sent_ms": None,
         "last_error": None,
         "dead_lettered": False,
     }
@@ -56,9 +69,9 @@ class NotificationStore:
         self.recipients = db["recipients"]
 
     async def ensure_indexes(self) -> None:
-        await self.messages.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+        await self.messages.create_index([("state", ASCENDING), ("next_attempt_ms", ASCENDING)])
         await self.messages.create_index([("application_id", ASCENDING)])
-        await self.messages.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
+        await self.messages.create_index([("state", ASCENDING), ("due_ms", ASCENDING)])
 
     # --- what the consumers write (inside the inbox's unit of work) --------
     async def queue(
@@ -89,7 +102,7 @@ class NotificationStore:
     async def cancel(self, key: str, session: AsyncClientSession) -> None:
         await self.messages.update_one(
             {"_id": key, "state": {"$in": _PENDING}},
-            {"$set": {"state": DeliveryState.CANCELLED.value, "next_attempt_at": None}},
+            {"$set": {"state": DeliveryState.CANCELLED.value, "next_attempt_ms": None}},
             session=session,
         )
 
@@ -128,16 +141,22 @@ class NotificationStore:
         """Take the oldest due message and hide it from other tries for
         ``lease`` (a sender killed mid-send leaves it to be tried again then)."""
         return await self.messages.find_one_and_update(
-            {"state": {"$in": _PENDING}, "next_attempt_at": {"$lte": now}},
-            {"$set": {"next_attempt_at": now + lease}, "$inc": {"attempts": 1}},
-            sort=[("next_attempt_at", ASCENDING)],
+            {"state": {"$in": _PENDING}, "next_attempt_ms": {"$lte": ms(now)}},
+            {"$set": {"next_attempt_ms": ms(now + lease)}, "$inc": {"attempts": 1}},
+            sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
 
     async def mark_sent(self, key: str, now: dt.datetime) -> None:
         await self.messages.update_one(
             {"_id": key},
-            {"$set": {"state": DeliveryState.SENT.value, "sent_at": now, "next_attempt_at": None}},
+            {
+                "$set": {
+                    "state": DeliveryState.SENT.value,
+                    "sent_ms": ms(now),
+                    "next_attempt_ms": None,
+                }
+            },
         )
 
     async def mark_failed_try(
@@ -148,7 +167,7 @@ class NotificationStore:
             {
                 "$set": {
                     "state": state.value,
-                    "next_attempt_at": next_attempt_at,
+                    "next_attempt_ms": ms(next_attempt_at) if next_attempt_at else None,
                     "last_error": error,
                 }
             },
@@ -174,16 +193,16 @@ class NotificationStore:
     async def counts(self, now: dt.datetime) -> dict[str, Any]:
         """Backlog figures for the gauges: due messages waiting, of them being
         retried, and the age of the oldest due one."""
-        due = {"state": {"$in": _PENDING}, "next_attempt_at": {"$lte": now}}
+        due = {"state": {"$in": _PENDING}, "next_attempt_ms": {"$lte": ms(now)}}
         backlog = await self.messages.count_documents(due)
         retrying = await self.messages.count_documents({"state": DeliveryState.RETRYING.value})
         oldest = await self.messages.find_one(
-            {"state": {"$in": _PENDING}, "due_at": {"$lte": now}},
-            {"due_at": 1},
-            sort=[("due_at", ASCENDING)],
+            {"state": {"$in": _PENDING}, "due_ms": {"$lte": ms(now)}},
+            {"due_ms": 1},
+            sort=[("due_ms", ASCENDING)],
         )
         return {
             "backlog": backlog,
             "retrying": retrying,
-            "oldest_due_at": oldest["due_at"] if oldest else None,
+            "oldest_due_at": from_ms(oldest["due_ms"]) if oldest else None,
         }

@@ -282,8 +282,10 @@ def _mount_service_commands() -> None:
 
 def _mount_operations_commands() -> None:
     from edu_tools.dlq_cli import app as dlq_app
+    from edu_tools.mail import app as mail_app
 
     app.add_typer(dlq_app, name="dlq")
+    app.add_typer(mail_app, name="mail")
 
 
 _mount_service_commands()

@@ -24,6 +24,8 @@ from rich.table import Table
 
 from edu_tools.backends import Backends, ChildProcess, spawn
 from edu_tools.gateway import GatewayKeys
+from edu_tools.mail import SMTP_PORT
+from edu_tools.mail import start_server as start_mail_server
 from edu_tools.supervisor import Supervised, same_again
 
 
@@ -45,6 +47,10 @@ SERVICES = (
 # those are the back-end services (an OpenAPI document, Kafka, a deploy/
 # manifest each), which the deploy tests iterate.
 PORTAL = ServiceSpec("portal", "edu_portal", 8105, "EDU_PORTAL_")
+# E-mail to applicants, delivered locally to the mailbox `edu up` runs
+# (edu_tools.mail; read with `edu mail`). Not in SERVICES: no API behind the
+# gateway, no OpenAPI document.
+NOTIFICATIONS = ServiceSpec("notifications", "edu_notifications", 8106, "EDU_NOTIFICATIONS_")
 GATEWAY_PORT = 8080
 
 
@@ -63,6 +69,8 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
             "EDU_TRACES_FILE": str(data_dir / "traces.jsonl"),
             "EDU_REGISTRY_URL": "http://127.0.0.1:8101",
             "EDU_DOCUMENTS_URL": "http://127.0.0.1:8103",
+            "EDU_NOTIFICATIONS_SMTP_PORT": str(SMTP_PORT),
+            "EDU_NOTIFICATIONS_PORTAL_BASE_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -71,7 +79,7 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
 
 def wait_ready(console: Console, children: dict[str, ChildProcess], timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    pending = {s.name: s for s in (*SERVICES, PORTAL)}
+    pending = {s.name: s for s in (*SERVICES, PORTAL, NOTIFICATIONS)}
     with console.status("waiting for the services to be ready…"):
         while pending:
             for name, spec in list(pending.items()):
@@ -103,7 +111,15 @@ def up(
 ) -> int:
     console = Console()
     started = time.monotonic()
-    ports = (9092, 27017, *(s.port for s in SERVICES), PORTAL.port, GATEWAY_PORT)
+    ports = (
+        9092,
+        27017,
+        *(s.port for s in SERVICES),
+        PORTAL.port,
+        NOTIFICATIONS.port,
+        GATEWAY_PORT,
+        SMTP_PORT,
+    )
     busy = [p for p in ports if _port_busy(p)]
     if busy:
         console.print(
@@ -143,7 +159,11 @@ def up(
             observers.extend(start_prometheus(console, data_dir))
         write_people_directory(console, backends, data_dir)
         env = service_env(data_dir, backends)
-        for spec in (*SERVICES, PORTAL):
+        children["mail"] = start_mail_server(data_dir)
+        console.print(
+            f"  [green]✓[/] mailbox (SMTP) on 127.0.0.1:{SMTP_PORT}, read with `edu mail list`"
+        )
+        for spec in (*SERVICES, PORTAL, NOTIFICATIONS):
             children[spec.name] = spawn(
                 spec.name,
                 [sys.executable, "-m", spec.module],
@@ -158,7 +178,7 @@ def up(
         supervised = [
             Supervised(
                 name,
-                same_again(child, None if name == "gateway" else env),
+                same_again(child, None if name in {"gateway", "mail"} else env),
                 lambda message: console.print(f"[yellow]{message}[/]"),
                 child,
             )

@@ -66,8 +66,9 @@ class SmtpChannel:
         smtp = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            # Empty means "no login" (compose passes unset variables as "").
+            username=s.smtp_username or None,
+            password=(s.smtp_password.get_secret_value() or None) if s.smtp_password else None,
             use_tls=s.smtp_use_tls,
             start_tls=s.smtp_starttls,
             timeout=s.smtp_timeout_seconds,

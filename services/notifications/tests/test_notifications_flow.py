@@ -115,7 +115,7 @@ async def h(make_settings: Callable[..., Any], edu_backends: Backends) -> AsyncI
         NotificationsSettings,
         smtp_host="127.0.0.1",
         smtp_port=smtp_port,
-        portal_base_url=PORTAL,
+        portal_address=PORTAL,
         sender_poll_seconds=0.1,
         sender_retry_initial_seconds=0.05,
         sender_retry_max_seconds=0.2,

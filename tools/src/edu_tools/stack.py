@@ -70,7 +70,7 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
             "EDU_REGISTRY_URL": "http://127.0.0.1:8101",
             "EDU_DOCUMENTS_URL": "http://127.0.0.1:8103",
             "EDU_NOTIFICATIONS_SMTP_PORT": str(SMTP_PORT),
-            "EDU_NOTIFICATIONS_PORTAL_BASE_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+            "EDU_NOTIFICATIONS_PORTAL_ADDRESS": f"http://127.0.0.1:{GATEWAY_PORT}",
             "PYTHONUNBUFFERED": "1",
         }
     )

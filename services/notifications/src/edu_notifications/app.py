@@ -33,7 +33,7 @@ def create_app(
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     store = NotificationStore(runtime.db)
-    service = NotificationService(store, settings.portal_base_url, clock)
+    service = NotificationService(store, settings.portal_address, clock)
     sender = Sender(
         store,
         channel or SmtpChannel(settings),

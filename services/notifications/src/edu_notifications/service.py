@@ -34,9 +34,9 @@ class RecipientUnknown(Exception):
 
 
 class NotificationService:
-    def __init__(self, store: NotificationStore, portal_base_url: str, clock: Clock) -> None:
+    def __init__(self, store: NotificationStore, portal_address: str, clock: Clock) -> None:
         self.store = store
-        self._portal = portal_base_url
+        self._portal = portal_address
         self._clock = clock
 
     async def on_status_changes(

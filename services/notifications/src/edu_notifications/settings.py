@@ -22,9 +22,10 @@ class NotificationsSettings(ServiceSettings):
     http_port: int = 8106
     mongo_db: str = "edu_notifications"
 
-    portal_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="The portal's public address; every message links to a page under it.",
+    portal_address: str = Field(
+        default="http://127.0.0.1:8080",
+        description="The portal's public address (scheme and host); every message links to "
+        "a page under it.",
     )
     mail_from: str = Field(
         default="Izglītības e-pakalpojumi <noreply@edu.localhost>",

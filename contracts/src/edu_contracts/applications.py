@@ -138,6 +138,34 @@ class StatusChanged(Envelope):
         return str(self.payload.application_id)
 
 
+class IncidentReportedPayload(Contract):
+    application_id: UUID
+    application_reference: str | None = None
+    institution_id: str | None = None
+    incident_id: UUID
+    kind: Literal["lost", "stolen"]
+    reported_at: AwareDatetime
+    version: int = Field(ge=1, description="Application version after the report.")
+    contact_email: str | None = Field(
+        default=None, max_length=254, description="As on status-changed: for notifications."
+    )
+    language: Language | None = Field(default=None, description="As on status-changed.")
+
+
+class IncidentReported(Envelope):
+    """The applicant reported an issued resource lost or stolen (the status
+    does not change: the institution decides what follows). No description:
+    free text stays with applications."""
+
+    TOPIC: ClassVar[str] = topics.APPLICATION_EVENTS
+    event_type: Literal["application.incident-reported.v1"] = "application.incident-reported.v1"
+    schema_version: Literal[1] = 1
+    payload: IncidentReportedPayload
+
+    def partition_key(self) -> str:
+        return str(self.payload.application_id)
+
+
 ApplicationEvent = Annotated[
-    VerificationRequested | StatusChanged, Field(discriminator="event_type")
+    VerificationRequested | StatusChanged | IncidentReported, Field(discriminator="event_type")
 ]

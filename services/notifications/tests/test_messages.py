@@ -7,7 +7,12 @@ import datetime as dt
 import uuid
 
 import pytest
-from edu_contracts.applications import ActorRole, ApplicationStatus, StatusChangedPayload
+from edu_contracts.applications import (
+    ActorRole,
+    ApplicationStatus,
+    IncidentReportedPayload,
+    StatusChangedPayload,
+)
 from edu_contracts.documents import DocumentKind, Language, RenderedPayload
 from edu_notifications.domain import messages as rules
 from edu_notifications.domain.delivery import DeliveryState, RetryPolicy, after_failure
@@ -153,3 +158,23 @@ def test_failed_tries_back_off_then_fail(
         assert outcome.next_attempt_at == AT + min(
             dt.timedelta(seconds=10 * 2 ** (attempts - 1)), dt.timedelta(seconds=15)
         )
+
+
+def test_a_loss_report_is_acknowledged_once_per_incident() -> None:
+    incident = uuid.uuid4()
+    report = IncidentReportedPayload(
+        application_id=APP,
+        application_reference="IR-7K3M-Q9TX",
+        incident_id=incident,
+        kind="stolen",
+        reported_at=AT,
+        version=9,
+        contact_email="parent@example.lv",
+        language=Language.EN,
+    )
+    [m] = rules.on_incident_reported(report, PORTAL)
+    assert m.kind is MessageKind.LOSS_REPORTED
+    assert m.key == f"loss_reported:{incident}"
+    assert m.subject == "Report received: application IR-7K3M-Q9TX"
+    no_address = report.model_copy(update={"contact_email": None})
+    assert rules.on_incident_reported(no_address, PORTAL) == []

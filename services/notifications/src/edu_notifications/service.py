@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from uuid import UUID
 
-from edu_contracts.applications import StatusChangedPayload
+from edu_contracts.applications import IncidentReportedPayload, StatusChangedPayload
 from edu_contracts.documents import RenderedPayload
 from edu_contracts.retention import PurgeOrderedPayload, PurgeSubjectKind
 from edu_runtime.consumer import Inbox
@@ -28,22 +28,17 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 
 
-class RecipientUnknown(Exception):
-    """An act was rendered for an application whose contact address has not
-    arrived yet (its status change is still on the way): try again later."""
-
-
 class NotificationService:
     def __init__(self, store: NotificationStore, portal_address: str, clock: Clock) -> None:
         self.store = store
         self._portal = portal_address
         self._clock = clock
 
-    async def on_status_changes(
-        self, inbox: Inbox, changes: dict[UUID, StatusChangedPayload]
+    async def on_application_events(
+        self, inbox: Inbox, changes: dict[UUID, StatusChangedPayload | IncidentReportedPayload]
     ) -> int:
-        """Queue what the status changes not applied before cause, as one unit
-        of work; returns how many messages were queued."""
+        """Queue what the status changes and incident reports not applied
+        before cause, as one unit of work; returns how many messages were queued."""
         fresh = await inbox.unseen(changes)
         queued = 0
 
@@ -51,7 +46,12 @@ class NotificationService:
             nonlocal queued
             queued = 0
             for event_id in fresh:
-                queued += await self._status_change(changes[event_id], uow)
+                event = changes[event_id]
+                if isinstance(event, IncidentReportedPayload):
+                    decided = rules.on_incident_reported(event, self._portal)
+                    queued += await self.store.queue(decided, self._clock(), uow.session)
+                else:
+                    queued += await self._status_change(event, uow)
 
         if fresh:
             await inbox.apply_all(fresh, save)
@@ -61,9 +61,11 @@ class NotificationService:
         session = uow.session
         now = self._clock()
         recipient = rules.recipient_of(change)
+        decided = rules.on_status_change(change, self._portal)
         if recipient is not None:
             await self.store.remember(recipient, session)
-        decided = rules.on_status_change(change, self._portal)
+            for act in await self.store.take_waiting(change.application_id, session):
+                decided += rules.on_document_rendered(act, recipient, self._portal)
         notices = [m for m in decided if m.kind is MessageKind.DELETION_NOTICE]
         others = [m for m in decided if m.kind is not MessageKind.DELETION_NOTICE]
         for notice in notices:
@@ -75,8 +77,9 @@ class NotificationService:
     async def on_document_rendered(
         self, inbox: Inbox, event_id: UUID, rendered: RenderedPayload
     ) -> bool:
-        """Tell the applicant an act is ready. Raises RecipientUnknown (nothing
-        written, the consumer retries) if the address has not arrived yet."""
+        """Tell the applicant an act is ready; if no address for the application
+        has arrived yet (the status change is consumed from another topic), the
+        act waits for it."""
         if rendered.application_id is None:
             return False
         app_id = rendered.application_id
@@ -84,7 +87,8 @@ class NotificationService:
         async def save(uow: UnitOfWork) -> None:
             recipient = await self.store.recipient(app_id, uow.session)
             if recipient is None:
-                raise RecipientUnknown(str(app_id))
+                await self.store.wait(rendered, uow.session)
+                return
             decided = rules.on_document_rendered(rendered, recipient, self._portal)
             await self.store.queue(decided, self._clock(), uow.session)
 

@@ -11,6 +11,8 @@ from edu_contracts.applications import (
     ActorRole,
     ApplicantRole,
     ApplicationStatus,
+    IncidentReported,
+    IncidentReportedPayload,
     StatusChanged,
     StatusChangedPayload,
     VerificationRequested,
@@ -32,7 +34,13 @@ from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, Purge
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
 
-from edu_applications.domain.model import Actor, Application, ReturnCondition
+from edu_applications.domain.model import (
+    Actor,
+    Application,
+    Incident,
+    IncidentKind,
+    ReturnCondition,
+)
 
 PRODUCER = ServiceName.APPLICATIONS
 UNNAMED = "—"
@@ -77,6 +85,27 @@ def status_event(
             language=after.language,
             reason=decision.reason if decision else None,
             postponed_until=decision.postponed_until if decision else None,
+        ),
+    )
+
+
+def incident_reported(
+    app: Application, incident: Incident, correlation_id: str
+) -> IncidentReported:
+    """A loss or theft reported: notifications acknowledge it to the applicant."""
+    return IncidentReported(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        payload=IncidentReportedPayload(
+            application_id=app.id,
+            application_reference=app.reference,
+            institution_id=app.institution_id,
+            incident_id=incident.id,
+            kind="stolen" if incident.kind is IncidentKind.STOLEN else "lost",
+            reported_at=incident.reported_at,
+            version=app.version,
+            contact_email=app.contact.email if app.contact else None,
+            language=app.language,
         ),
     )
 

@@ -294,7 +294,9 @@ class ApplicationService:
         changed, incident = workflow.report_incident(
             app, kind, description, occurred_on, actor_of(identity), self.clock()
         )
-        return await self._save(app, changed, actor_of(identity), cid), incident
+        reported = events.incident_reported(changed, incident, cid)
+        saved = await self._save(app, changed, actor_of(identity), cid, extra=[reported])
+        return saved, incident
 
     # --- staff ---------------------------------------------------------------
     async def decide(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from edu_contracts import topics
-from edu_contracts.applications import ApplicationEvent, StatusChanged
+from edu_contracts.applications import ApplicationEvent, IncidentReported, StatusChanged
 from edu_contracts.documents import DocumentEvent, Rendered
 from edu_contracts.retention import RetentionOrder
 from edu_runtime.batches import Delivery
@@ -24,10 +24,12 @@ def register_consumers(
     purge_inbox = runtime.inbox("purge-orders")
 
     async def on_application_events(batch: Sequence[Delivery[ApplicationEvent]]) -> None:
-        changes = {
-            d.event.event_id: d.event.payload for d in batch if isinstance(d.event, StatusChanged)
+        told = {
+            d.event.event_id: d.event.payload
+            for d in batch
+            if isinstance(d.event, StatusChanged | IncidentReported)
         }
-        if await service.on_status_changes(application_inbox, changes):
+        if await service.on_application_events(application_inbox, told):
             wake_sender()
 
     runtime.batch_subscriber(

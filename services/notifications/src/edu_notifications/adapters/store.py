@@ -8,6 +8,9 @@
 - ``recipients``: per application, where and in which language to write (the
   latest status change that carried a contact address wins), for the events
   that do not carry one (documents' rendered acts).
+- ``waiting``: rendered acts that arrived before any address for their
+  application (the two topics are consumed independently); told as soon as a
+  status change brings the address.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from edu_contracts.documents import RenderedPayload
 from edu_runtime.mongo import Doc
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -67,10 +71,12 @@ class NotificationStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.messages = db["messages"]
         self.recipients = db["recipients"]
+        self.waiting = db["waiting"]
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("state", ASCENDING), ("next_attempt_ms", ASCENDING)])
         await self.messages.create_index([("application_id", ASCENDING)])
+        await self.waiting.create_index([("application_id", ASCENDING)])
         await self.messages.create_index([("state", ASCENDING), ("due_ms", ASCENDING)])
 
     # --- what the consumers write (inside the inbox's unit of work) --------
@@ -128,12 +134,39 @@ class NotificationStore:
             return None
         return Recipient.model_validate({k: v for k, v in doc.items() if k != "_id"})
 
+    async def wait(self, rendered: RenderedPayload, session: AsyncClientSession) -> None:
+        await self.waiting.update_one(
+            {"_id": str(rendered.document_id)},
+            {
+                "$setOnInsert": {
+                    "application_id": str(rendered.application_id),
+                    "rendered": rendered.model_dump_json(),
+                }
+            },
+            upsert=True,
+            session=session,
+        )
+
+    async def take_waiting(
+        self, application_id: UUID, session: AsyncClientSession
+    ) -> list[RenderedPayload]:
+        """The acts waiting for this application's address, removed."""
+        docs = await self.waiting.find(
+            {"application_id": str(application_id)}, session=session
+        ).to_list()
+        if docs:
+            await self.waiting.delete_many(
+                {"_id": {"$in": [d["_id"] for d in docs]}}, session=session
+            )
+        return [RenderedPayload.model_validate_json(d["rendered"]) for d in docs]
+
     async def forget(self, application_id: str, session: AsyncClientSession) -> int:
         """Delete everything about an application (its purge)."""
         deleted = await self.messages.delete_many(
             {"application_id": application_id}, session=session
         )
         await self.recipients.delete_one({"_id": application_id}, session=session)
+        await self.waiting.delete_many({"application_id": application_id}, session=session)
         return deleted.deleted_count
 
     # --- what the sender does ----------------------------------------------

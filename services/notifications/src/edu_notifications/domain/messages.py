@@ -17,7 +17,12 @@ import calendar
 import datetime as dt
 from uuid import UUID
 
-from edu_contracts.applications import CLOSED_STATUSES, ApplicationStatus, StatusChangedPayload
+from edu_contracts.applications import (
+    CLOSED_STATUSES,
+    ApplicationStatus,
+    IncidentReportedPayload,
+    StatusChangedPayload,
+)
 from edu_contracts.documents import DocumentKind, Language, RenderedPayload
 from edu_runtime.pseudonym import redact_personal_codes
 from edu_runtime.riga import riga_date, start_of_riga_day
@@ -80,7 +85,7 @@ class Message(Frozen):
     not_before: dt.datetime | None = None  # a scheduled message (the deletion notice)
 
 
-def recipient_of(change: StatusChangedPayload) -> Recipient | None:
+def recipient_of(change: StatusChangedPayload | IncidentReportedPayload) -> Recipient | None:
     if not change.contact_email:
         return None
     return Recipient(
@@ -131,6 +136,18 @@ def on_status_change(change: StatusChangedPayload, portal: str) -> list[Message]
     if change.to_status in CLOSED_STATUSES:
         messages.append(deletion_notice(change, to, portal))
     return messages
+
+
+def on_incident_reported(report: IncidentReportedPayload, portal: str) -> list[Message]:
+    """A loss or theft report: acknowledge it (what follows is the institution's)."""
+    to = recipient_of(report)
+    if to is None:
+        return []
+    link = application_link(portal, report.application_id, to.language)
+    kind = MessageKind.LOSS_REPORTED
+    return [
+        _message(f"{kind.value}:{report.incident_id}", kind, to, _values(to, to.language), link)
+    ]
 
 
 def deletion_notice(change: StatusChangedPayload, to: Recipient, portal: str) -> Message:

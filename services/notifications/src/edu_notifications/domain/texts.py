@@ -24,6 +24,7 @@ class MessageKind(StrEnum):
     READY_FOR_ISSUE = "ready_for_issue"
     HANDOVER_ACT_READY = "handover_act_ready"
     RETURN_RECORDED = "return_recorded"
+    LOSS_REPORTED = "loss_reported"
     DELETION_NOTICE = "deletion_notice"
 
 
@@ -152,6 +153,22 @@ TEXTS: dict[MessageKind, dict[Language, tuple[str, tuple[str, ...]]]] = {
             (
                 "The institution has recorded the return of the resource for application {ref}.",
                 "The return act is available in the portal.",
+            ),
+        ),
+    },
+    MessageKind.LOSS_REPORTED: {
+        LV: (
+            "Ziņojums saņemts: pieteikums {ref}",
+            (
+                "Jūsu ziņojums par pazaudētu vai nozagtu resursu (pieteikums {ref}) ir saņemts.",
+                "Iestāde ar jums sazināsies par turpmāko rīcību.",
+            ),
+        ),
+        EN: (
+            "Report received: application {ref}",
+            (
+                "Your report of a lost or stolen resource (application {ref}) has been received.",
+                "The institution will contact you about what happens next.",
             ),
         ),
     },

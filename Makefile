@@ -41,6 +41,7 @@ bench: bootstrap
 	$(VENV)/edu registry bench
 	$(VENV)/edu bench documents
 	$(VENV)/edu retention bench
+	$(VENV)/edu bench notifications
 
 # Re-resolve dependencies after editing a pyproject.toml.
 lock:

@@ -161,6 +161,16 @@ def bench_applications(
     raise typer.Exit(run_bench(n, concurrency, receipts, rate))
 
 
+@bench_app.command("notifications")
+def bench_notifications(
+    changes: Annotated[int, typer.Option(help="Status changes published in one burst.")] = 10_000,
+) -> None:
+    """Status changes → e-mails delivered to a real SMTP server: messages/s, CPU per message."""
+    from edu_tools.bench_notifications import main as run_bench
+
+    raise typer.Exit(run_bench(changes))
+
+
 @app.command()
 def fuzz(
     examples: Annotated[int, typer.Option(help="Examples per operation and phase.")] = 100,

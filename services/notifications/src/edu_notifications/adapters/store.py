@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 from uuid import UUID
 
@@ -61,6 +62,9 @@ def message_doc(m: Message, now: dt.datetime) -> Doc:
         "next_attempt_ms": ms(m.not_before or now),
         # When it became due (fixed): the age of the backlog is measured from it.
         "due_ms": ms(m.not_before or now),
+        # Ties on next_attempt_ms (one batch of events queues several messages
+        # in the same millisecond) go in the order they were decided.
+        "seq": time.time_ns(),
         "sent_ms": None,
         "last_error": None,
         "dead_lettered": False,
@@ -176,7 +180,7 @@ class NotificationStore:
         return await self.messages.find_one_and_update(
             {"state": {"$in": _PENDING}, "next_attempt_ms": {"$lte": ms(now)}},
             {"$set": {"next_attempt_ms": ms(now + lease)}, "$inc": {"attempts": 1}},
-            sort=[("next_attempt_ms", ASCENDING)],
+            sort=[("next_attempt_ms", ASCENDING), ("seq", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
 

@@ -328,3 +328,15 @@ async def test_an_act_rendered_before_the_address_arrived_is_told_when_it_does(
     [got] = await h.received(to, 1)
     assert got["Subject"] == "Pieņemšanas-nodošanas akts: pieteikums IR-7K3M-Q9TX"
     assert await h.db.waiting.find_one({"_id": str(early.payload.document_id)}) is None
+
+
+async def test_an_older_change_seen_late_does_not_cancel_the_deletion_notice(h: Harness) -> None:
+    app_id, to = uuid.uuid4(), address()
+    await h.send(status(app_id, 7, ApplicationStatus.RETURNED, to))
+    await h.message_state(f"deletion_notice:{app_id}", "queued")
+    # An older change published again under a new event id (the inbox cannot
+    # tell it is old): once its message is sent, it has been applied.
+    await h.send(status(app_id, 4, ApplicationStatus.GRANTED, to))
+    await h.message_state(f"granted:{app_id}:v4", "sent")
+    notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
+    assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)

@@ -61,6 +61,10 @@ class NotificationService:
         session = uow.session
         now = self._clock()
         recipient = rules.recipient_of(change)
+        known = await self.store.recipient(change.application_id, session)
+        # An older change seen after a newer one (a replay) must not move or
+        # cancel what the newer one scheduled.
+        stale = known is not None and known.version > change.version
         decided = rules.on_status_change(change, self._portal)
         if recipient is not None:
             await self.store.remember(recipient, session)
@@ -68,9 +72,11 @@ class NotificationService:
                 decided += rules.on_document_rendered(act, recipient, self._portal)
         notices = [m for m in decided if m.kind is MessageKind.DELETION_NOTICE]
         others = [m for m in decided if m.kind is not MessageKind.DELETION_NOTICE]
+        if stale:
+            notices = []
         for notice in notices:
             await self.store.reschedule(notice, now, session)
-        if rules.reopens(change):
+        if rules.reopens(change) and not stale:
             await self.store.cancel(rules.deletion_key(change.application_id), session)
         return await self.store.queue(others, now, session) + len(notices)
 

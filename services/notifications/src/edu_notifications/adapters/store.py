@@ -104,7 +104,7 @@ class NotificationStore:
         a later closing); a sent one stays as it was."""
         await self.messages.update_one(
             {"_id": m.key, "state": {"$in": _PENDING}},
-            {"$set": message_doc(m, now)},
+            {"$set": {k: v for k, v in message_doc(m, now).items() if k != "_id"}},
             session=session,
         )
         await self.queue([m], now, session)

@@ -274,7 +274,7 @@ async def test_a_busy_smtp_server_is_tried_again_and_the_message_arrives_once(h:
     [got] = await h.received(to, 1)
     doc = await h.message_state(f"submitted:{app_id}:v3", "sent")
     assert doc["attempts"] == 3
-    assert got["Message-ID"]
+    assert got["Message-ID"] == f"<submitted.{app_id}.v3@edu.localhost>"
     assert len(h.mailbox.to(to)) == 1
 
 

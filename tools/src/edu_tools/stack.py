@@ -249,6 +249,8 @@ def print_next_steps(console: Console, elapsed: float) -> None:
         base = f"http://127.0.0.1:{spec.port}"
         table.add_row(spec.name, base, f"{base}/schema/swagger")
     table.add_row(PORTAL.name, f"http://127.0.0.1:{PORTAL.port}", "")
+    table.add_row(NOTIFICATIONS.name, f"http://127.0.0.1:{NOTIFICATIONS.port}", "")
+    table.add_row("mailbox (SMTP)", f"127.0.0.1:{SMTP_PORT}", "edu mail list")
     console.print(table)
     console.print(
         f"Open http://127.0.0.1:{GATEWAY_PORT} in a browser and sign in as one of the "

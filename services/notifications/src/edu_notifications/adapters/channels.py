@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import Protocol
 
 import aiosmtplib
@@ -34,6 +34,12 @@ class Channel(Protocol):
         """Let go of any connection held between messages."""
 
 
+def message_id(key: str, domain: str) -> str:
+    """The message's key as a Message-ID: the same on every try (email.utils'
+    make_msgid would add a new random part each time)."""
+    return f"<{key.replace(':', '.')}@{domain}>"
+
+
 def build_email(
     sender: str, key: str, to: str, subject: str, text: str, html: str, domain: str
 ) -> EmailMessage:
@@ -45,7 +51,7 @@ def build_email(
     # The same Message-ID on every try of one message: a receiver that saw it
     # already (a crash after the server took it, before "sent" was recorded)
     # can drop the repeat.
-    msg["Message-ID"] = make_msgid(idstring=key.replace(":", "."), domain=domain)
+    msg["Message-ID"] = message_id(key, domain)
     msg["X-Edu-Message-Key"] = key
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)

@@ -286,7 +286,7 @@ async def test_a_message_that_keeps_failing_is_a_dead_letter(h: Harness) -> None
     doc = await h.message_state(key, "failed")
     assert doc["attempts"] == 3
     assert "451" in doc["last_error"]
-    await eventually(lambda: h.db.messages.find_one({"_id": key, "dead_lettered": True}))
+    await eventually(lambda: h.db.messages.find_one({"_id": key, "dead_letter": -1}))
 
     consumer = AIOKafkaConsumer(
         topics.DEAD_LETTER,

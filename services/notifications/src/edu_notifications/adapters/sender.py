@@ -157,7 +157,10 @@ class Sender:
     async def _publish_dead_letters(self) -> None:
         """Publish the dead letter of each message that failed for good (again
         after a crash between the two: a letter may appear twice, never not)."""
-        for doc in await self._store.undead_lettered(self._batch):
+        for _ in range(self._batch):
+            doc = await self._store.claim_dead_letter(self._clock(), self._lease)
+            if doc is None:
+                return
             letter = DeadLetter(
                 original_topic=SMTP_TOPIC,
                 partition=None,

@@ -31,6 +31,7 @@ from edu_notifications.domain.messages import Message, Recipient
 
 _PENDING = [s.value for s in PENDING]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+DEAD_LETTERED = -1
 
 
 def ms(instant: dt.datetime) -> int:
@@ -67,7 +68,9 @@ def message_doc(m: Message, now: dt.datetime) -> Doc:
         "seq": time.time_ns(),
         "sent_ms": None,
         "last_error": None,
-        "dead_lettered": False,
+        # 0: a dead letter to publish once it has failed; a positive number: a
+        # sender publishing it, until then (epoch ms); DEAD_LETTERED: published.
+        "dead_letter": 0,
     }
 
 
@@ -210,14 +213,18 @@ class NotificationStore:
             },
         )
 
-    async def undead_lettered(self, limit: int) -> list[Doc]:
-        """Failed messages whose dead letter is not published yet."""
-        return await self.messages.find(
-            {"state": DeliveryState.FAILED.value, "dead_lettered": False}
-        ).to_list(limit)
+    async def claim_dead_letter(self, now: dt.datetime, lease: dt.timedelta) -> Doc | None:
+        """A failed message whose dead letter nobody has published or is
+        publishing, taken for ``lease`` (so two senders do not both publish it;
+        one killed meanwhile leaves it to the next after the lease)."""
+        return await self.messages.find_one_and_update(
+            {"state": DeliveryState.FAILED.value, "dead_letter": {"$gte": 0, "$lte": ms(now)}},
+            {"$set": {"dead_letter": ms(now + lease)}},
+            return_document=ReturnDocument.AFTER,
+        )
 
     async def mark_dead_lettered(self, key: str) -> None:
-        await self.messages.update_one({"_id": key}, {"$set": {"dead_lettered": True}})
+        await self.messages.update_one({"_id": key}, {"$set": {"dead_letter": DEAD_LETTERED}})
 
     # --- reads -------------------------------------------------------------
     async def of_application(self, application_id: UUID) -> list[Doc]:

@@ -18,7 +18,7 @@ lint: bootstrap
 	$(VENV)/ruff format --check .
 
 typecheck: bootstrap
-	$(VENV)/mypy -p edu_contracts -p edu_runtime -p edu_tools -p edu_registry_reader -p edu_applications -p edu_documents -p edu_retention -p edu_portal
+	$(VENV)/mypy -p edu_contracts -p edu_runtime -p edu_tools -p edu_registry_reader -p edu_applications -p edu_documents -p edu_retention -p edu_portal -p edu_notifications
 	$(VENV)/mypy deploy/local-prod/play.py deploy/local-prod/oidc_provider.py
 	@# The tests too. Test directories have no __init__.py and share file names
 	@# (conftest.py, test_rules.py), so mypy names modules by path: the root's trees as
@@ -42,6 +42,7 @@ bench: bootstrap
 	$(VENV)/edu registry bench
 	$(VENV)/edu bench documents
 	$(VENV)/edu retention bench
+	$(VENV)/edu bench notifications
 
 # Re-resolve dependencies after editing a pyproject.toml.
 lock:

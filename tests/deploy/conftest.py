@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from edu_runtime.settings import ServiceSettings
-from edu_tools.stack import SERVICES
+from edu_tools.stack import NOTIFICATIONS, SERVICES
 from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
@@ -75,7 +75,8 @@ def _openapi_paths(module: str, settings_cls: type[ServiceSettings]) -> tuple[st
 @pytest.fixture(scope="session")
 def services() -> dict[str, ServiceInCode]:
     found: dict[str, ServiceInCode] = {}
-    for spec in SERVICES:
+    # notifications is deployed like the back-end services (no API behind the gateway).
+    for spec in (*SERVICES, NOTIFICATIONS):
         cls = _settings_class(spec.module)
         found[spec.name] = ServiceInCode(
             name=spec.name,

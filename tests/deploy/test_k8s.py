@@ -26,6 +26,14 @@ from tests.deploy.conftest import (
 
 RENDERINGS = ["k8s_base", "k8s_production"]
 ALLOWED_SECRETS = {"edu-secrets", "edu-gateway-jwks"}
+# notifications' SMTP relay login (RUNBOOK.md "Notifications").
+NOTIFICATIONS_SECRETS = {"edu-smtp"}
+NOTIFICATIONS_SECRET_ENV = {
+    "EDU_NOTIFICATIONS_SMTP_HOST",
+    "EDU_NOTIFICATIONS_SMTP_PORT",
+    "EDU_NOTIFICATIONS_SMTP_USERNAME",
+    "EDU_NOTIFICATIONS_SMTP_PASSWORD",
+}
 # The front end's own: its CSRF secret, its OIDC client secret and the gateway's
 # private signing key, which only the portal may hold.
 PORTAL_SECRETS = {"edu-portal", "edu-gateway-signing-key"}
@@ -141,6 +149,8 @@ def test_config_maps_exist_and_no_secret_is_committed(objects: list[dict[str, An
         front_end = obj["metadata"]["name"] == "portal"
         allowed = ALLOWED_SECRETS | PORTAL_SECRETS if front_end else ALLOWED_SECRETS
         secret_env = PORTAL_SECRET_ENV if front_end else set()
+        if obj["metadata"]["name"] == "notifications":
+            allowed, secret_env = ALLOWED_SECRETS | NOTIFICATIONS_SECRETS, NOTIFICATIONS_SECRET_ENV
         for volume in pod.get("volumes", []):
             if "configMap" in volume:
                 assert volume["configMap"]["name"] in config_maps

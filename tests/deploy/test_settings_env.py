@@ -28,6 +28,10 @@ SECRET_VALUES = {
     ("edu-secrets", "mongo-url"): "mongodb://m-0.mongo:27017,m-1.mongo:27017,m-2.mongo:27017/"
     "?replicaSet=edu&authSource=admin&w=majority",
     ("edu-secrets", "pseudonym-key"): "pseudonym-key-from-secret",
+    ("edu-smtp", "host"): "smtp.example.lv",
+    ("edu-smtp", "port"): "587",
+    ("edu-smtp", "username"): "edu",
+    ("edu-smtp", "password"): "smtp-password-from-secret",
 }
 
 

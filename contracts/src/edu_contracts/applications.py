@@ -1,7 +1,11 @@
 """Events the applications service publishes on ``edu.applications.events.v1``.
 
 Keyed by application id. ``application.status-changed.v1`` carries no personal
-data: retention and other readers need ids, statuses and dates only.
+code and no name: retention and other readers need ids, statuses and dates. The
+one contact detail on it, ``contact_email`` (with ``language``, ``reason`` and
+``postponed_until``), is there for the notifications service, which tells the
+applicant about the change (ARCHITECTURE.md, "Notifications"); added as optional
+fields, so events published before them still parse.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from edu_contracts import topics
+from edu_contracts.documents import Language
 from edu_contracts.envelope import Contract, Envelope
 from edu_contracts.personal_code import PersonalCode
 
@@ -101,6 +106,24 @@ class StatusChangedPayload(Contract):
         description="Business date of the change when it differs from changed_at "
         "(e.g. the day a device was physically returned).",
     )
+    contact_email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="Where the applicant asked to be contacted (step 6), as it is after the "
+        "change; absent before it was given and on events published before the field existed.",
+    )
+    language: Language | None = Field(
+        default=None,
+        description="The language the application was made in (lv or en); absent means lv.",
+    )
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The institution's reason, on a refusal or a postponement.",
+    )
+    postponed_until: dt.date | None = Field(
+        default=None, description="Until when the decision is postponed, on a postponement."
+    )
 
 
 class StatusChanged(Envelope):
@@ -115,6 +138,34 @@ class StatusChanged(Envelope):
         return str(self.payload.application_id)
 
 
+class IncidentReportedPayload(Contract):
+    application_id: UUID
+    application_reference: str | None = None
+    institution_id: str | None = None
+    incident_id: UUID
+    kind: Literal["lost", "stolen"]
+    reported_at: AwareDatetime
+    version: int = Field(ge=1, description="Application version after the report.")
+    contact_email: str | None = Field(
+        default=None, max_length=254, description="As on status-changed: for notifications."
+    )
+    language: Language | None = Field(default=None, description="As on status-changed.")
+
+
+class IncidentReported(Envelope):
+    """The applicant reported an issued resource lost or stolen (the status
+    does not change: the institution decides what follows). No description:
+    free text stays with applications."""
+
+    TOPIC: ClassVar[str] = topics.APPLICATION_EVENTS
+    event_type: Literal["application.incident-reported.v1"] = "application.incident-reported.v1"
+    schema_version: Literal[1] = 1
+    payload: IncidentReportedPayload
+
+    def partition_key(self) -> str:
+        return str(self.payload.application_id)
+
+
 ApplicationEvent = Annotated[
-    VerificationRequested | StatusChanged, Field(discriminator="event_type")
+    VerificationRequested | StatusChanged | IncidentReported, Field(discriminator="event_type")
 ]

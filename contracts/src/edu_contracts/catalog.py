@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from edu_contracts import topics
-from edu_contracts.applications import ApplicationEvent, StatusChanged, VerificationRequested
+from edu_contracts.applications import (
+    ApplicationEvent,
+    IncidentReported,
+    StatusChanged,
+    VerificationRequested,
+)
 from edu_contracts.dead_letter import DeadLetter
 from edu_contracts.documents import (
     DocumentCommand,
@@ -31,6 +36,7 @@ from edu_contracts.retention import (
 EVENTS: tuple[type[Envelope], ...] = (
     VerificationRequested,
     StatusChanged,
+    IncidentReported,
     EligibilityVerdict,
     RenderRequested,
     Rendered,

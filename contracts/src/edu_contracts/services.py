@@ -10,3 +10,4 @@ class ServiceName(StrEnum):
     APPLICATIONS = "applications"
     DOCUMENTS = "documents"
     RETENTION = "retention"
+    NOTIFICATIONS = "notifications"

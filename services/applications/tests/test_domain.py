@@ -34,6 +34,7 @@ from edu_applications.domain.model import (
 )
 from edu_applications.domain.reference import PATTERN, normalized, reference_from
 from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transition, label
+from edu_applications.service.events import status_event
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import Language
@@ -374,3 +375,34 @@ def test_references_are_short_readable_and_forgiving_when_typed() -> None:
     assert normalized(" ir 7k3m-q9tx ") == "IR-7K3M-Q9TX"
     assert normalized("IR-7K3MQ9TO") == "IR-7K3M-Q9T0"  # O read as 0
     assert normalized("Bērziņš") == "BĒRZIŅŠ"  # not a reference: left for the name search
+
+
+def test_status_events_tell_notifications_where_in_which_language_and_why() -> None:
+    english = workflow.start_draft(
+        app_id=uuid4(),
+        reference="IR-0000-0002",
+        role=ApplicantRole.PARENT_OR_GUARDIAN,
+        applicant=PARENT,
+        learner=CHILD,
+        institutions=frozenset(),
+        actor=CITIZEN,
+        now=NOW,
+        language=Language.EN,
+    )
+    assert status_event(None, english, "c", CITIZEN).payload.language is Language.EN
+    drafted = status_event(None, draft(), "c", CITIZEN).payload
+    assert drafted.contact_email is None
+    assert drafted.language is Language.LV
+    app = submitted()
+    later = NOW.date() + dt.timedelta(days=14)
+    postponed = workflow.decide(app, DecisionKind.POSTPONE, "Gaidām piegādi", later, STAFF, NOW)
+    payload = status_event(app, postponed, "c", STAFF).payload
+    assert payload.contact_email == "liga@example.lv"
+    assert (payload.reason, payload.postponed_until) == ("Gaidām piegādi", later)
+    granted = workflow.decide(postponed, DecisionKind.GRANT, None, None, STAFF, NOW)
+    # The postponement's reason is not repeated on the grant.
+    assert status_event(postponed, granted, "c", STAFF).payload.reason is None
+    # No personal code on the event (the applicant's or the learner's).
+    dumped = status_event(app, postponed, "c", STAFF).model_dump_json()
+    assert PARENT.personal_code not in dumped
+    assert CHILD.personal_code not in dumped

@@ -12,6 +12,10 @@ the system to settle and proves, from the APIs and the topics:
   event; the application left "being verified" once);
 - every confirmed receipt has exactly one handover act, with one number;
 - every accepted printout request was rendered exactly once;
+- every accepted submission was told by e-mail exactly once (notifications,
+  delivering to a real SMTP server in this process): one "submitted" message
+  per application. Delivered twice with the same Message-ID (a kill between
+  the relay's OK and recording it: SMTP is at least once) is counted apart;
 - no dead letters, and no document number given to two documents.
 
 Clients retry what failed while a server was down, as the portal would; a
@@ -30,6 +34,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -48,7 +53,7 @@ from edu_tools.bench_applications import families, seed_registry
 from edu_tools.gateway import GatewayKeys
 from edu_tools.supervisor import Supervised, same_again
 
-SERVICES = ("registry-reader", "applications", "documents", "retention")
+SERVICES = ("registry-reader", "applications", "documents", "retention", "notifications")
 VICTIMS = (*SERVICES, "mongodb")
 RETRYABLE = {502, 503, 504}
 AFTER_VERDICT = {"submitted", "rejected", "granted", "postponed", "refused", "ready_for_issue"}
@@ -71,6 +76,8 @@ class Figures:
     duplicated: list[str] = field(default_factory=list)
     dead_letters: int = 0
     errors: list[str] = field(default_factory=list)
+    emails: int = 0
+    emails_resent: int = 0  # the same message (same Message-ID) delivered again
 
     @property
     def ok(self) -> bool:
@@ -91,6 +98,8 @@ class Figures:
             f"lost: {len(self.lost)}",
             f"duplicated: {len(self.duplicated)}",
             f"dead letters: {self.dead_letters}",
+            f"e-mails: {self.emails} ({self.emails_resent} delivered again with the same "
+            "Message-ID)",
             f"time to recover: mean {mean:.1f} s, worst {worst:.1f} s ({per_victim})",
         ]
         lines += [f"  LOST {x}" for x in self.lost[:20]]
@@ -156,11 +165,36 @@ class Client:
 
 
 @dataclass
+class Mailbox:
+    """The SMTP server's side: deliveries per message key (X-Edu-Message-Key)."""
+
+    keys: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        # Runs in the SMTP server's own thread.
+        content: bytes = envelope.content
+        marker = b"X-Edu-Message-Key: "
+        start = content.find(marker)
+        if start >= 0:
+            end = content.find(b"\r\n", start)
+            with self.lock:
+                self.keys[content[start + len(marker) : end].decode()] += 1
+        return "250 OK"
+
+    def delivered(self) -> dict[str, int]:
+        with self.lock:
+            return dict(self.keys)
+
+
+@dataclass
 class Stack:
     work: Path
     backends: Backends
     ports: dict[str, int]
     env: dict[str, str]
+    mailbox: Mailbox
+    smtp: Any  # aiosmtpd's Controller
     supervised: dict[str, Supervised] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -172,8 +206,13 @@ def _say(message: str) -> None:
 
 
 def start_stack(work: Path) -> Stack:
+    from aiosmtpd.controller import Controller
+
     backends = Backends(work, kafka_port=free_port(), mongo_port=free_port())
     ports = {name: free_port() for name in SERVICES}
+    mailbox = Mailbox()
+    smtp_port = free_port()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     suffix = uuid.uuid4().hex[:6]
     env = dict(os.environ)
     env.update(
@@ -185,6 +224,10 @@ def start_stack(work: Path) -> Stack:
             "EDU_DOCUMENTS_URL": f"http://127.0.0.1:{ports['documents']}",
             "EDU_LOG_LEVEL": "WARNING",
             "EDU_OUTBOX_POLL_SECONDS": "0.2",
+            "EDU_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
+            "EDU_NOTIFICATIONS_SENDER_POLL_SECONDS": "0.2",
+            # A claim left by a killed sender is tried again soon.
+            "EDU_NOTIFICATIONS_SENDER_LEASE_SECONDS": "5",
         }
     )
     for name, port in ports.items():
@@ -192,7 +235,8 @@ def start_stack(work: Path) -> Stack:
         env[prefix + "HTTP_PORT"] = str(port)
         env[prefix + "MONGO_DB"] = f"chaos_{name.replace('-', '_')}_{suffix}"
     backends.start()
-    stack = Stack(work, backends, ports, env)
+    smtp.start()
+    stack = Stack(work, backends, ports, env, mailbox, smtp)
     mongo = next(c for c in backends.children if c.name == "mongodb")
     restart_mongo = same_again(mongo)
 
@@ -223,6 +267,7 @@ def start_stack(work: Path) -> Stack:
 def stop_stack(stack: Stack) -> None:
     for name in reversed(SERVICES):
         stack.supervised[name].stop()
+    stack.smtp.stop()
     stack.backends.stop()
 
 
@@ -601,12 +646,37 @@ async def _documents(stack: Stack, load: Load, people: list[Family], figures: Fi
     ]
 
 
+async def _emails(stack: Stack, people: list[Family], figures: Figures) -> None:
+    """One "submitted" e-mail per accepted submission (waits up to a minute)."""
+    submitted = [f.app_id for f in people if f.submitted and f.app_id]
+
+    def told(app_id: str) -> list[str]:
+        prefix = f"submitted:{app_id}:"
+        return [k for k in stack.mailbox.delivered() if k.startswith(prefix)]
+
+    for _ in range(120):
+        if all(told(a) for a in submitted):
+            break
+        await asyncio.sleep(0.5)
+    for app_id in submitted:
+        keys = told(app_id)
+        if not keys:
+            figures.lost.append(f"the submitted e-mail of {app_id}")
+        elif len(keys) > 1:
+            figures.duplicated.append(f"submitted e-mails of {app_id}: {keys}")
+    deliveries = stack.mailbox.delivered()
+    figures.emails = sum(deliveries.values())
+    figures.emails_resent = sum(n - 1 for n in deliveries.values())
+
+
 async def prove(stack: Stack, load: Load, people: list[Family], figures: Figures) -> None:
     """Wait for the system to settle, then check every promise from APIs and topics."""
     print("proving: verdicts…", flush=True)
     await _verdicts(stack, load, people, figures)
     print("proving: documents…", flush=True)
     await _documents(stack, load, people, figures)
+    print("proving: e-mails…", flush=True)
+    await _emails(stack, people, figures)
     figures.dead_letters = len(await read_topic(stack.backends.kafka_bootstrap, topics.DEAD_LETTER))
 
 

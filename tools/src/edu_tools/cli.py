@@ -161,6 +161,16 @@ def bench_applications(
     raise typer.Exit(run_bench(n, concurrency, receipts, rate))
 
 
+@bench_app.command("notifications")
+def bench_notifications(
+    changes: Annotated[int, typer.Option(help="Status changes published in one burst.")] = 10_000,
+) -> None:
+    """Status changes → e-mails delivered to a real SMTP server: messages/s, CPU per message."""
+    from edu_tools.bench_notifications import main as run_bench
+
+    raise typer.Exit(run_bench(changes))
+
+
 @app.command()
 def fuzz(
     examples: Annotated[int, typer.Option(help="Examples per operation and phase.")] = 100,
@@ -284,8 +294,10 @@ def _mount_service_commands() -> None:
 
 def _mount_operations_commands() -> None:
     from edu_tools.dlq_cli import app as dlq_app
+    from edu_tools.mail import app as mail_app
 
     app.add_typer(dlq_app, name="dlq")
+    app.add_typer(mail_app, name="mail")
 
 
 _mount_service_commands()

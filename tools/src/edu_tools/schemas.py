@@ -30,6 +30,8 @@ def asyncapi_document() -> dict[str, Any]:
     from edu_applications.settings import ApplicationsSettings
     from edu_documents.app import create_app as documents
     from edu_documents.settings import DocumentsSettings
+    from edu_notifications.app import create_app as notifications
+    from edu_notifications.settings import NotificationsSettings
     from edu_registry_reader.app import create_app as registry
     from edu_registry_reader.settings import RegistryReaderSettings
     from edu_retention.app import create_app as retention
@@ -41,14 +43,15 @@ def asyncapi_document() -> dict[str, Any]:
         applications(ApplicationsSettings()),
         documents(DocumentsSettings()),
         retention(RetentionSettings()),
+        notifications(NotificationsSettings()),
     ]
     brokers = [app.state["runtime"].broker for app in apps]
     spec = AsyncAPI(
         *brokers,
         title="Education e-services — Kafka topics",
         version="1.0.0",
-        description="Events and commands between registry-reader, applications, documents and "
-        "retention. Every message is a JSON envelope (contracts/src/edu_contracts/envelope.py); "
+        description="Events and commands between registry-reader, applications, documents, "
+        "retention and notifications. Every message is a JSON envelope (contracts/src/edu_contracts/envelope.py); "
         "W3C trace context travels in the Kafka headers.",
     )
     doc: dict[str, Any] = spec.to_specification().to_jsonable()

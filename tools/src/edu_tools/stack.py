@@ -24,6 +24,8 @@ from rich.table import Table
 
 from edu_tools.backends import Backends, ChildProcess, spawn
 from edu_tools.gateway import GatewayKeys
+from edu_tools.mail import SMTP_PORT
+from edu_tools.mail import start_server as start_mail_server
 from edu_tools.supervisor import Supervised, same_again
 
 
@@ -45,6 +47,10 @@ SERVICES = (
 # those are the back-end services (an OpenAPI document, Kafka, a deploy/
 # manifest each), which the deploy tests iterate.
 PORTAL = ServiceSpec("portal", "edu_portal", 8105, "EDU_PORTAL_")
+# E-mail to applicants, delivered locally to the mailbox `edu up` runs
+# (edu_tools.mail; read with `edu mail`). Not in SERVICES: no API behind the
+# gateway, no OpenAPI document.
+NOTIFICATIONS = ServiceSpec("notifications", "edu_notifications", 8106, "EDU_NOTIFICATIONS_")
 GATEWAY_PORT = 8080
 
 
@@ -66,6 +72,8 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
             # Local use: the sign-in stand-in, asked for explicitly (the
             # portal refuses it unless on loopback; its default is OIDC).
             "EDU_PORTAL_SIGN_IN": "stand-in",
+            "EDU_NOTIFICATIONS_SMTP_PORT": str(SMTP_PORT),
+            "EDU_NOTIFICATIONS_PORTAL_ADDRESS": f"http://127.0.0.1:{GATEWAY_PORT}",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -74,7 +82,7 @@ def service_env(data_dir: Path, backends: Backends) -> dict[str, str]:
 
 def wait_ready(console: Console, children: dict[str, ChildProcess], timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    pending = {s.name: s for s in (*SERVICES, PORTAL)}
+    pending = {s.name: s for s in (*SERVICES, PORTAL, NOTIFICATIONS)}
     with console.status("waiting for the services to be ready…"):
         while pending:
             for name, spec in list(pending.items()):
@@ -106,7 +114,15 @@ def up(
 ) -> int:
     console = Console()
     started = time.monotonic()
-    ports = (9092, 27017, *(s.port for s in SERVICES), PORTAL.port, GATEWAY_PORT)
+    ports = (
+        9092,
+        27017,
+        *(s.port for s in SERVICES),
+        PORTAL.port,
+        NOTIFICATIONS.port,
+        GATEWAY_PORT,
+        SMTP_PORT,
+    )
     busy = [p for p in ports if _port_busy(p)]
     if busy:
         console.print(
@@ -146,7 +162,11 @@ def up(
             observers.extend(start_prometheus(console, data_dir))
         write_people_directory(console, backends, data_dir)
         env = service_env(data_dir, backends)
-        for spec in (*SERVICES, PORTAL):
+        children["mail"] = start_mail_server(data_dir)
+        console.print(
+            f"  [green]✓[/] mailbox (SMTP) on 127.0.0.1:{SMTP_PORT}, read with `edu mail list`"
+        )
+        for spec in (*SERVICES, PORTAL, NOTIFICATIONS):
             children[spec.name] = spawn(
                 spec.name,
                 [sys.executable, "-m", spec.module],
@@ -161,7 +181,7 @@ def up(
         supervised = [
             Supervised(
                 name,
-                same_again(child, None if name == "gateway" else env),
+                same_again(child, None if name in {"gateway", "mail"} else env),
                 lambda message: console.print(f"[yellow]{message}[/]"),
                 child,
             )
@@ -232,6 +252,8 @@ def print_next_steps(console: Console, elapsed: float) -> None:
         base = f"http://127.0.0.1:{spec.port}"
         table.add_row(spec.name, base, f"{base}/schema/swagger")
     table.add_row(PORTAL.name, f"http://127.0.0.1:{PORTAL.port}", "")
+    table.add_row(NOTIFICATIONS.name, f"http://127.0.0.1:{NOTIFICATIONS.port}", "")
+    table.add_row("mailbox (SMTP)", f"127.0.0.1:{SMTP_PORT}", "edu mail list")
     console.print(table)
     console.print(
         f"Open http://127.0.0.1:{GATEWAY_PORT} in a browser and sign in as one of the "

@@ -111,7 +111,7 @@ class CitizenApplicationsController(Controller):
     ) -> ApplicationView:
         """Step 1 (profile): start a draft for yourself or for a child you represent."""
         app = await service.create_draft(
-            identity, data.role, data.learner_code, correlation_id(request)
+            identity, data.role, data.learner_code, correlation_id(request), language_of(request)
         )
         return _view(request, app)
 

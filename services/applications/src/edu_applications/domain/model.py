@@ -7,7 +7,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
-from edu_contracts.documents import DocumentKind
+from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
 from pydantic import BaseModel, ConfigDict
@@ -204,6 +204,9 @@ class Application(Frozen):
     documents: tuple[LinkedDocument, ...] = ()
     return_record: ReturnRecord | None = None
     history: tuple[Transition, ...] = ()
+    # The language the applicant made it in: what they are written to in
+    # (notifications). Latvian on applications stored before it was kept.
+    language: Language = Language.LV
 
     @property
     def institution_id(self) -> str | None:

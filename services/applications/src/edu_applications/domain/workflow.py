@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
-from edu_contracts.documents import DocumentKind
+from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import birth_date_of
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.riga import ADULT_AGE, age_on, today_in_latvia
@@ -127,6 +127,7 @@ def start_draft(
     institutions: Collection[str],
     actor: Actor,
     now: dt.datetime,
+    language: Language = Language.LV,
 ) -> Application:
     """A new draft. ``institutions``: where the registers show the applicant in
     their role (enrolled, or employed) now; a parent's child is checked when
@@ -146,6 +147,7 @@ def start_draft(
         role=role,
         applicant=applicant,
         learner=learner,
+        language=language,
         history=(
             Transition(
                 at=now, actor=actor.name, actor_role=actor.role, from_status=None, to_status=S.DRAFT

@@ -11,6 +11,8 @@ from edu_contracts.applications import (
     ActorRole,
     ApplicantRole,
     ApplicationStatus,
+    IncidentReported,
+    IncidentReportedPayload,
     StatusChanged,
     StatusChangedPayload,
     VerificationRequested,
@@ -32,7 +34,13 @@ from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, Purge
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
 
-from edu_applications.domain.model import Actor, Application, ReturnCondition
+from edu_applications.domain.model import (
+    Actor,
+    Application,
+    Incident,
+    IncidentKind,
+    ReturnCondition,
+)
 
 PRODUCER = ServiceName.APPLICATIONS
 UNNAMED = "—"
@@ -52,6 +60,12 @@ def status_event(
         if after.status is ApplicationStatus.RETURNED and after.return_record
         else None
     )
+    # What the institution said, on the statuses it explains.
+    decision = (
+        after.decision
+        if after.status in {ApplicationStatus.REFUSED, ApplicationStatus.POSTPONED}
+        else None
+    )
     return StatusChanged(
         producer=PRODUCER,
         correlation_id=correlation_id,
@@ -65,6 +79,33 @@ def status_event(
             actor_role=actor.role,
             version=after.version,
             effective_date=effective,
+            # For the notifications service: where and in which language to
+            # tell the applicant, and what the institution said.
+            contact_email=after.contact.email if after.contact else None,
+            language=after.language,
+            reason=decision.reason if decision else None,
+            postponed_until=decision.postponed_until if decision else None,
+        ),
+    )
+
+
+def incident_reported(
+    app: Application, incident: Incident, correlation_id: str
+) -> IncidentReported:
+    """A loss or theft reported: notifications acknowledge it to the applicant."""
+    return IncidentReported(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        payload=IncidentReportedPayload(
+            application_id=app.id,
+            application_reference=app.reference,
+            institution_id=app.institution_id,
+            incident_id=incident.id,
+            kind="stolen" if incident.kind is IncidentKind.STOLEN else "lost",
+            reported_at=incident.reported_at,
+            version=app.version,
+            contact_email=app.contact.email if app.contact else None,
+            language=app.language,
         ),
     )
 

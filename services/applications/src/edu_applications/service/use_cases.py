@@ -136,7 +136,12 @@ class ApplicationService:
 
     # --- wizard ------------------------------------------------------------
     async def create_draft(
-        self, identity: Identity, role: ApplicantRole, learner_code: str | None, cid: str
+        self,
+        identity: Identity,
+        role: ApplicantRole,
+        learner_code: str | None,
+        cid: str,
+        language: Language = Language.LV,
     ) -> Application:
         """Step 1 (profile): a draft for yourself or for a child you represent."""
         await self.terms.require(identity)
@@ -162,6 +167,7 @@ class ApplicationService:
                 institutions=institutions,
                 actor=actor_of(identity),
                 now=self.clock(),
+                language=language,
             )
             try:
                 return await self._save(None, app, actor_of(identity), cid)
@@ -288,7 +294,9 @@ class ApplicationService:
         changed, incident = workflow.report_incident(
             app, kind, description, occurred_on, actor_of(identity), self.clock()
         )
-        return await self._save(app, changed, actor_of(identity), cid), incident
+        reported = events.incident_reported(changed, incident, cid)
+        saved = await self._save(app, changed, actor_of(identity), cid, extra=[reported])
+        return saved, incident
 
     # --- staff ---------------------------------------------------------------
     async def decide(

@@ -1,0 +1,1 @@
+"""Notifications: tells applicants by e-mail when their application changes."""

@@ -1,0 +1,1 @@
+"""I/O: MongoDB store, SMTP channel, Kafka consumers, the sender loop, metrics."""

@@ -1,0 +1,1 @@
+"""Pure rules: which messages an event causes, their texts, delivery states."""

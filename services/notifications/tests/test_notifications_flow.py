@@ -1,0 +1,342 @@
+"""Notifications against the real embedded Kafka and MongoDB and a real SMTP
+server (aiosmtpd, in the test): events in, e-mails out, each once, in the
+application's language; SMTP failures retried, then dead-lettered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Session
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from edu_contracts import topics
+from edu_contracts.applications import (
+    ActorRole,
+    ApplicationStatus,
+    StatusChanged,
+    StatusChangedPayload,
+)
+from edu_contracts.dead_letter import DeadLetter
+from edu_contracts.documents import DocumentKind, Language, Rendered, RenderedPayload
+from edu_contracts.envelope import Envelope
+from edu_notifications.adapters.store import NotificationStore, from_ms
+from edu_notifications.app import create_app
+from edu_notifications.settings import NotificationsSettings
+from edu_tools.backends import Backends, free_port
+from edu_tools.testing import RunningService, eventually, serving
+from pymongo import AsyncMongoClient
+
+PORTAL = "https://portal.example.lv"
+
+
+@dataclass
+class Mailbox:
+    """What the SMTP server received, and which addresses it turns away:
+    ``busy`` answers 451 (try later) that many times, ``refuse`` always 451."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    busy: dict[str, int] = field(default_factory=dict)
+    refuse: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
+        to = envelope.rcpt_tos[0]
+        with self.lock:
+            if to in self.refuse:
+                return "451 4.3.0 Mailbox busy, try again later"
+            if self.busy.get(to, 0) > 0:
+                self.busy[to] -= 1
+                return "451 4.3.0 Mailbox busy, try again later"
+            content = envelope.content
+            assert isinstance(content, bytes)
+            parsed = email.message_from_bytes(content, policy=default_policy)
+            assert isinstance(parsed, EmailMessage)
+            self.messages.append(parsed)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+
+@dataclass
+class Harness:
+    settings: NotificationsSettings
+    service: RunningService
+    producer: AIOKafkaProducer
+    mailbox: Mailbox
+    db: Any
+    backends: Backends
+    store: NotificationStore
+
+    async def send(self, *events: Envelope) -> None:
+        for event in events:
+            await self.producer.send_and_wait(
+                event.TOPIC,
+                event.model_dump_json().encode(),
+                key=event.partition_key().encode(),
+                headers=[("content-type", b"application/json")],
+            )
+
+    async def received(self, address: str, count: int) -> list[EmailMessage]:
+        async def probe() -> list[EmailMessage] | None:
+            found = self.mailbox.to(address)
+            return found if len(found) >= count else None
+
+        return await eventually(probe, timeout=20)
+
+    async def message_state(self, key: str, state: str) -> dict[str, Any]:
+        async def probe() -> dict[str, Any] | None:
+            doc: dict[str, Any] | None = await self.db.messages.find_one(
+                {"_id": key, "state": state}
+            )
+            return doc
+
+        return await eventually(probe, timeout=20)
+
+
+@pytest.fixture(scope="module")
+async def h(make_settings: Callable[..., Any], edu_backends: Backends) -> AsyncIterator[Harness]:
+    mailbox = Mailbox()
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    settings: NotificationsSettings = make_settings(
+        NotificationsSettings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        portal_address=PORTAL,
+        sender_poll_seconds=0.1,
+        sender_retry_initial_seconds=0.05,
+        sender_retry_max_seconds=0.2,
+        sender_max_attempts=3,
+    )
+    app = create_app(settings)
+    producer = AIOKafkaProducer(bootstrap_servers=edu_backends.kafka_bootstrap)
+    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url, tz_aware=True)
+    try:
+        async with serving(app, settings.http_port) as service:
+            await producer.start()
+            try:
+                yield Harness(
+                    settings,
+                    service,
+                    producer,
+                    mailbox,
+                    mongo[settings.mongo_db],
+                    edu_backends,
+                    app.state["store"],
+                )
+            finally:
+                await producer.stop()
+    finally:
+        await mongo.close()
+        controller.stop()
+
+
+def status(
+    app_id: uuid.UUID,
+    version: int,
+    to: ApplicationStatus,
+    email_address: str,
+    *,
+    language: Language | None = None,
+    reason: str | None = None,
+) -> StatusChanged:
+    return StatusChanged(
+        producer="applications",
+        correlation_id=f"test-{app_id}",
+        payload=StatusChangedPayload(
+            application_id=app_id,
+            application_reference="IR-7K3M-Q9TX",
+            institution_id="inst-1",
+            from_status=None,
+            to_status=to,
+            changed_at=dt.datetime.now(dt.UTC),
+            actor_role=ActorRole.STAFF,
+            version=version,
+            contact_email=email_address,
+            language=language,
+            reason=reason,
+        ),
+    )
+
+
+def act(app_id: uuid.UUID, kind: DocumentKind = DocumentKind.HANDOVER_ACT) -> Rendered:
+    return Rendered(
+        producer="documents",
+        correlation_id=f"test-{app_id}",
+        payload=RenderedPayload(
+            document_id=uuid.uuid4(),
+            number="NA-2026-000001",
+            kind=kind,
+            application_id=app_id,
+            institution_id="inst-1",
+            sha256="0" * 64,
+            size_bytes=1000,
+            rendered_at=dt.datetime.now(dt.UTC),
+        ),
+    )
+
+
+def address() -> str:
+    return f"parent-{uuid.uuid4().hex[:8]}@example.lv"
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    content: str = part.get_content()
+    return content
+
+
+async def test_each_message_is_delivered_once_in_latvian_and_a_redelivery_sends_nothing(
+    h: Harness,
+) -> None:
+    app_id, to = uuid.uuid4(), address()
+    events: list[Envelope] = [
+        status(app_id, 2, ApplicationStatus.BEING_VERIFIED, to),
+        status(app_id, 3, ApplicationStatus.SUBMITTED, to),
+        status(app_id, 4, ApplicationStatus.GRANTED, to),
+        status(app_id, 5, ApplicationStatus.READY_FOR_ISSUE, to),
+        status(app_id, 6, ApplicationStatus.ISSUED, to),
+    ]
+    await h.send(*events)
+    handover = act(app_id)
+    await h.send(handover)
+    got = await h.received(to, 4)
+    # The act's message may overtake the status messages (another topic).
+    got.sort(key=lambda m: "akts" in str(m["Subject"]))
+    assert [m["Subject"] for m in got] == [
+        "Pieteikums IR-7K3M-Q9TX ir iesniegts",
+        "Pieteikums IR-7K3M-Q9TX ir apstiprināts",
+        "Gatavs izsniegšanai: pieteikums IR-7K3M-Q9TX",
+        "Pieņemšanas-nodošanas akts: pieteikums IR-7K3M-Q9TX",
+    ]
+    assert f"{PORTAL}/pieteikumi/{app_id}" in body(got[0])
+    assert f"{PORTAL}/pieteikumi/{app_id}/dokumenti/{handover.payload.document_id}" in body(got[3])
+    html = got[0].get_body(preferencelist=("html",))
+    assert html is not None
+    assert '<html lang="lv">' in html.get_content()
+
+    # Kafka delivers the same events again (a consumer restart, a replay).
+    await h.send(*events, handover)
+    # A later event on the same partition, once told, proves the repeats were processed.
+    later = status(app_id, 7, ApplicationStatus.RETURNED, to)
+    await h.send(later, act(app_id, DocumentKind.RETURN_ACT))
+    got = await h.received(to, 5)
+    assert len(h.mailbox.to(to)) == 5
+    assert got[4]["Subject"] == "Resursa atgriešana reģistrēta: pieteikums IR-7K3M-Q9TX"
+    # The deletion notice waits for its day (a month before the deletion).
+    notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
+    assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)
+    # Every message's delivery state is kept, for the record.
+    states = {m["kind"]: m["state"] for m in await h.store.of_application(app_id)}
+    assert states == {
+        "submitted": "sent",
+        "granted": "sent",
+        "ready_for_issue": "sent",
+        "handover_act_ready": "sent",
+        "return_recorded": "sent",
+        "deletion_notice": "queued",
+    }
+
+
+async def test_an_application_made_in_english_is_told_in_english(h: Harness) -> None:
+    app_id, to = uuid.uuid4(), address()
+    await h.send(
+        status(app_id, 3, ApplicationStatus.SUBMITTED, to, language=Language.EN),
+        status(
+            app_id, 4, ApplicationStatus.REFUSED, to, language=Language.EN, reason="No devices left"
+        ),
+    )
+    got = await h.received(to, 2)
+    assert got[0]["Subject"] == "Application IR-7K3M-Q9TX has been submitted"
+    assert got[1]["Subject"] == "Application IR-7K3M-Q9TX has been refused"
+    assert "Reason: No devices left" in body(got[1])
+    assert f"{PORTAL}/pieteikumi/{app_id}?lang=en" in body(got[1])
+
+
+async def test_a_busy_smtp_server_is_tried_again_and_the_message_arrives_once(h: Harness) -> None:
+    app_id, to = uuid.uuid4(), address()
+    h.mailbox.busy[to] = 2
+    await h.send(status(app_id, 3, ApplicationStatus.SUBMITTED, to))
+    [got] = await h.received(to, 1)
+    doc = await h.message_state(f"submitted:{app_id}:v3", "sent")
+    assert doc["attempts"] == 3
+    assert got["Message-ID"] == f"<submitted.{app_id}.v3@edu.localhost>"
+    assert len(h.mailbox.to(to)) == 1
+
+
+async def test_a_message_that_keeps_failing_is_a_dead_letter(h: Harness) -> None:
+    app_id, to = uuid.uuid4(), address()
+    h.mailbox.refuse.add(to)
+    key = f"submitted:{app_id}:v3"
+    await h.send(status(app_id, 3, ApplicationStatus.SUBMITTED, to))
+    doc = await h.message_state(key, "failed")
+    assert doc["attempts"] == 3
+    assert "451" in doc["last_error"]
+    await eventually(lambda: h.db.messages.find_one({"_id": key, "dead_letter": -1}))
+
+    consumer = AIOKafkaConsumer(
+        topics.DEAD_LETTER,
+        bootstrap_servers=h.backends.kafka_bootstrap,
+        group_id=f"dlq-reader-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+
+        async def letter() -> DeadLetter | None:
+            batches = await consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for record in records:
+                    if record.value and key.encode() in record.value:
+                        return DeadLetter.model_validate_json(record.value)
+            return None
+
+        found = await eventually(letter, timeout=20)
+    finally:
+        await consumer.stop()
+    assert found.consumer == "notifications.sender"
+    assert found.attempts == 3
+    assert to not in found.value  # the address stays in the service's own store
+    assert not h.mailbox.to(to)
+
+
+async def test_an_act_rendered_before_the_address_arrived_is_told_when_it_does(
+    h: Harness,
+) -> None:
+    # The two topics are consumed independently: the act may be seen first.
+    app_id, to = uuid.uuid4(), address()
+    early = act(app_id)
+    await h.send(early)
+    await eventually(
+        lambda: h.db.waiting.find_one({"_id": str(early.payload.document_id)}), timeout=20
+    )
+    await h.send(status(app_id, 6, ApplicationStatus.ISSUED, to))
+    [got] = await h.received(to, 1)
+    assert got["Subject"] == "Pieņemšanas-nodošanas akts: pieteikums IR-7K3M-Q9TX"
+    assert await h.db.waiting.find_one({"_id": str(early.payload.document_id)}) is None
+
+
+async def test_an_older_change_seen_late_does_not_cancel_the_deletion_notice(h: Harness) -> None:
+    app_id, to = uuid.uuid4(), address()
+    await h.send(status(app_id, 7, ApplicationStatus.RETURNED, to))
+    await h.message_state(f"deletion_notice:{app_id}", "queued")
+    # An older change published again under a new event id (the inbox cannot
+    # tell it is old): once its message is sent, it has been applied.
+    await h.send(status(app_id, 4, ApplicationStatus.GRANTED, to))
+    await h.message_state(f"granted:{app_id}:v4", "sent")
+    notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
+    assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)

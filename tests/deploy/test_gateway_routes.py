@@ -147,7 +147,6 @@ def test_production_gateway_sends_hsts_on_every_response(nginx: NginxConfig) -> 
     """deploy/ is reached over TLS: browsers must never fall back to HTTP. Set
     once at server level with ``always`` (errors too); no location adds its own
     headers, which would drop it there. The local gateway (plain HTTP) has none."""
-    from pathlib import Path
 
     from edu_tools.gateway_nginx import local_target, render
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,11 @@ from edu_retention.domain.rules import application_purge_date, start_of_riga_day
 from edu_tools import prometheus as local_prometheus
 from edu_tools.backends import ChildProcess, free_port, spawn
 from edu_tools.gateway import GatewayKeys
-from edu_tools.testing import bearer, eventually
+from edu_tools.testing import RunningService, bearer, eventually
 
 from tests.conftest import Stack
 from tests.flows import make_actors, ok, purge_completed, purge_planned
+from tests.mail import notifications_delivering
 from tests.observability import metric_names, queries
 from tests.test_retention_purge import returned_application
 
@@ -35,22 +36,36 @@ PERSONAL_CODE = re.compile(r"\b\d{6}-?\d{5}\b")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _services(stack: Stack) -> dict[str, Any]:
+def _services(stack: Stack, notifications: RunningService) -> dict[str, Any]:
     return {
         "registry-reader": stack.registry,
         "applications": stack.applications,
         "documents": stack.documents,
         "retention": stack.retention,
+        "notifications": notifications,
     }
 
 
 @pytest.fixture
-async def prometheus(stack: Stack, tmp_path: Path) -> AsyncIterator[str]:
+async def notifications(
+    stack: Stack, make_settings: Callable[..., Any]
+) -> AsyncIterator[RunningService]:
+    """Notifications delivering to a real SMTP server, so its series have values:
+    the server refuses the first message for good and the second for now."""
+    refusals = ["550 5.1.1 mailbox unavailable", "451 4.3.0 try again later"]
+    async with notifications_delivering(make_settings, refusals=refusals) as (_, service):
+        yield service
+
+
+@pytest.fixture
+async def prometheus(
+    stack: Stack, notifications: RunningService, tmp_path: Path
+) -> AsyncIterator[str]:
     """The real Prometheus scraping the stack's services every second."""
     program = local_prometheus.binary()
     if program is None:
         pytest.fail("prometheus is missing: scripts/bootstrap.sh installs it")
-    services = _services(stack)
+    services = _services(stack, notifications)
     config = local_prometheus.local_config(
         {name: s.base_url.removeprefix("http://") for name, s in services.items()},
         scrape_interval="1s",
@@ -148,14 +163,14 @@ async def _whole_flows(stack: Stack, gateway: GatewayKeys) -> None:
 
 
 async def test_every_named_series_has_values_in_prometheus(
-    stack: Stack, gateway: GatewayKeys, prometheus: str
+    stack: Stack, gateway: GatewayKeys, notifications: RunningService, prometheus: str
 ) -> None:
     started = time.monotonic()
     await _whole_flows(stack, gateway)
 
     declared = {
         series
-        for s in _services(stack).values()
+        for s in _services(stack, notifications).values()
         for names in s.app.state["runtime"].metrics.exported_names().values()
         for series in names
     }

@@ -21,7 +21,7 @@ from edu_documents.app import create_app
 from edu_documents.settings import DocumentsSettings
 from edu_tools.backends import Backends
 from edu_tools.personal_codes import old_code
-from edu_tools.testing import RunningService, eventually, serving
+from edu_tools.testing import RunningService, eventually, publish, serving
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
 
@@ -58,12 +58,7 @@ class Kafka:
         self.producer = producer
 
     async def send(self, event: Envelope) -> None:
-        await self.producer.send_and_wait(
-            event.TOPIC,
-            event.model_dump_json().encode(),
-            key=event.partition_key().encode(),
-            headers=[("content-type", b"application/json")],
-        )
+        await publish(self.producer, event)
 
 
 @pytest.fixture(scope="module")

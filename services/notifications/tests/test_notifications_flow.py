@@ -33,7 +33,7 @@ from edu_notifications.adapters.store import NotificationStore, from_ms
 from edu_notifications.app import create_app
 from edu_notifications.settings import NotificationsSettings
 from edu_tools.backends import Backends, free_port
-from edu_tools.testing import RunningService, eventually, serving
+from edu_tools.testing import RunningService, eventually, publish, serving
 from pymongo import AsyncMongoClient
 
 PORTAL = "https://portal.example.lv"
@@ -80,13 +80,7 @@ class Harness:
     store: NotificationStore
 
     async def send(self, *events: Envelope) -> None:
-        for event in events:
-            await self.producer.send_and_wait(
-                event.TOPIC,
-                event.model_dump_json().encode(),
-                key=event.partition_key().encode(),
-                headers=[("content-type", b"application/json")],
-            )
+        await publish(self.producer, *events)
 
     async def received(self, address: str, count: int) -> list[EmailMessage]:
         async def probe() -> list[EmailMessage] | None:

@@ -44,7 +44,7 @@ from edu_retention.clock import ManualClock
 from edu_retention.domain.model import Deadline, DeadlineState
 from edu_retention.settings import RetentionSettings
 from edu_tools.backends import Backends
-from edu_tools.testing import RunningService, eventually, serving
+from edu_tools.testing import RunningService, eventually, publish, serving
 from pymongo import AsyncMongoClient
 from typer.testing import CliRunner
 
@@ -75,13 +75,7 @@ class Harness:
     backends: Backends
 
     async def send(self, *events: Envelope) -> None:
-        for event in events:
-            await self.producer.send_and_wait(
-                event.TOPIC,
-                event.model_dump_json().encode(),
-                key=event.partition_key().encode(),
-                headers=[("content-type", b"application/json")],
-            )
+        await publish(self.producer, *events)
 
     async def sweeps(self, count: int = 2) -> None:
         """Wait for ``count`` complete sweeps after now, so at least one full

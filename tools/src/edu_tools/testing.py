@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaProducer
+from edu_contracts.envelope import Envelope
 from edu_runtime.settings import ServiceSettings
 from litestar import Litestar
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -270,6 +272,18 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(interval)
+
+
+async def publish(producer: AIOKafkaProducer, *events: Envelope) -> None:
+    """Publish ``events`` as the services' outbox relays do: to the event's topic,
+    keyed by its partition key, JSON with its content type; each acknowledged."""
+    for event in events:
+        await producer.send_and_wait(
+            event.TOPIC,
+            event.model_dump_json().encode(),
+            key=event.partition_key().encode(),
+            headers=[("content-type", b"application/json")],
+        )
 
 
 def bearer(token: str) -> dict[str, str]:

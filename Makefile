@@ -19,7 +19,7 @@ lint: bootstrap
 
 typecheck: bootstrap
 	$(VENV)/mypy -p edu_contracts -p edu_runtime -p edu_tools -p edu_registry_reader -p edu_applications -p edu_documents -p edu_retention -p edu_portal -p edu_notifications
-	$(VENV)/mypy deploy/local-prod/play.py deploy/local-prod/oidc_provider.py
+	$(VENV)/mypy deploy/local-prod/play.py deploy/local-prod/oidc_provider.py deploy/local-prod/mail_sink.py
 	@# The tests too. Test directories have no __init__.py and share file names
 	@# (conftest.py, test_rules.py), so mypy names modules by path: the root's trees as
 	@# tests.*, contracts.tests.*, runtime.tests.*; each service's from its own

@@ -4,7 +4,7 @@
 #   localhost/edu-python:3.11-bookworm   base from Debian's packages (base-image.sh, cached)
 #   localhost/edu-uv:<version>           the uv binary of its PyPI wheel (.tools/bin/uv)
 #   localhost/edu-<service>:local        deploy/Dockerfile, one --target per service
-#   localhost/edu-{kafka,mongodb,gateway,oidc-provider}:local   deploy/local-prod/Dockerfile
+#   localhost/edu-{kafka,mongodb,gateway,oidc-provider,mail}:local   deploy/local-prod/Dockerfile
 # The Dockerfiles keep their official bases as defaults; only the build
 # arguments point at the local ones. Prints each image's size.
 set -euo pipefail
@@ -46,10 +46,10 @@ build() {  # dockerfile target
 }
 
 started=$SECONDS
-for target in registry-reader applications documents retention portal; do
+for target in registry-reader applications documents retention notifications portal; do
   build deploy/Dockerfile "$target"
 done
-for target in kafka mongodb gateway oidc-provider; do
+for target in kafka mongodb gateway oidc-provider mail; do
   build deploy/local-prod/Dockerfile "$target"
 done
 echo "images built in $((SECONDS - started))s:"

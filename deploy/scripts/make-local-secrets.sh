@@ -40,6 +40,11 @@ values = {
     "pseudonym-key": lambda: secrets.token_urlsafe(48),
     "csrf-secret": lambda: secrets.token_urlsafe(48),
     "oidc-client-secret": lambda: secrets.token_urlsafe(32),
+    # The local mail sink (mail.yaml): plain SMTP, no login, so both empty.
+    "smtp-host": lambda: "mail",
+    "smtp-port": lambda: "2525",
+    "smtp-username": lambda: "",
+    "smtp-password": lambda: "",
 }
 for name, make in values.items():
     if not (out / name).is_file():

@@ -23,7 +23,7 @@ import yaml
 from tests.deploy.conftest import DEPLOY, K8S, pod_specs
 
 OVERLAY = K8S / "overlays" / "local-prod"
-LOCAL_ONLY = {"kafka", "mongodb", "oidc-provider"}
+LOCAL_ONLY = {"kafka", "mongodb", "oidc-provider", "mail"}
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
 
@@ -193,3 +193,25 @@ def test_services_become_network_aliases(play: Any, rendered: list[dict[str, Any
     services = _named(rendered, "Service")
     for name, deployment in _named(rendered, "Deployment").items():
         assert play.service_names(deployment, services) == [name]
+
+
+def test_notifications_send_to_the_mail_sink_in_plain_smtp(
+    rendered: list[dict[str, Any]], k8s_base: list[dict[str, Any]]
+) -> None:
+    """Only here: plain SMTP to the sink's Service, links to the local gateway;
+    the base (production) keeps STARTTLS and its own portal address."""
+    spec = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
+    (smtp,) = [g for g in spec["secretGenerator"] if g["name"] == "edu-smtp"]
+    assert {f.partition("=")[0] for f in smtp["files"]} == {"host", "port", "username", "password"}
+
+    def env(objects: list[dict[str, Any]]) -> dict[str, Any]:
+        pod = _named(objects, "Deployment")["notifications"]["spec"]["template"]["spec"]
+        return {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+
+    local, base = env(rendered), env(k8s_base)
+    assert local["EDU_NOTIFICATIONS_SMTP_STARTTLS"] == "false"
+    assert local["EDU_NOTIFICATIONS_PORTAL_ADDRESS"] == "http://127.0.0.1:18080"
+    assert base["EDU_NOTIFICATIONS_SMTP_STARTTLS"] == "true"
+    assert base["EDU_NOTIFICATIONS_PORTAL_ADDRESS"].startswith("https://")
+    mail = _named(rendered, "Service")["mail"]
+    assert 2525 in {p["port"] for p in mail["spec"]["ports"]}

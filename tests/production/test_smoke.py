@@ -7,7 +7,8 @@ the way the importer loads VIIS:
 - an adult learner: "My data", then its PDF;
 - a parent: an application for a laptop for their child, submitted;
 - a school employee: the application granted and made ready for issue;
-- the parent: receipt confirmed, the handover act downloaded and read back.
+- the parent: receipt confirmed, the handover act downloaded and read back;
+  the notifications the parent was sent on the way, read from the mail sink.
 
 Skipped unless ``EDU_PROD_GATEWAY`` names the gateway (prod-check sets it), so
 plain ``make test`` does not run it.
@@ -21,6 +22,7 @@ import re
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -31,6 +33,17 @@ from tests.world import Person, World, build_world, load_world
 GATEWAY = os.environ.get("EDU_PROD_GATEWAY", "")
 PROVIDER = os.environ.get("EDU_PROD_OIDC", "http://127.0.0.1:18090")
 MONGO = os.environ.get("EDU_PROD_MONGO", "mongodb://127.0.0.1:37017/?directConnection=true")
+MAIL = os.environ.get("EDU_PROD_MAIL", "http://127.0.0.1:18025")
+CONTACT_EMAIL = "liga@example.lv"
+# The Latvian subjects (edu_notifications.domain.texts) of the messages one
+# application sends on its way to the handover act; {ref} is its number.
+EXPECTED_SUBJECTS = {
+    "submitted": re.compile(r"^Pieteikums .+ ir iesniegts$"),
+    "granted": re.compile(r"^Pieteikums .+ ir apstiprināts$"),
+    "ready_for_issue": re.compile(r"^Gatavs izsniegšanai: pieteikums .+$"),
+    "handover_act_ready": re.compile(r"^Pieņemšanas-nodošanas akts: pieteikums .+$"),
+}
+PERSONAL_CODE = re.compile(r"\b\d{6}-?\d{5}\b")
 REGISTRY_DB = "edu_registry_reader"
 TIMEOUT_MS = 30_000
 
@@ -170,7 +183,7 @@ async def test_application_granted_received_and_its_act(
     await citizen.get_by_label("Esmu izlasījis dokumentus").check()
     await continue_(citizen)
     await citizen.get_by_label("Tālruņa numurs").fill("2612 3456")
-    await citizen.get_by_label("E-pasta adrese").fill("liga@example.lv")
+    await citizen.get_by_label("E-pasta adrese").fill(CONTACT_EMAIL)
     await continue_(citizen)
     await citizen.get_by_role("button", name="Iesniegt pieteikumu").click()
     await expect(citizen.locator(".panel")).to_contain_text("Pieteikums iesniegts", timeout=60_000)
@@ -219,3 +232,55 @@ async def test_application_granted_received_and_its_act(
     assert "PF3ABC12" in text
     assert world.child.family_name in text
     await citizen.context.close()
+
+    await assert_parent_was_told(app_id, world)
+
+
+async def mail_for(app_id: str) -> list[dict[str, Any]]:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=MAIL) as http:
+        response = await http.get("/messages")
+    response.raise_for_status()
+    messages: list[dict[str, Any]] = response.json()
+    # The sink lives as long as the play, so earlier runs' mail is not there;
+    # the application's own link tells this one's messages from any other's.
+    return [
+        m
+        for m in messages
+        if CONTACT_EMAIL in m["to"] and f"{GATEWAY}/pieteikumi/{app_id}" in m["text"]
+    ]
+
+
+def kinds_of(messages: list[dict[str, Any]]) -> list[str]:
+    return [
+        kind
+        for m in messages
+        for kind, subject in EXPECTED_SUBJECTS.items()
+        if subject.match(m["subject"])
+    ]
+
+
+async def assert_parent_was_told(app_id: str, world: World) -> None:
+    """The notifications service, through the mail sink: the parent's contact
+    address got each status message once, in Latvian, linking to the gateway,
+    and none carries a personal code."""
+    deadline = asyncio.get_running_loop().time() + 60
+    messages = await mail_for(app_id)
+    while set(kinds_of(messages)) != set(EXPECTED_SUBJECTS):
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"after 60 s the sink holds {[m['subject'] for m in messages]}"
+        )
+        await asyncio.sleep(1)
+        messages = await mail_for(app_id)
+    assert sorted(kinds_of(messages)) == sorted(EXPECTED_SUBJECTS), [m["subject"] for m in messages]
+    codes = {world.parent.code, world.child.code, world.employee.code}
+    for message in messages:
+        text = message["text"]
+        assert text.startswith("Labdien!"), text
+        links = re.findall(r"https?://\S+", text)
+        assert links, text
+        assert all(link.startswith(f"{GATEWAY}/pieteikumi/{app_id}") for link in links), links
+        for part in (message["subject"], text):
+            assert not PERSONAL_CODE.search(part), part
+            assert not any(code in part for code in codes), part

@@ -10,8 +10,8 @@ the way the importer loads VIIS:
 - the parent: receipt confirmed, the handover act downloaded and read back;
   the notifications the parent was sent on the way, read from the mail sink.
 
-Skipped unless ``EDU_PROD_GATEWAY`` names the gateway (prod-check sets it), so
-plain ``make test`` does not run it.
+Collected only when ``EDU_PROD_GATEWAY`` names the gateway (prod-check sets it;
+tests/conftest.py), so plain ``make test`` does not run it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pymongo import AsyncMongoClient
 from tests.world import Person, World, build_world, load_world
 
 GATEWAY = os.environ.get("EDU_PROD_GATEWAY", "")
+if not GATEWAY:
+    raise pytest.UsageError("EDU_PROD_GATEWAY is not set: the smoke runs from `make prod-check`")
 PROVIDER = os.environ.get("EDU_PROD_OIDC", "http://127.0.0.1:18090")
 MONGO = os.environ.get("EDU_PROD_MONGO", "mongodb://127.0.0.1:37017/?directConnection=true")
 MAIL = os.environ.get("EDU_PROD_MAIL", "http://127.0.0.1:18025")
@@ -47,9 +49,6 @@ PERSONAL_CODE = re.compile(r"\b\d{6}-?\d{5}\b")
 REGISTRY_DB = "edu_registry_reader"
 TIMEOUT_MS = 30_000
 
-pytestmark = pytest.mark.skipif(
-    not GATEWAY, reason="EDU_PROD_GATEWAY is not set: run `make prod-check`"
-)
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 

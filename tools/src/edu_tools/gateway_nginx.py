@@ -28,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from edu_runtime.csp import CSP
+from edu_runtime.serve import CLIENT_KEEP_ALIVE_SECONDS
 
 from edu_tools.backends import ChildProcess, spawn, wait_for_port
 
@@ -188,7 +189,10 @@ def render(target: Target) -> str:
     routes = [r for r in ROUTES if target.pages or r.kind is Kind.API]
     used = {r.upstream for r in routes}
     upstreams = "\n".join(
-        f"    upstream {name} {{\n        server {address};\n        keepalive 32;\n    }}"
+        f"    upstream {name} {{\n        server {address};\n        keepalive 32;\n"
+        # Idle upstream connections closed before uvicorn closes them (see
+        # edu_runtime.serve): else a POST sent as uvicorn closes fails with 502.
+        f"        keepalive_timeout {CLIENT_KEEP_ALIVE_SECONDS}s;\n    }}"
         for name, address in target.upstreams.items()
         if name in used
     )

@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from edu_contracts.envelope import Envelope
+from edu_runtime.serve import uvicorn_config
 from edu_runtime.settings import ServiceSettings
 from litestar import Litestar
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -168,15 +169,7 @@ async def serving(
     ``GRACEFUL_SHUTDOWN_SECONDS``, the whole stop ``STOP_SECONDS``; past that,
     or when the app's shutdown failed, the fixture's teardown fails naming the
     app, with every asyncio task's stack on stderr."""
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    config = uvicorn_config(app, "127.0.0.1", port, graceful_seconds=GRACEFUL_SHUTDOWN_SECONDS)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     deadline = time.monotonic() + timeout

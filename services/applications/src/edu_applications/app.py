@@ -8,6 +8,7 @@ import httpx
 from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.serve import CLIENT_KEEP_ALIVE_SECONDS
 from litestar import Litestar
 from litestar.di import Provide
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -38,6 +39,16 @@ from edu_applications.service import ApplicationService
 from edu_applications.settings import ApplicationsSettings
 
 
+def upstream_client(base_url: str, timeout: float) -> httpx.AsyncClient:
+    """A client for registry-reader or documents that lets an idle connection
+    go before the server closes it (``edu_runtime.serve``)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout),
+        limits=httpx.Limits(keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS),
+    )
+
+
 def create_app(
     settings: ApplicationsSettings, *, span_exporters: Sequence[SpanExporter] = ()
 ) -> Litestar:
@@ -49,9 +60,8 @@ def create_app(
         topics.LENDING_SETTINGS,
     )
     store = ApplicationStore(runtime.db)
-    timeout = httpx.Timeout(settings.upstream_timeout_seconds)
-    registry_http = httpx.AsyncClient(base_url=settings.registry_url, timeout=timeout)
-    documents_http = httpx.AsyncClient(base_url=settings.documents_url, timeout=timeout)
+    registry_http = upstream_client(settings.registry_url, settings.upstream_timeout_seconds)
+    documents_http = upstream_client(settings.documents_url, settings.upstream_timeout_seconds)
     for client in (registry_http, documents_http):
         # Trace context goes along to registry-reader and documents.
         HTTPXClientInstrumentor.instrument_client(client, tracer_provider=runtime.tracer_provider)

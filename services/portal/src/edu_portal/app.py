@@ -19,6 +19,7 @@ import httpx
 from edu_runtime.http_metrics import HttpMetricsMiddleware, metrics_endpoint
 from edu_runtime.metrics import ServiceMetrics
 from edu_runtime.mongo import CODEC_OPTIONS, create_client
+from edu_runtime.serve import CLIENT_KEEP_ALIVE_SECONDS
 from edu_runtime.signing import GatewayKeys
 from edu_runtime.telemetry import build_tracer_provider, instrument_pymongo
 from litestar import Litestar, get
@@ -58,13 +59,17 @@ PAGE_MODULES: Sequence[Sequence[ControllerRouterHandler]] = (
 )
 
 
-def _http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
+def upstream_client(base_url: str, timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=timeout,
         # Few idle connections: httpcore scans every pooled connection on each
         # request, which showed in the page's CPU profile with a pool of 50.
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=16),
+        limits=httpx.Limits(
+            max_connections=100,
+            max_keepalive_connections=16,
+            keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS,
+        ),
     )
 
 
@@ -103,9 +108,11 @@ def create_app(
         lifetime=dt.timedelta(minutes=settings.token_minutes),
     )
     clients = {
-        Backend.REGISTRY: _http_client(settings.registry_url, settings.api_timeout_seconds),
-        Backend.APPLICATIONS: _http_client(settings.applications_url, settings.api_timeout_seconds),
-        Backend.DOCUMENTS: _http_client(settings.documents_url, settings.api_timeout_seconds),
+        Backend.REGISTRY: upstream_client(settings.registry_url, settings.api_timeout_seconds),
+        Backend.APPLICATIONS: upstream_client(
+            settings.applications_url, settings.api_timeout_seconds
+        ),
+        Backend.DOCUMENTS: upstream_client(settings.documents_url, settings.api_timeout_seconds),
     }
     api = Api(clients)
     oidc = OidcClient(settings, db) if settings.sign_in is SignInMode.OIDC else None

@@ -43,22 +43,15 @@ class UpstreamClient:
     async def _request(
         self, method: str, path: str, token: str, lang: str, body: BaseModel | None
     ) -> httpx.Response:
-        """One retry when a kept-alive connection was closed by the other side
-        meanwhile (ReadError/RemoteProtocolError on reuse: uvicorn closes idle
-        connections after 5 s). Every call here is a read, so a retry is safe;
-        a timeout is not retried (it would only double the wait)."""
-        for attempt in (1, 2):
-            try:
-                return await self._client.request(
-                    method,
-                    path,
-                    headers={"Authorization": f"Bearer {token}", "Accept-Language": lang},
-                    json=None if body is None else body.model_dump(mode="json"),
-                )
-            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        """No retry: the client drops an idle connection before the server
+        closes it (``edu_runtime.serve``'s keep-alive figures), so the race
+        that a retry once covered does not arise."""
+        return await self._client.request(
+            method,
+            path,
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": lang},
+            json=None if body is None else body.model_dump(mode="json"),
+        )
 
     async def _call(
         self,

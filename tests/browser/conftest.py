@@ -11,7 +11,7 @@ Fixtures for every browser test (the wizard's too):
 - ``world``: new people and institutions in the registers, and in the sign-in
   stand-in's directory (``tests.world.World``);
 - ``sign_in(page, person)``: signs in through the stand-in like a person;
-- ``check_axe(page)``: axe-core finds no serious or critical violation;
+- ``check_axe(page)``: axe-core finds no violation of any impact;
 - ``screenshot(page, name)``: with ``EDU_SCREENSHOTS=1`` writes
   ``docs/screenshots/<name>.png`` (and ``<name>-320.png`` from a 320 px copy).
 """
@@ -222,20 +222,19 @@ async def pdf_text(path: Path) -> str:
 
 
 async def wait_for_link(page: Page, name: str | re.Pattern[str], count: int = 1) -> Locator:
-    """Reload until ``count`` links named ``name`` are there (an act being
-    rendered by documents after a Kafka command): the page has no push."""
+    """Wait, without reloading, until ``count`` links named ``name`` are
+    there (an act being rendered by documents after a Kafka command): the
+    waiting page asks again by itself (static/poll.js), which this proves."""
     link = page.get_by_role("link", name=name)
-    for _ in range(60):
-        if await link.count() >= count:
-            return link
-        await asyncio.sleep(0.25)
-        await page.reload()
-    raise AssertionError(f"not {count} links {name!r}")
+    await link.nth(count - 1).wait_for(timeout=30_000)
+    return link
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     results = await Axe().run(page)
-    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    # Every impact, minor included: a "moderate" finding (content outside any
+    # landmark) is still a barrier for someone.
+    return list(results.response["violations"])
 
 
 @pytest.fixture

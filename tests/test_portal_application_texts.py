@@ -5,8 +5,11 @@ history rows can be labelled too; this keeps the two from drifting)."""
 from __future__ import annotations
 
 import pytest
+from edu_applications.domain import statuses
 from edu_applications.domain.statuses import LABELS
+from edu_contracts.applications import ApplicationStatus
 from edu_contracts.documents import Language
+from edu_portal.applications import texts
 from edu_portal.applications.texts import TAG_CLASSES, status_labels
 from edu_portal.web.i18n import Lang, set_lang
 
@@ -22,3 +25,8 @@ def test_status_labels_are_the_state_machines(lang: Lang, language: Language) ->
 
 def test_every_status_has_a_tag_colour() -> None:
     assert set(TAG_CLASSES) == set(LABELS)
+
+
+def test_the_pages_offer_what_the_state_machine_allows() -> None:
+    assert texts.WITHDRAWABLE == statuses.WITHDRAWABLE
+    assert statuses.EDITABLE_CONTACT - {ApplicationStatus.DRAFT} == texts.CONTACT_EDITABLE

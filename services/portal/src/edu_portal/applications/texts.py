@@ -47,8 +47,12 @@ TAG_CLASSES: dict[ApplicationStatus, str] = {
 
 # What a citizen may do in each status. The applications service is the
 # authority (it refuses anything else with 409); these only decide which
-# buttons a page offers, mirroring its state machine.
-WITHDRAWABLE = frozenset({S.SUBMITTED, S.POSTPONED, S.GRANTED, S.READY_FOR_ISSUE, S.DRAFT})
+# buttons a page offers, mirroring its state machine
+# (tests/test_portal_application_texts.py keeps the two from drifting). A
+# draft's contact details are changed in the wizard, not on this page.
+WITHDRAWABLE = frozenset(
+    {S.DRAFT, S.BEING_VERIFIED, S.SUBMITTED, S.POSTPONED, S.GRANTED, S.READY_FOR_ISSUE}
+)
 CONTACT_EDITABLE = frozenset(
     {S.BEING_VERIFIED, S.SUBMITTED, S.POSTPONED, S.GRANTED, S.READY_FOR_ISSUE, S.ISSUED}
 )

@@ -89,7 +89,7 @@ def test_generated_register_has_every_case() -> None:
 
 
 def test_seed_loads_and_samples_find_every_kind(edu_backends: Backends) -> None:
-    from edu_tools.registry.samples import KINDS, find_sample
+    from edu_tools.registry.samples import KINDS, find_sample, schools_of
 
     client, db = loader.connect(edu_backends.mongo_url, f"rr_seed_{uuid.uuid4().hex[:8]}")
     try:
@@ -103,6 +103,11 @@ def test_seed_loads_and_samples_find_every_kind(edu_backends: Backends) -> None:
         parent = find_sample(db, "parent-with-minor", AS_OF)
         assert parent is not None
         assert parent["represented"][0]["school"]["offers"]
+        # Staff near the parent's children: someone who decides their applications.
+        schools = schools_of(parent)
+        near = find_sample(db, "staff", AS_OF, near=schools)
+        assert near is not None
+        assert near["institution_id"] in schools
     finally:
         client.close()
 

@@ -1,7 +1,8 @@
 """The sign-in stand-in's directory of people (``DATA_DIR/people.json``),
 exported from the loaded registers by ``edu up``: one featured person of each
 kind ``edu registry sample`` knows (a parent, a guardian, an adult learner, a
-teacher, a person VIIS knows nothing about …) offered as a list, and everyone
+teacher at the parent's children's school, a person VIIS knows nothing about …)
+offered as a list, and everyone
 else, whom the stand-in signs in when their personal code is typed.
 
 Only the local stand-in reads it; the portal never reads registry-reader's
@@ -15,7 +16,7 @@ from typing import Any
 from edu_portal.people import KnownPerson, write_people
 from edu_runtime.riga import today_in_latvia
 
-from edu_tools.registry.samples import KINDS, find_sample
+from edu_tools.registry.samples import KINDS, find_sample, schools_of
 
 MAX_PEOPLE = 50_000
 
@@ -28,8 +29,14 @@ def export(mongo_url: str, db_name: str, path: Path) -> int:
     try:
         today = today_in_latvia()
         featured: dict[str, str] = {}
+        # The staff member offered works where the featured parent's children
+        # learn, so a newcomer can take one application through the school's
+        # decision with the people offered (KINDS lists the parent first).
+        near: list[str] = []
         for kind in KINDS:
-            found: dict[str, Any] | None = find_sample(db, kind, today)
+            found: dict[str, Any] | None = find_sample(db, kind, today, near=near)
+            if found and kind == "parent-with-minor":
+                near = schools_of(found)
             if found and found["personal_code"] not in featured:
                 featured[found["personal_code"]] = kind
         people = [

@@ -5,7 +5,8 @@ guardian, an adult learner, a teacher, or nobody VIIS knows."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from edu_registry_reader.domain import rules
@@ -28,9 +29,11 @@ SCAN = 20_000  # how far to look; the generator puts every kind in the first fam
 
 
 class Finder:
-    def __init__(self, db: Database[Doc], on: dt.date) -> None:
+    def __init__(self, db: Database[Doc], on: dt.date, near: Sequence[str] = ()) -> None:
         self.db = db
         self.on = on
+        # Institutions to look at first (staff at the featured children's school).
+        self.near = list(near)
 
     def person(self, code: str) -> PersonRecord | None:
         doc = self.db[PersonRecord.COLLECTION].find_one({"_id": code})
@@ -162,7 +165,9 @@ def adult_learner(f: Finder) -> dict[str, Any] | None:
 
 
 def staff(f: Finder) -> dict[str, Any] | None:
-    for doc in f.db[EmploymentRecord.COLLECTION].find().limit(SCAN):
+    jobs = f.db[EmploymentRecord.COLLECTION]
+    nearby: Iterable[Doc] = jobs.find({"institution_id": {"$in": f.near}}) if f.near else ()
+    for doc in itertools.chain(nearby, jobs.find().limit(SCAN)):
         job = EmploymentRecord.from_doc(doc)
         institution = f.institution(job.institution_id)
         person = f.person(job.person_code)
@@ -214,5 +219,16 @@ KINDS: dict[str, Callable[[Finder], dict[str, Any] | None]] = {
 }
 
 
-def find_sample(db: Database[Doc], kind: str, on: dt.date) -> dict[str, Any] | None:
-    return KINDS[kind](Finder(db, on))
+def find_sample(
+    db: Database[Doc], kind: str, on: dt.date, *, near: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """The first person of ``kind``; a staff member at one of ``near``'s
+    institutions when there is one."""
+    return KINDS[kind](Finder(db, on, near))
+
+
+def schools_of(found: dict[str, Any]) -> list[str]:
+    """The institutions a featured person's learners attend (their own school
+    for an adult learner), where an application of theirs would be decided."""
+    schools = [r.get("school") for r in found.get("represented", [])] + [found.get("school")]
+    return [s["institution_id"] for s in schools if s]

@@ -2,10 +2,22 @@
 registers' employment, the applications inbox, one application and its
 actions, bulk grant, issued items and the school's lending settings."""
 
+from litestar import Router
+from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.staff import inbox, lending, signin
+from edu_portal.staff.common import NotStaff, not_staff, provide_staff
 
-ROUTES: list[ControllerRouterHandler] = [*signin.ROUTES, *inbox.ROUTES, *lending.ROUTES]
+# Every staff page but the staff sign-in: ``signed_in`` is a staff member or
+# the person is sent to the staff sign-in (one guard, not a check per page).
+STAFF_PAGES = Router(
+    path="/",
+    route_handlers=[*inbox.ROUTES, *lending.ROUTES],
+    dependencies={"signed_in": Provide(provide_staff)},
+    exception_handlers={NotStaff: not_staff},
+)
+
+ROUTES: list[ControllerRouterHandler] = [*signin.ROUTES, STAFF_PAGES]
 
 __all__ = ["ROUTES"]

@@ -1,14 +1,16 @@
-"""What every staff page shares: the staff session check, API calls with the
+"""What every staff page shares: the staff session check (a dependency of the
+/skola router: a page handler never sees anyone but staff), API calls with the
 staff token, the labels of statuses and the like."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.response import Redirect, Template
 
 from edu_portal.web.api import Backend
-from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.context import Portal, SignedIn, page, provide_signed_in
 from edu_portal.web.i18n import _
 
 BASE = "/skola"
@@ -21,6 +23,22 @@ def is_staff(signed_in: SignedIn) -> bool:
 
 def to_staff_sign_in() -> Redirect:
     return Redirect(SIGN_IN, status_code=303)
+
+
+class NotStaff(Exception):
+    """Signed in, but not as a member of an institution's staff."""
+
+
+async def provide_staff(request: Request[Any, Any, Any]) -> SignedIn:
+    """``signed_in`` on the staff pages: the person, signed in as staff."""
+    signed_in = await provide_signed_in(request)
+    if not is_staff(signed_in):
+        raise NotStaff
+    return signed_in
+
+
+def not_staff(_: Request[Any, Any, Any], __: NotStaff) -> Redirect:
+    return to_staff_sign_in()
 
 
 def staff_page(

@@ -24,12 +24,10 @@ from edu_portal.staff.common import (
     TAG_CLASSES,
     api_json,
     condition_names,
-    is_staff,
     item_state_names,
     role_names,
     sort_names,
     staff_page,
-    to_staff_sign_in,
 )
 from edu_portal.web.api import ApiProblem, Backend
 from edu_portal.web.context import Portal, SignedIn
@@ -108,8 +106,6 @@ async def inbox(
     sort: Annotated[str | None, Parameter(query="kartot")] = None,
     page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     query = InboxQuery(
         status=_clean(status, set(TAG_CLASSES) - {"draft"}),
         class_group=_clean(class_group, most=40),
@@ -191,8 +187,6 @@ async def export(
     q: Q = None,
     sort: Annotated[str | None, Parameter(query="kartot")] = None,
 ) -> Response[bytes] | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     if kind not in ("csv", "xlsx"):
         raise NotFoundException
     query = _export_query(status, class_group, resource_type, supported, incident, q, sort)
@@ -218,8 +212,6 @@ def _chosen(data: Any) -> list[tuple[str, int]]:
 @post(f"{BASE}/pieskirt")
 async def bulk_grant_review(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
     """Step 1: the chosen applications, to be confirmed."""
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     chosen = _chosen(data)
     if not chosen:
         return staff_page("bulk_none.html", signed_in, status_code=400)
@@ -236,8 +228,6 @@ async def bulk_grant_review(data: Form, signed_in: SignedIn, portal: Portal) -> 
 @post(f"{BASE}/pieskirt/apstiprinat")
 async def bulk_grant(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
     """Step 2: granted; each one that changed meanwhile is named with why."""
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     chosen = _chosen(data)
     if not chosen:
         return staff_page("bulk_none.html", signed_in, status_code=400)
@@ -298,8 +288,6 @@ async def application(
     portal: Portal,
     done: Annotated[str | None, Parameter(query="ok")] = None,
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     app = await _application(signed_in, portal, app_id)
     return staff_page(
         "application.html",
@@ -438,8 +426,6 @@ async def action_form(
     portal: Portal,
     incident: Annotated[str | None, Parameter(query="incidents")] = None,
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     app, action = await _action_page(signed_in, portal, app_id, slug, incident)
     if slug != "slegt" and slug not in dict(_actions_for(app)):
         return staff_page(
@@ -470,8 +456,6 @@ async def action_submit(
     """First post: check the values and show them for confirmation. Second
     post (``confirmed``): do it. The version the page showed goes along, so a
     change by someone else meanwhile is refused and said so."""
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     app, action = await _action_page(signed_in, portal, app_id, slug, incident)
     values, errors = _values(action, data)
     version = _version(data)
@@ -524,8 +508,6 @@ async def issued_items(
     item_state: Annotated[str | None, Parameter(query="stavoklis")] = None,
     page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     chosen = _clean(item_state, set(item_state_names()) - {""})
     params: dict[str, Any] = {"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE}
     if chosen:
@@ -550,8 +532,6 @@ async def issued_items_csv(
     portal: Portal,
     item_state: Annotated[str | None, Parameter(query="stavoklis")] = None,
 ) -> Response[bytes] | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     chosen = _clean(item_state, set(item_state_names()) - {""})
     token = await signed_in.token()
     r = await portal.api.request(
@@ -590,8 +570,6 @@ async def document(
 ) -> Response[bytes] | Redirect:
     """A handover or return act of the institution's application (the documents
     service decides whether this staff member may read it)."""
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     token = await signed_in.token()
     try:
         r = await portal.api.request(

@@ -17,11 +17,9 @@ from litestar.types import ControllerRouterHandler
 from edu_portal.staff.common import (
     BASE,
     api_json,
-    is_staff,
     resource_type_names,
     staff_page,
     target_group_names,
-    to_staff_sign_in,
     use_names,
 )
 from edu_portal.web.api import ApiProblem
@@ -87,8 +85,6 @@ async def lending_settings(
     portal: Portal,
     saved: Annotated[str | None, Parameter(query="saglabats")] = None,
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     settings = await api_json(signed_in, portal, "GET", f"{SETTINGS_API}/")
     return _page(
         signed_in,
@@ -178,8 +174,6 @@ def _offer(data: Any, prefix: str, errors: FormErrors, *, blank_row: bool) -> di
 async def save_lending_settings(
     data: Form, signed_in: SignedIn, portal: Portal
 ) -> Template | Redirect:
-    if not is_staff(signed_in):
-        return to_staff_sign_in()
     body, errors = _parse(data)
     try:
         version = int(form_value(data, "version"))

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Response, get, post
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, Parameter
@@ -93,10 +94,7 @@ def _clean(value: str | None, allowed: set[str] | None = None, most: int = 100) 
 Q = Annotated[str | None, Parameter(query="q")]
 
 
-@get(f"{BASE}/")
-async def inbox(
-    signed_in: SignedIn,
-    portal: Portal,
+async def inbox_filters(
     status: Annotated[str | None, Parameter(query="statuss")] = None,
     class_group: Annotated[str | None, Parameter(query="klase")] = None,
     resource_type: Annotated[str | None, Parameter(query="veids")] = None,
@@ -104,9 +102,10 @@ async def inbox(
     incident: Annotated[str | None, Parameter(query="incidents")] = None,
     q: Q = None,
     sort: Annotated[str | None, Parameter(query="kartot")] = None,
-    page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
-) -> Template | Redirect:
-    query = InboxQuery(
+) -> InboxQuery:
+    """The inbox's filters from the page's query (Latvian names), for the
+    list and its exports alike; a value the inbox does not know is dropped."""
+    return InboxQuery(
         status=_clean(status, set(TAG_CLASSES) - {"draft"}),
         class_group=_clean(class_group, most=40),
         resource_type=_clean(resource_type, {"laptop", "tablet", "other"}),
@@ -115,7 +114,19 @@ async def inbox(
         q=_clean(q),
         sort=_clean(sort, set(sort_names())) or "newest",
     )
-    params = query.api_params() | {"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE}
+
+
+FILTERS = {"filters": Provide(inbox_filters)}
+
+
+@get(f"{BASE}/", dependencies=FILTERS)
+async def inbox(
+    signed_in: SignedIn,
+    portal: Portal,
+    filters: InboxQuery,
+    page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
+) -> Template | Redirect:
+    params = filters.api_params() | {"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE}
     found = await api_json(signed_in, portal, "GET", f"{STAFF_API}/inbox/", params=params)
     pages = max(1, math.ceil(found["total"] / PAGE_SIZE))
     everything = sum(found["counts"].values())
@@ -123,7 +134,7 @@ async def inbox(
         "inbox.html",
         signed_in,
         found=found,
-        query=query,
+        query=filters,
         page_number=page_number,
         pages=pages,
         everything=everything,
@@ -154,43 +165,13 @@ async def _export(
     )
 
 
-def _export_query(
-    status: str | None,
-    class_group: str | None,
-    resource_type: str | None,
-    supported: str | None,
-    incident: str | None,
-    q: str | None,
-    sort: str | None,
-) -> InboxQuery:
-    return InboxQuery(
-        status=_clean(status, set(TAG_CLASSES)),
-        class_group=_clean(class_group, most=40),
-        resource_type=_clean(resource_type, {"laptop", "tablet", "other"}),
-        socially_supported=_clean(supported, {"true", "false"}),
-        incident=_clean(incident, {"open"}),
-        q=_clean(q),
-        sort=_clean(sort, set(sort_names())) or "newest",
-    )
-
-
-@get(f"{BASE}/eksports/{{kind:str}}")
+@get(f"{BASE}/eksports/{{kind:str}}", dependencies=FILTERS)
 async def export(
-    kind: str,
-    signed_in: SignedIn,
-    portal: Portal,
-    status: Annotated[str | None, Parameter(query="statuss")] = None,
-    class_group: Annotated[str | None, Parameter(query="klase")] = None,
-    resource_type: Annotated[str | None, Parameter(query="veids")] = None,
-    supported: Annotated[str | None, Parameter(query="atbalsts")] = None,
-    incident: Annotated[str | None, Parameter(query="incidents")] = None,
-    q: Q = None,
-    sort: Annotated[str | None, Parameter(query="kartot")] = None,
+    kind: str, signed_in: SignedIn, portal: Portal, filters: InboxQuery
 ) -> Response[bytes] | Redirect:
     if kind not in ("csv", "xlsx"):
         raise NotFoundException
-    query = _export_query(status, class_group, resource_type, supported, incident, q, sort)
-    return await _export(signed_in, portal, query, kind)
+    return await _export(signed_in, portal, filters, kind)
 
 
 # --- bulk grant --------------------------------------------------------------------------

@@ -124,6 +124,7 @@ class ServiceRuntime:
             group_id=f"{self.settings.group_id}.{name}",
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.ACK,
+            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
             title=f"{self.settings.service_name}:{name}",
             **kwargs,
         )
@@ -159,6 +160,7 @@ class ServiceRuntime:
             group_id=f"{self.settings.group_id}.{name}",
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.ACK,
+            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
             decoder=raw_records,
             title=f"{self.settings.service_name}:{name}",
         )

@@ -101,6 +101,16 @@ class ServiceSettings(BaseSettings):
         default=0.2, validation_alias=_shared("CONSUMER_RETRY_BACKOFF_SECONDS")
     )
     consumers_enabled: bool = Field(default=True, validation_alias=_shared("CONSUMERS_ENABLED"))
+    consumer_fetch_max_wait_ms: int = Field(
+        default=100,
+        ge=1,
+        le=500,
+        validation_alias=_shared("CONSUMER_FETCH_MAX_WAIT_MS"),
+        description="How long a consumer's fetch may wait at the broker for records. Kafka "
+        "answers as soon as a record arrives; the embedded Tansu answers only when the wait "
+        "ends (measured: a record waits ~the whole wait, 215 ms p50 at 500), so the wait is "
+        "each hop's latency there. 100: ~15 ms p50 per hop on Tansu, 10 idle fetches/s on Kafka.",
+    )
     inbox_retention_days: float = Field(
         default=35,
         gt=0,

@@ -154,11 +154,18 @@ def bench_applications(
     concurrency: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 32,
     receipts: Annotated[int, typer.Option(help="Receipt confirmations to time.")] = 200,
     rate: Annotated[float, typer.Option(help="Receipt confirmations per second.")] = 20.0,
+    hops: Annotated[
+        bool,
+        typer.Option(
+            help="Trace the services and print where the receipts' milliseconds go, hop by "
+            "hop (tracing costs the services CPU: submissions/s drop)."
+        ),
+    ] = False,
 ) -> None:
     """Submissions/s and receipt → handover act linked latency, on the real stack."""
     from edu_tools.bench_applications import main as run_bench
 
-    raise typer.Exit(run_bench(n, concurrency, receipts, rate))
+    raise typer.Exit(run_bench(n, concurrency, receipts, rate, hops))
 
 
 @bench_app.command("notifications")

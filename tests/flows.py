@@ -10,9 +10,12 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from edu_contracts.documents import Language
+from edu_contracts.envelope import Envelope
+from edu_contracts.notifications import MessageKind, MessageSent, MessageSentPayload
 from edu_tools.gateway import GatewayKeys
-from edu_tools.testing import bearer, eventually
+from edu_tools.testing import bearer, eventually, publish
 
 from tests.conftest import Stack
 from tests.world import World
@@ -300,3 +303,44 @@ class TopicLog:
         """The records keyed ``key`` (an application's or a subject's id)
         published so far, in order."""
         return [r for r in await self.catch_up() if r.key == key.encode()]
+
+
+def message_sent(
+    app: dict[str, Any], kind: str, sent_at: dt.datetime, *, subject: str | None = None
+) -> MessageSent:
+    """What notifications publishes once it has sent a message about ``app``."""
+    return MessageSent(
+        producer="notifications",
+        correlation_id=f"test-{app['id']}",
+        payload=MessageSentPayload(
+            message_key=f"{kind}:{app['id']}:v{app['version']}",
+            application_id=app["id"],
+            kind=MessageKind(kind),
+            language=Language.LV,
+            subject=subject or f"{kind}: pieteikums {app['reference']}",
+            sent_at=sent_at,
+        ),
+    )
+
+
+async def tell(stack: Stack, *events: Envelope) -> None:
+    """Publish ``events`` on the stack's Kafka as their producers' outboxes would."""
+    producer = AIOKafkaProducer(bootstrap_servers=stack.applications_settings.kafka_bootstrap)
+    await producer.start()
+    try:
+        await publish(producer, *events)
+    finally:
+        await producer.stop()
+
+
+async def messages_shown(
+    stack: Stack, app_id: str, headers: dict[str, str], count: int, url: str = APPS
+) -> list[dict[str, Any]]:
+    """The messages listed on the application's detail, once there are ``count``."""
+
+    async def probe() -> list[dict[str, Any]] | None:
+        body = await ok(await stack.applications.client.get(f"{url}/{app_id}", headers=headers))
+        shown: list[dict[str, Any]] = body["messages"]
+        return shown if len(shown) >= count else None
+
+    return await eventually(probe, timeout=60)

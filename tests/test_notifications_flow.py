@@ -16,7 +16,16 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
-from tests.flows import APPS, Actors, linked, make_actors, ok, staff_post, submitted
+from tests.flows import (
+    APPS,
+    Actors,
+    linked,
+    make_actors,
+    messages_shown,
+    ok,
+    staff_post,
+    submitted,
+)
 from tests.mail import PORTAL, Mailbox, notifications_delivering, text_of
 
 
@@ -110,3 +119,11 @@ async def test_an_application_made_in_english_is_told_in_english(
     [got] = await received(mailbox, app_id, 1)
     assert got["Subject"] == f"Application {app['reference']} has been submitted"
     assert f"{PORTAL}/pieteikumi/{app_id}?lang=en" in text_of(got)
+    # The application's page lists what was sent (applications' read model of
+    # notifications' message-sent events): the subject as sent, no address.
+    [shown] = await messages_shown(stack, app_id, english, 1)
+    assert (shown["kind"], shown["subject"], shown["channel"]) == (
+        "submitted",
+        got["Subject"],
+        "email",
+    )

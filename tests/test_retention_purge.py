@@ -23,12 +23,15 @@ from tests.flows import (
     TopicLog,
     linked,
     make_actors,
+    message_sent,
+    messages_shown,
     ok,
     purge_completed,
     purge_planned,
     retention_ops,
     staff_post,
     submitted,
+    tell,
 )
 
 
@@ -104,6 +107,10 @@ async def test_returned_application_is_purged_from_every_service_when_due(
     assert dt.datetime.fromisoformat(planned["due_at"]) == due_at
     assert sorted(planned["owners"]) == ["applications", "documents"]
 
+    # What notifications sent about it is on its page until the purge.
+    await tell(stack, message_sent(app, "return_recorded", dt.datetime.now(dt.UTC)))
+    await messages_shown(stack, app_id, a.parent, 1)
+
     # The audit sees the data while it is there (both acts, the application).
     assert app_id in await dump_database(stack, stack.documents_settings)
     before = await dump_database(stack, stack.applications_settings)
@@ -160,6 +167,7 @@ async def test_returned_application_is_purged_from_every_service_when_due(
     assert set(confirmed) == {"applications", "documents"}
     # What was deleted and by whom, with counts only.
     assert confirmed["applications"].deleted.get("applications") == 1
+    assert confirmed["applications"].deleted.get("sent_messages") == 1
     assert confirmed["documents"].deleted.get("documents", 0) >= len(acts)
     r = await stack.applications.client.get(f"{APPS}/{app_id}", headers=a.parent)
     assert r.status_code == 404

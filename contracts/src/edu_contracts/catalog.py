@@ -25,6 +25,7 @@ from edu_contracts.documents import (
 )
 from edu_contracts.envelope import Envelope
 from edu_contracts.lending import LendingEvent, LendingSettingsChanged
+from edu_contracts.notifications import MessageSent, NotificationEvent
 from edu_contracts.registry import EligibilityVerdict, RegistryEvent
 from edu_contracts.retention import (
     PurgeConfirmed,
@@ -44,6 +45,7 @@ EVENTS: tuple[type[Envelope], ...] = (
     PurgeOrdered,
     PurgeConfirmed,
     LendingSettingsChanged,
+    MessageSent,
 )
 
 TOPIC_PAYLOADS: dict[str, Any] = {
@@ -54,6 +56,7 @@ TOPIC_PAYLOADS: dict[str, Any] = {
     topics.RETENTION_ORDERS: RetentionOrder,
     topics.RETENTION_CONFIRMATIONS: RetentionConfirmation,
     topics.LENDING_SETTINGS: LendingEvent,
+    topics.NOTIFICATION_EVENTS: NotificationEvent,
     topics.DEAD_LETTER: DeadLetter,
 }
 

@@ -12,6 +12,7 @@ DOCUMENT_EVENTS: Final = "edu.documents.events.v1"
 RETENTION_ORDERS: Final = "edu.retention.orders.v1"
 RETENTION_CONFIRMATIONS: Final = "edu.retention.confirmations.v1"
 LENDING_SETTINGS: Final = "edu.lending.settings.v1"
+NOTIFICATION_EVENTS: Final = "edu.notifications.events.v1"
 DEAD_LETTER: Final = "edu.dead-letter.v1"
 
 ALL_TOPICS: Final = (
@@ -22,5 +23,6 @@ ALL_TOPICS: Final = (
     RETENTION_ORDERS,
     RETENTION_CONFIRMATIONS,
     LENDING_SETTINGS,
+    NOTIFICATION_EVENTS,
     DEAD_LETTER,
 )

@@ -14,9 +14,10 @@ from edu_contracts.applications import (
     StatusChangedPayload,
 )
 from edu_contracts.documents import DocumentKind, Language, RenderedPayload
+from edu_contracts.notifications import MessageKind
 from edu_notifications.domain import messages as rules
 from edu_notifications.domain.delivery import DeliveryState, RetryPolicy, after_failure
-from edu_notifications.domain.texts import TEXTS, MessageKind
+from edu_notifications.domain.texts import TEXTS
 from edu_retention.domain.rules import application_purge_date
 
 APP = uuid.UUID("00000000-0000-4000-8000-000000000001")

@@ -29,6 +29,7 @@ from edu_contracts.applications import (
 from edu_contracts.dead_letter import DeadLetter
 from edu_contracts.documents import DocumentKind, Language, Rendered, RenderedPayload
 from edu_contracts.envelope import Envelope
+from edu_contracts.notifications import MessageChannel, MessageKind, MessageSent
 from edu_notifications.adapters.store import NotificationStore, from_ms
 from edu_notifications.app import create_app
 from edu_notifications.settings import NotificationsSettings
@@ -334,3 +335,63 @@ async def test_an_older_change_seen_late_does_not_cancel_the_deletion_notice(h: 
     await h.message_state(f"granted:{app_id}:v4", "sent")
     notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
     assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)
+
+
+async def sent_events(h: Harness, app_id: uuid.UUID, until_key: str) -> list[MessageSent]:
+    """Every ``notification.message-sent.v1`` about ``app_id`` on the topic, read
+    until the one about ``until_key`` has been seen (one application's events
+    share a partition, so those published before it have been read by then)."""
+    consumer = AIOKafkaConsumer(
+        topics.NOTIFICATION_EVENTS,
+        bootstrap_servers=h.backends.kafka_bootstrap,
+        group_id=f"sent-reader-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    found: list[MessageSent] = []
+    await consumer.start()
+    try:
+
+        async def through() -> bool:
+            batches = await consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for record in records:
+                    if record.value and str(app_id).encode() in record.value:
+                        found.append(MessageSent.model_validate_json(record.value))
+            return any(e.payload.message_key == until_key for e in found)
+
+        await eventually(through, timeout=20)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_a_sent_message_is_told_once_on_the_notification_topic_without_the_address(
+    h: Harness,
+) -> None:
+    app_id, to = uuid.uuid4(), address()
+    submitted = status(app_id, 3, ApplicationStatus.SUBMITTED, to)
+    await h.send(submitted)
+    await h.received(to, 1)
+    # The same change again (a replay under a new event id) sends and tells nothing.
+    again = submitted.model_copy(update={"event_id": uuid.uuid4()})
+    await h.send(again)
+    # A later message, once told, proves the repeat was processed.
+    await h.send(status(app_id, 4, ApplicationStatus.GRANTED, to))
+    await h.received(to, 2)
+    events = await sent_events(h, app_id, f"granted:{app_id}:v4")
+    assert [e.payload.message_key for e in events] == [
+        f"submitted:{app_id}:v3",
+        f"granted:{app_id}:v4",
+    ]
+    first = events[0]
+    assert first.event_type == "notification.message-sent.v1"
+    assert first.producer == "notifications"
+    assert first.payload.kind is MessageKind.SUBMITTED
+    assert first.payload.subject == "Pieteikums IR-7K3M-Q9TX ir iesniegts"
+    assert first.payload.language is Language.LV
+    assert first.payload.channel is MessageChannel.EMAIL
+    stored = await h.message_state(f"submitted:{app_id}:v3", "sent")
+    # The store keeps milliseconds.
+    assert abs(first.payload.sent_at - from_ms(stored["sent_ms"])) < dt.timedelta(milliseconds=1)
+    # No address on the topic: only what the application's page shows.
+    assert to not in first.model_dump_json()

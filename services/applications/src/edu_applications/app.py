@@ -28,6 +28,7 @@ from edu_applications.adapters.inbox_http import (
 from edu_applications.adapters.inbox_store import InboxStore
 from edu_applications.adapters.lending_http import StaffLendingSettingsController
 from edu_applications.adapters.lending_store import LendingSettingsStore
+from edu_applications.adapters.sent_store import SentMessageStore
 from edu_applications.adapters.store import ApplicationStore
 from edu_applications.adapters.upstream import (
     ReceiptDocumentsCatalog,
@@ -36,6 +37,7 @@ from edu_applications.adapters.upstream import (
 )
 from edu_applications.lending_settings import LendingSettingsService
 from edu_applications.service import ApplicationService
+from edu_applications.service.sent_messages import SentMessages
 from edu_applications.settings import ApplicationsSettings
 
 
@@ -72,7 +74,9 @@ def create_app(
         ReceiptDocumentsCatalog(UpstreamClient("documents", documents_http)),
         terms_version=settings.terms_version,
     )
-    register_consumers(runtime, service)
+    sent_store = SentMessageStore(runtime.db)
+    sent_messages = SentMessages(runtime, store, sent_store)
+    register_consumers(runtime, service, sent_messages)
     inbox = InboxStore(store.applications)
     lending_store = LendingSettingsStore(runtime.db)
     lending = LendingSettingsService(runtime, lending_store, service.registry)
@@ -98,11 +102,13 @@ def create_app(
             "service": Provide(lambda: service, sync_to_thread=False),
             "lending": Provide(lambda: lending, sync_to_thread=False),
             "inbox": Provide(lambda: inbox, sync_to_thread=False),
+            "sent_messages": Provide(lambda: sent_messages, sync_to_thread=False),
         },
         on_startup=[
             store.ensure_indexes,
             lending_store.ensure_indexes,
             inbox.ensure_indexes,
+            sent_store.ensure_indexes,
             inbox.backfill,
         ],
         on_shutdown=[close_clients],

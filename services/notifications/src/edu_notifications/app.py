@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
+from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
 from litestar import Litestar, get
@@ -16,7 +18,7 @@ from edu_notifications.adapters.consumers import register_consumers
 from edu_notifications.adapters.metrics import track_delivery
 from edu_notifications.adapters.sender import Sender
 from edu_notifications.adapters.store import NotificationStore
-from edu_notifications.service import NotificationService
+from edu_notifications.service import NotificationService, record_sent
 from edu_notifications.settings import NotificationsSettings
 
 
@@ -32,6 +34,7 @@ def create_app(
     clock: Callable[[], dt.datetime] = _now,
 ) -> Litestar:
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
+    runtime.publishes(topics.NOTIFICATION_EVENTS)
     store = NotificationStore(runtime.db)
     service = NotificationService(store, settings.portal_address, clock)
     sender = Sender(
@@ -44,6 +47,7 @@ def create_app(
         batch_size=settings.sender_batch_size,
         poll_seconds=settings.sender_poll_seconds,
         lease=dt.timedelta(seconds=settings.sender_lease_seconds),
+        record_sent=partial(record_sent, runtime.unit_of_work, store),
     )
     register_consumers(runtime, service, sender.notify)
     track_delivery(runtime, store, clock)

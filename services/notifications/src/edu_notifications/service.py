@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from edu_contracts.applications import IncidentReportedPayload, StatusChangedPayload
 from edu_contracts.documents import RenderedPayload
+from edu_contracts.notifications import MessageKind
 from edu_contracts.retention import PurgeOrderedPayload, PurgeSubjectKind
 from edu_runtime.consumer import Inbox
-from edu_runtime.unit_of_work import UnitOfWork
+from edu_runtime.mongo import Doc
+from edu_runtime.unit_of_work import Change, UnitOfWork
 
 from edu_notifications.adapters.store import NotificationStore
 from edu_notifications.domain import messages as rules
-from edu_notifications.domain.texts import MessageKind
+from edu_notifications.domain.sent import message_sent
 
 log = logging.getLogger(__name__)
 
@@ -112,3 +114,24 @@ class NotificationService:
             log.info("messages of a purged application deleted", extra={"deleted": deleted})
 
         await inbox.apply_once(event_id, save)
+
+
+Units = Callable[[Change[None]], Awaitable[None]]
+
+
+async def record_sent(
+    units: Units, store: NotificationStore, message: Doc, sent_at: dt.datetime
+) -> None:
+    """A message was delivered: record it as sent and tell the other services
+    (``notification.message-sent.v1``, through the outbox) in one unit of work.
+    Told once: a delivery recorded before (another sender's, after its lease
+    ran out) records and tells nothing."""
+
+    async def save(uow: UnitOfWork) -> None:
+        if not await store.mark_sent(message["_id"], sent_at, uow.session):
+            return
+        event = message_sent(message, sent_at)
+        if event is not None:
+            uow.emit(event)
+
+    await units(save)

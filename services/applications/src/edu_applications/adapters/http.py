@@ -21,6 +21,7 @@ from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxS
 from edu_applications.adapters.views import (
     OPEN_INCIDENT,
     QUERY_MAX,
+    ApplicationDetail,
     ApplicationSummary,
     ApplicationView,
     ContactStep,
@@ -51,11 +52,13 @@ from edu_applications.domain.errors import (
 )
 from edu_applications.domain.model import Contact, IssuedItem
 from edu_applications.service import ApplicationService
+from edu_applications.service.sent_messages import SentMessages
 
 Req = Request[Any, Any, Any]
 Service = NamedDependency[ApplicationService]
 Me = NamedDependency[Identity]
 Paging = NamedDependency[PageRequest]
+Sent = NamedDependency[SentMessages]
 
 # The one mapping of refusals to HTTP statuses (registered in app.py; the body
 # is the usual ErrorBody with the rule's reason). The most specific class wins.
@@ -70,6 +73,11 @@ REFUSALS: dict[type[Exception], int] = {
 
 def _view(request: Req, app: Any) -> ApplicationView:
     return ApplicationView.of(app, language_of(request))
+
+
+async def _detail(request: Req, app: Any, sent_messages: SentMessages) -> ApplicationDetail:
+    messages = await sent_messages.of_application(str(app.id))
+    return ApplicationDetail.with_messages(app, language_of(request), messages)
 
 
 class TermsController(Controller):
@@ -135,10 +143,15 @@ class CitizenApplicationsController(Controller):
 
     @get("/{app_id:str}")
     async def get_one(
-        self, request: Req, app_id: FromPath[str], identity: Me, service: Service
-    ) -> ApplicationView:
-        """One application with its history and documents."""
-        return _view(request, await service.own(identity, app_id))
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        identity: Me,
+        service: Service,
+        sent_messages: Sent,
+    ) -> ApplicationDetail:
+        """One application with its history, documents and the messages sent about it."""
+        return await _detail(request, await service.own(identity, app_id), sent_messages)
 
     @put("/{app_id:str}/institution")
     async def institution(
@@ -350,9 +363,15 @@ class StaffApplicationsController(Controller):
 
     @get("/{app_id:str}")
     async def get_one(
-        self, request: Req, app_id: FromPath[str], identity: Me, service: Service
-    ) -> ApplicationView:
-        return _view(request, await service.institutions(identity, app_id))
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        identity: Me,
+        service: Service,
+        sent_messages: Sent,
+    ) -> ApplicationDetail:
+        """One application of the institution, with the messages sent about it."""
+        return await _detail(request, await service.institutions(identity, app_id), sent_messages)
 
     @post("/{app_id:str}/decision", status_code=200)
     async def decide(

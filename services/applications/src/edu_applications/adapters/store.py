@@ -6,6 +6,8 @@ optimistic version check; a few top-level fields are copies kept for queries.
   application; its unique ``_id`` is what makes "one open application per
   learner and resource type" hold under concurrent submits
 - ``terms_acceptances``: who accepted which terms version
+- ``sent_messages``: what notifications sent about each application
+  (``sent_store.py``); only deleted here, with the application
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from edu_applications.adapters.inbox_fields import QUERY_FIELDS, query_fields
+from edu_applications.adapters.sent_store import SENT_MESSAGES
 from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import OPEN
 
@@ -72,6 +75,7 @@ class ApplicationStore:
         self.applications = db["applications"]
         self.slots = db["open_slots"]
         self.terms = db["terms_acceptances"]
+        self.sent_messages = db[SENT_MESSAGES]  # the read model of what was sent about each
 
     async def ensure_indexes(self) -> None:
         await self.applications.create_index(
@@ -180,7 +184,12 @@ class ApplicationStore:
     async def delete(self, app_id: str, session: AsyncClientSession) -> dict[str, int]:
         apps = await self.applications.delete_one({"_id": app_id}, session=session)
         slots = await self.slots.delete_many({"application_id": app_id}, session=session)
-        return {"applications": apps.deleted_count, "open_slots": slots.deleted_count}
+        sent = await self.sent_messages.delete_many({"application_id": app_id}, session=session)
+        return {
+            "applications": apps.deleted_count,
+            "open_slots": slots.deleted_count,
+            SENT_MESSAGES: sent.deleted_count,
+        }
 
     # --- one open application per learner and resource type ---------------
     async def holder_of(self, slot: str) -> str | None:

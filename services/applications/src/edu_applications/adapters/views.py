@@ -10,7 +10,9 @@ from uuid import UUID
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
+from edu_contracts.notifications import MessageChannel, MessageKind
 from edu_contracts.personal_code import PersonalCodeInput
+from edu_runtime.mongo import Doc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from litestar.params import QueryParameter
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
@@ -260,6 +262,37 @@ class ApplicationView(Application):
     @classmethod
     def of(cls, app: Application, lang: Language) -> ApplicationView:
         return cls.model_validate({**app.model_dump(), "status_label": label(app.status, lang)})
+
+
+class SentMessageView(BaseModel):
+    """A message notifications sent about the application."""
+
+    kind: MessageKind
+    subject: str
+    sent_at: dt.datetime
+    channel: MessageChannel
+
+    @classmethod
+    def of(cls, doc: Doc) -> SentMessageView:
+        return cls.model_validate({k: doc[k] for k in ("kind", "subject", "sent_at", "channel")})
+
+
+class ApplicationDetail(ApplicationView):
+    """One application as its page shows it: with the messages sent about it."""
+
+    messages: list[SentMessageView] = Field(
+        description="What was sent to the applicant about the application and when, "
+        "newest first (no addresses)."
+    )
+
+    @classmethod
+    def with_messages(
+        cls, app: Application, lang: Language, messages: list[Doc]
+    ) -> ApplicationDetail:
+        view = ApplicationView.of(app, lang)
+        return cls.model_validate(
+            {**view.model_dump(), "messages": [SentMessageView.of(m) for m in messages]}
+        )
 
 
 class ApplicationSummary(BaseModel):

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from edu_contracts import topics
@@ -57,8 +57,11 @@ class Sender:
         batch_size: int,
         poll_seconds: float,
         lease: dt.timedelta,
+        record_sent: Callable[[Doc, dt.datetime], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
+        # How a delivery is recorded (service.record_sent: with its event).
+        self._record_sent = record_sent
         self._channel = channel
         self._broker = broker
         self._clock = clock
@@ -149,7 +152,10 @@ class Sender:
                 )
             return
         now = self._clock()
-        await self._store.mark_sent(key, now)
+        if self._record_sent is not None:
+            await self._record_sent(doc, now)
+        else:
+            await self._store.mark_sent(key, now)
         self.stats.sent += 1
         self.stats.last_sent_at = now
         self._sent.add(1, labels)

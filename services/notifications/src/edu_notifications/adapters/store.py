@@ -187,9 +187,13 @@ class NotificationStore:
             return_document=ReturnDocument.AFTER,
         )
 
-    async def mark_sent(self, key: str, now: dt.datetime) -> None:
-        await self.messages.update_one(
-            {"_id": key},
+    async def mark_sent(
+        self, key: str, now: dt.datetime, session: AsyncClientSession | None = None
+    ) -> bool:
+        """Record the delivery; False if it was recorded before (a second
+        sender after a lease ran out), so what follows a send happens once."""
+        result = await self.messages.update_one(
+            {"_id": key, "state": {"$ne": DeliveryState.SENT.value}},
             {
                 "$set": {
                     "state": DeliveryState.SENT.value,
@@ -197,7 +201,9 @@ class NotificationStore:
                     "next_attempt_ms": None,
                 }
             },
+            session=session,
         )
+        return result.matched_count == 1
 
     async def mark_failed_try(
         self, key: str, state: DeliveryState, next_attempt_at: dt.datetime | None, error: str

@@ -24,6 +24,7 @@ from edu_contracts.applications import (
     StatusChangedPayload,
 )
 from edu_contracts.documents import DocumentKind, Language, RenderedPayload
+from edu_contracts.notifications import MessageKind
 from edu_runtime.pseudonym import redact_personal_codes
 from edu_runtime.riga import riga_date, start_of_riga_day
 from pydantic import BaseModel, ConfigDict
@@ -31,7 +32,6 @@ from pydantic import BaseModel, ConfigDict
 from edu_notifications.domain.texts import (
     NO_REASON,
     UNNUMBERED,
-    MessageKind,
     format_date,
     render,
 )

@@ -6,27 +6,13 @@ built from them. Placeholders: ``{ref}`` the application number, ``{reason}``,
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from html import escape
 
 from edu_contracts.documents import Language
+from edu_contracts.notifications import MessageKind
 
 LV = Language.LV
 EN = Language.EN
-
-
-class MessageKind(StrEnum):
-    SUBMITTED = "submitted"
-    VERIFICATION_REJECTED = "verification_rejected"
-    GRANTED = "granted"
-    REFUSED = "refused"
-    POSTPONED = "postponed"
-    READY_FOR_ISSUE = "ready_for_issue"
-    HANDOVER_ACT_READY = "handover_act_ready"
-    RETURN_RECORDED = "return_recorded"
-    LOSS_REPORTED = "loss_reported"
-    DELETION_NOTICE = "deletion_notice"
-
 
 TEXTS: dict[MessageKind, dict[Language, tuple[str, tuple[str, ...]]]] = {
     MessageKind.SUBMITTED: {

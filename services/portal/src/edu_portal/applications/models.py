@@ -89,6 +89,13 @@ class ReturnView(View):
     returned_on: dt.date
 
 
+class SentMessageView(View):
+    kind: str
+    subject: str
+    sent_at: dt.datetime
+    channel: str = "email"
+
+
 class ApplicationView(View):
     id: UUID
     reference: str | None = None  # the human number; absent on old applications
@@ -111,6 +118,8 @@ class ApplicationView(View):
     documents: tuple[LinkedDocumentView, ...] = ()
     return_record: ReturnView | None = None
     history: tuple[TransitionView, ...] = ()
+    # What was sent about it, newest first (only in the answer for one application).
+    messages: tuple[SentMessageView, ...] = ()
 
     @property
     def open_incidents(self) -> list[IncidentView]:

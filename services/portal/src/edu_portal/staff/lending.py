@@ -216,7 +216,15 @@ async def save_lending_settings(
             else:
                 errors.add("accepting", problem.detail or _("Check the values"))
     # Shown again as typed, with what is wrong.
-    shown = {**body, "version": version, "saved": True, "accepting_now": None}
+    shown = {
+        **body,
+        "version": version,
+        "saved": True,
+        "accepting_now": None,
+        # The page's strict templates read these too (who changed it last).
+        "updated_at": None,
+        "updated_by": None,
+    }
     shown["offers"] = [
         {**o, "for_groups": o.get("for_groups", []), "items_available": o.get("items_available")}
         for o in body["offers"]

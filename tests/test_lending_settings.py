@@ -366,3 +366,61 @@ async def test_an_offer_for_other_classes_is_refused_by_the_verification(
     )
     app = await wait_status(stack, app["id"], a.parent, "rejected")
     assert app["rejection_reasons"] == ["resource_not_offered"]
+
+
+async def test_the_daily_digest_address_is_saved_audited_and_published(
+    stack: Stack, actors: Actors
+) -> None:
+    """Issue #23: the school's address for the daily digest of new applications
+    is one more setting: saved, shown, audited, and on the published snapshot."""
+    a, c = actors, stack.applications.client
+    w = a.world
+    base = {
+        "accepting_applications": True,
+        "offers": [offer("Klēpjdators", offer_id=w.laptop_offer)],
+    }
+    saved = await ok(
+        await c.put(
+            SETTINGS,
+            json={"version": 0, **base, "contact_email": "pieteikumi@skola.lv"},
+            headers=a.staff,
+        )
+    )
+    assert saved["contact_email"] == "pieteikumi@skola.lv"
+    assert (await ok(await c.get(SETTINGS, headers=a.staff)))["contact_email"] == (
+        "pieteikumi@skola.lv"
+    )
+    # Left out (or null): no digest any more.
+    cleared = await ok(await c.put(SETTINGS, json={"version": 1, **base}, headers=a.staff))
+    assert cleared["version"] == 2
+    assert cleared["contact_email"] is None
+    history = await ok(await c.get(f"{SETTINGS}/history", headers=a.staff))
+    newest, first = history["items"]
+    assert {"field": "contact_email", "before": "pieteikumi@skola.lv", "after": None} in newest[
+        "changes"
+    ]
+    assert {"field": "contact_email", "before": None, "after": "pieteikumi@skola.lv"} in first[
+        "changes"
+    ]
+
+    # Refused, and nothing changes: a malformed address (with the field named)
+    # and a field the API does not know.
+    for bad in ("pieteikumi", "pieteikumi@", "@skola.lv", "a b@skola.lv", "x" * 250 + "@skola.lv"):
+        body = await refused(
+            await c.put(
+                SETTINGS, json={"version": 2, **base, "contact_email": bad}, headers=a.staff
+            ),
+            422,
+            "validation_error",
+        )
+        assert [str(e["loc"]) for e in body["extra"]["errors"]] == ["contact_email"], body
+    await refused(
+        await c.put(
+            SETTINGS,
+            json={"version": 2, **base, "contact_address": "pieteikumi@skola.lv"},
+            headers=a.staff,
+        ),
+        422,
+        "unknown_field",
+    )
+    assert (await ok(await c.get(SETTINGS, headers=a.staff)))["version"] == 2

@@ -500,3 +500,34 @@ async def submitted_app_for_employee(stack: Stack, a: Actors) -> dict[str, Any]:
         202,
     )
     return await wait_status(stack, app["id"], a.employee_citizen, "submitted")
+
+
+async def test_the_school_sets_the_address_for_its_daily_digest(
+    page: Page,
+    site: Site,
+    stack: Stack,
+    world: World,
+    gateway: GatewayKeys,
+    sign_in: SignIn,
+    check_axe: Check,
+) -> None:
+    """Issue #23: the lending settings page takes the address for the daily
+    digest of new applications; a malformed one is an error at its field."""
+    a = actors_of(gateway, world)
+    await staff_sign_in(page, site, sign_in, world)
+    await page.goto(f"{site.url}/skola/iestatijumi")
+    field = page.get_by_label(re.compile("Adrese ikdienas jauno pieteikumu kopsavilkumam"))
+    await field.fill("pieteikumi")
+    await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+    await expect(page.locator("#contact_email-error")).to_contain_text(
+        "Ievadiet e-pasta adresi šādi: pieteikumi@skola.lv"
+    )
+    await check_axe(page)
+    await field.fill("pieteikumi@skola.lv")
+    await page.get_by_role("button", name="Saglabāt iestatījumus").click()
+    await expect(page.get_by_role("status")).to_contain_text("Saglabāts")
+    await expect(field).to_have_value("pieteikumi@skola.lv")
+    settings = await ok(
+        await stack.applications.client.get("/api/v1/staff/lending-settings", headers=a.staff)
+    )
+    assert settings["contact_email"] == "pieteikumi@skola.lv"

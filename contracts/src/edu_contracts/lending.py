@@ -5,7 +5,9 @@ lookups and eligibility verdicts honour them.
 One event carries an institution's whole settings (a snapshot, not a diff):
 consumers keep the highest ``version`` and ignore older or repeated ones, so
 delivery order and redelivery do not matter. No personal data: who changed
-the settings stays in the owner's audit trail.
+the settings stays in the owner's audit trail; ``contact_email`` is the
+institution's own address (notifications sends it the daily digest of new
+applications).
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ class LendingSettingsPayload(Contract):
         default=None, description="Last day applications are accepted (inclusive), if limited."
     )
     offers: tuple[LendingOffer, ...] = Field(default=(), max_length=100)
+    contact_email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="The institution's address for the daily digest of new applications "
+        "(e.g. pieteikumi@skola.lv); absent means no digest, and on events published "
+        "before the field existed.",
+    )
     changed_at: AwareDatetime
 
     @model_validator(mode="after")

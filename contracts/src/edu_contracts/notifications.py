@@ -36,6 +36,9 @@ class MessageKind(StrEnum):
     RETURN_RECORDED = "return_recorded"
     LOSS_REPORTED = "loss_reported"
     DELETION_NOTICE = "deletion_notice"
+    # To the institution's contact address, about no one application: it is
+    # never the subject of a message-sent event.
+    DAILY_DIGEST = "daily_digest"
 
 
 class MessageChannel(StrEnum):

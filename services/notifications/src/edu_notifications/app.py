@@ -14,10 +14,12 @@ from litestar import Litestar, get
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_notifications.adapters.channels import Channel, SmtpChannel
-from edu_notifications.adapters.consumers import register_consumers
+from edu_notifications.adapters.consumers import register_consumers, register_digest_consumer
+from edu_notifications.adapters.digest_store import DigestStore
 from edu_notifications.adapters.metrics import track_delivery
 from edu_notifications.adapters.sender import Sender
 from edu_notifications.adapters.store import NotificationStore
+from edu_notifications.digests import DigestService
 from edu_notifications.service import NotificationService, record_sent
 from edu_notifications.settings import NotificationsSettings
 
@@ -36,7 +38,9 @@ def create_app(
     runtime = ServiceRuntime(settings, span_exporters=span_exporters)
     runtime.publishes(topics.NOTIFICATION_EVENTS)
     store = NotificationStore(runtime.db)
-    service = NotificationService(store, settings.portal_address, clock)
+    digest_store = DigestStore(runtime.db)
+    digests = DigestService(store, digest_store, settings.portal_address, clock)
+    service = NotificationService(store, settings.portal_address, clock, digests)
     sender = Sender(
         store,
         channel or SmtpChannel(settings),
@@ -50,6 +54,7 @@ def create_app(
         record_sent=partial(record_sent, runtime.unit_of_work, store),
     )
     register_consumers(runtime, service, sender.notify)
+    register_digest_consumer(runtime, digests)
     track_delivery(runtime, store, clock)
 
     async def start_sender() -> None:
@@ -75,9 +80,10 @@ def create_app(
         description="Tells applicants by e-mail when their application changes. Speaks "
         "Kafka and SMTP; HTTP is health only.",
         route_handlers=[metrics],
-        on_startup=[store.ensure_indexes, start_sender],
+        on_startup=[store.ensure_indexes, digest_store.ensure_indexes, start_sender],
         on_shutdown=[sender.stop],
     )
     app.state["store"] = store
+    app.state["digest_store"] = digest_store
     app.state["sender"] = sender
     return app

@@ -22,6 +22,7 @@ from edu_runtime.mongo import Doc
 from edu_runtime.unit_of_work import Change, UnitOfWork
 
 from edu_notifications.adapters.store import NotificationStore
+from edu_notifications.digests import DigestService
 from edu_notifications.domain import messages as rules
 from edu_notifications.domain.sent import message_sent
 
@@ -31,10 +32,17 @@ Clock = Callable[[], dt.datetime]
 
 
 class NotificationService:
-    def __init__(self, store: NotificationStore, portal_address: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: NotificationStore,
+        portal_address: str,
+        clock: Clock,
+        digests: DigestService | None = None,
+    ) -> None:
         self.store = store
         self._portal = portal_address
         self._clock = clock
+        self.digests = digests
 
     async def on_application_events(
         self, inbox: Inbox, changes: dict[UUID, StatusChangedPayload | IncidentReportedPayload]
@@ -54,6 +62,8 @@ class NotificationService:
                     queued += await self.store.queue(decided, self._clock(), uow.session)
                 else:
                     queued += await self._status_change(event, uow)
+                    if self.digests is not None:
+                        await self.digests.on_status_change(event, uow.session)
 
         if fresh:
             await inbox.apply_all(fresh, save)
@@ -111,6 +121,8 @@ class NotificationService:
 
         async def save(uow: UnitOfWork) -> None:
             deleted = await self.store.forget(order.subject.id, uow.session)
+            if self.digests is not None:
+                await self.digests.forget(order.subject.id, uow.session)
             log.info("messages of a purged application deleted", extra={"deleted": deleted})
 
         await inbox.apply_once(event_id, save)

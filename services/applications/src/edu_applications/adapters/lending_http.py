@@ -22,6 +22,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
+from edu_applications.adapters.views import Email
 from edu_applications.domain.lending import MAX_OFFERS, AuditEntry, FieldChange, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
@@ -65,6 +66,11 @@ class LendingSettingsChange(Body):
     accepting_from: JsonDate | None = None
     accepting_to: JsonDate | None = None
     offers: list[OfferInput] = Field(default_factory=list, max_length=MAX_OFFERS)
+    contact_email: Email | None = Field(
+        default=None,
+        description="The institution's address for the daily digest of new applications "
+        "(e.g. pieteikumi@skola.lv); omitted or null: no digest.",
+    )
 
 
 class LendingSettingsView(BaseModel):
@@ -76,6 +82,9 @@ class LendingSettingsView(BaseModel):
     accepting_to: dt.date | None
     accepting_now: bool
     offers: list[LendingOffer]
+    contact_email: str | None = Field(
+        description="Where the daily digest of new applications goes; null: no digest."
+    )
     updated_at: dt.datetime | None
     updated_by: str | None
 
@@ -91,6 +100,7 @@ class LendingSettingsView(BaseModel):
             accepting_to=v.accepting_to,
             accepting_now=current.accepting_now,
             offers=list(v.offers),
+            contact_email=v.contact_email,
             updated_at=current.updated_at,
             updated_by=current.updated_by,
         )
@@ -145,6 +155,7 @@ class StaffLendingSettingsController(Controller):
                 )
                 for o in data.offers
             ),
+            contact_email=data.contact_email,
         )
         current = await lending.change(identity, data.version, wanted, correlation_id(request))
         return LendingSettingsView.of(current)

@@ -29,6 +29,7 @@ class SettingsValues(Frozen):
     accepting_from: dt.date | None = None
     accepting_to: dt.date | None = None
     offers: tuple[LendingOffer, ...] = ()
+    contact_email: str | None = None  # where the daily digest of new applications goes
 
 
 class LendingSettings(SettingsValues):
@@ -48,6 +49,7 @@ class LendingSettings(SettingsValues):
             accepting_from=self.accepting_from,
             accepting_to=self.accepting_to,
             offers=self.offers,
+            contact_email=self.contact_email,
             changed_at=self.updated_at,
         )
 
@@ -89,7 +91,7 @@ def _text(value: Any) -> str | None:
 def changes_between(before: SettingsValues | None, after: SettingsValues) -> list[FieldChange]:
     """What differs, field by field and offer by offer (offers matched by id)."""
     changes: list[FieldChange] = []
-    for name in ("accepting_applications", "accepting_from", "accepting_to"):
+    for name in ("accepting_applications", "accepting_from", "accepting_to", "contact_email"):
         old = getattr(before, name) if before else None
         new = getattr(after, name)
         if before is None or old != new:
@@ -145,6 +147,7 @@ def change_settings(
         accepting_from=wanted.accepting_from,
         accepting_to=wanted.accepting_to,
         offers=wanted.offers,
+        contact_email=wanted.contact_email,
         updated_at=now,
         updated_by=actor_name,
     )

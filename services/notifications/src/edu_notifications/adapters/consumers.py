@@ -9,10 +9,12 @@ from collections.abc import Callable, Sequence
 from edu_contracts import topics
 from edu_contracts.applications import ApplicationEvent, IncidentReported, StatusChanged
 from edu_contracts.documents import DocumentEvent, Rendered
+from edu_contracts.lending import LendingEvent
 from edu_contracts.retention import RetentionOrder
 from edu_runtime.batches import Delivery
 from edu_runtime.runtime import ServiceRuntime
 
+from edu_notifications.digests import DigestService
 from edu_notifications.service import NotificationService
 
 
@@ -46,3 +48,12 @@ def register_consumers(
     @runtime.subscriber(topics.RETENTION_ORDERS, "purge-orders")
     async def on_purge_order(event: RetentionOrder) -> None:
         await service.on_purge_ordered(purge_inbox, event.event_id, event.payload)
+
+
+def register_digest_consumer(runtime: ServiceRuntime, digests: DigestService) -> None:
+    """The schools' lending settings, for the address of their daily digest."""
+    inbox = runtime.inbox("lending-settings")
+
+    @runtime.subscriber(topics.LENDING_SETTINGS, "lending-settings")
+    async def on_lending_settings(event: LendingEvent) -> None:
+        await digests.on_lending_settings(inbox, event.event_id, event.payload)

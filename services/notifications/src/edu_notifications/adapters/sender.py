@@ -167,11 +167,13 @@ class Sender:
             doc = await self._store.claim_dead_letter(self._clock(), self._lease)
             if doc is None:
                 return
+            # A digest is about an institution, not one application.
+            subject_key: str = doc["application_id"] or doc["_id"]
             letter = DeadLetter(
                 original_topic=SMTP_TOPIC,
                 partition=None,
                 offset=None,
-                key=doc["application_id"],
+                key=subject_key,
                 # What failed, without the address or the texts (personal data
                 # stays in the service's own store, where it can be purged).
                 value=json.dumps(
@@ -191,7 +193,7 @@ class Sender:
             await self._broker().publish(
                 letter.model_dump_json().encode(),
                 topics.DEAD_LETTER,
-                key=doc["application_id"].encode(),
+                key=subject_key.encode(),
                 headers={"content-type": "application/json"},
             )
             await self._store.mark_dead_lettered(doc["_id"])

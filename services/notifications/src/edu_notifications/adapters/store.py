@@ -50,7 +50,8 @@ def message_doc(m: Message, now: dt.datetime) -> Doc:
     return {
         "_id": m.key,
         "kind": m.kind.value,
-        "application_id": str(m.application_id),
+        "application_id": str(m.application_id) if m.application_id else None,
+        "institution_id": m.institution_id,
         "to": m.to,
         "language": m.language.value,
         "subject": m.subject,

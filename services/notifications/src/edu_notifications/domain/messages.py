@@ -75,7 +75,9 @@ class Recipient(Frozen):
 class Message(Frozen):
     key: str
     kind: MessageKind
-    application_id: UUID
+    # None on a message to an institution about many applications (the daily
+    # digest, ``domain/digest.py``), which then names ``institution_id``.
+    application_id: UUID | None
     to: str
     language: Language
     subject: str
@@ -83,6 +85,7 @@ class Message(Frozen):
     html: str
     link: str
     not_before: dt.datetime | None = None  # a scheduled message (the deletion notice)
+    institution_id: str | None = None
 
 
 def recipient_of(change: StatusChangedPayload | IncidentReportedPayload) -> Recipient | None:

@@ -1,7 +1,8 @@
 """Every text a person reads in a message, in Latvian and English: one entry
 per kind of message (subject, paragraphs), and the plain-text and HTML bodies
 built from them. Placeholders: ``{ref}`` the application number, ``{reason}``,
-``{until}``, ``{date}``."""
+``{until}``, ``{date}``; the daily digest's ``{count}`` and ``{refs}`` (the
+numbers of the applications, comma-separated)."""
 
 from __future__ import annotations
 
@@ -171,6 +172,24 @@ TEXTS: dict[MessageKind, dict[Language, tuple[str, tuple[str, ...]]]] = {
             (
                 "Your application {ref} and its documents will be deleted on {date}.",
                 "If you still need the documents, download them before that date.",
+            ),
+        ),
+    },
+    MessageKind.DAILY_DIGEST: {
+        LV: (
+            "Jauni pieteikumi {date}: {count}",
+            (
+                "Iestādē {date} iesniegto jauno resursu pieteikumu skaits: {count}.",
+                "Pieteikumu numuri: {refs}.",
+                "Pieteikumus var izskatīt portāla iesniegumu sarakstā.",
+            ),
+        ),
+        EN: (
+            "New applications on {date}: {count}",
+            (
+                "New resource applications submitted to the institution on {date}: {count}.",
+                "Application numbers: {refs}.",
+                "You can review them in the applications list of the portal.",
             ),
         ),
     },

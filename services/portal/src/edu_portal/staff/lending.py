@@ -14,6 +14,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
+from edu_portal.applications.calls import invalid_fields
 from edu_portal.staff.common import (
     BASE,
     api_json,
@@ -69,6 +70,7 @@ def _field_names() -> dict[str, str]:
         "use": _("Use"),
         "for_groups": _("Programmes or classes"),
         "items_available": _("Items available"),
+        "contact_email": _("Address for the daily digest of new applications"),
     }
 
 
@@ -105,7 +107,18 @@ def _date(value: str, field: str, errors: FormErrors) -> str | None:
         return None
 
 
-def _parse(data: Any) -> tuple[dict[str, Any], FormErrors]:
+def _contact_email(value: str, errors: FormErrors) -> str | None:
+    """The digest's address: optional; empty means no digest."""
+    value = value.strip()[:254]
+    if not value:
+        return None
+    local, _at, domain = value.rpartition("@")
+    if not local or "." not in domain or " " in value:
+        errors.add("contact_email", _("Enter an e-mail address like pieteikumi@skola.lv"))
+    return value
+
+
+def parse_settings_form(data: Any) -> tuple[dict[str, Any], FormErrors]:
     """The form as the API's body, and what is wrong with it."""
     errors = FormErrors()
     accepting = form_value(data, "accepting")
@@ -117,6 +130,7 @@ def _parse(data: Any) -> tuple[dict[str, Any], FormErrors]:
         "accepting_to": _date(form_value(data, "accepting_to"), "accepting_to", errors),
         "offers": [],
     }
+    body["contact_email"] = _contact_email(form_value(data, "contact_email"), errors)
     if (
         body["accepting_from"]
         and body["accepting_to"]
@@ -174,7 +188,7 @@ def _offer(data: Any, prefix: str, errors: FormErrors, *, blank_row: bool) -> di
 async def save_lending_settings(
     data: Form, signed_in: SignedIn, portal: Portal
 ) -> Template | Redirect:
-    body, errors = _parse(data)
+    body, errors = parse_settings_form(data)
     try:
         version = int(form_value(data, "version"))
     except ValueError:
@@ -197,9 +211,20 @@ async def save_lending_settings(
                 )
             if problem.status != 422:
                 raise
-            errors.add("accepting", problem.detail or _("Check the values"))
+            if "contact_email" in invalid_fields(problem):
+                errors.add("contact_email", _("Enter an e-mail address like pieteikumi@skola.lv"))
+            else:
+                errors.add("accepting", problem.detail or _("Check the values"))
     # Shown again as typed, with what is wrong.
-    shown = {**body, "version": version, "saved": True, "accepting_now": None}
+    shown = {
+        **body,
+        "version": version,
+        "saved": True,
+        "accepting_now": None,
+        # The page's strict templates read these too (who changed it last).
+        "updated_at": None,
+        "updated_by": None,
+    }
     shown["offers"] = [
         {**o, "for_groups": o.get("for_groups", []), "items_available": o.get("items_available")}
         for o in body["offers"]

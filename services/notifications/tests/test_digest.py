@@ -10,8 +10,8 @@ import uuid
 from edu_contracts.applications import ActorRole, ApplicationStatus, StatusChangedPayload
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingSettingsPayload
+from edu_contracts.notifications import MessageKind
 from edu_notifications.domain import digest as rules
-from edu_notifications.domain.texts import MessageKind
 
 PORTAL = "https://portal.example.lv/"
 SCHOOL = "inst-1"

@@ -18,12 +18,13 @@ import datetime as dt
 from edu_contracts.applications import ApplicationStatus, StatusChangedPayload
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingSettingsPayload
+from edu_contracts.notifications import MessageKind
 from edu_runtime.pseudonym import redact_personal_codes
 from edu_runtime.riga import RIGA, riga_date
 from pydantic import BaseModel, ConfigDict
 
 from edu_notifications.domain.messages import Message
-from edu_notifications.domain.texts import UNNUMBERED, MessageKind, format_date, render
+from edu_notifications.domain.texts import UNNUMBERED, format_date, render
 
 SEND_AT = dt.time(7, 0)  # Riga time, the morning after the day it tells of
 STAFF_INBOX_PATH = "/skola/"  # the portal's staff inbox (edu_portal.staff.inbox)

@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import SignIn, Site, wait_for_link
 from tests.conftest import Stack
-from tests.flows import Actors, complete_draft, ok, wait_status
+from tests.flows import Actors, complete_draft, messages_shown, ok, wait_status
+from tests.mail import PORTAL, Mailbox, notifications_delivering, text_of
 from tests.world import Person, World
 
 Check = Callable[[Page], Awaitable[None]]
@@ -99,9 +102,17 @@ async def continue_(page: Page) -> None:
     await page.get_by_role("button", name="Turpināt").click()
 
 
+@pytest.fixture
+async def mailbox(make_settings: Callable[..., Any]) -> AsyncIterator[Mailbox]:
+    """The notifications service delivering to a real SMTP server's mailbox."""
+    async with notifications_delivering(make_settings) as (box, _):
+        yield box
+
+
 async def test_application_from_start_page_to_issued_with_a_loss_report(
     page: Page,
     site: Site,
+    mailbox: Mailbox,
     stack: Stack,
     world: World,
     gateway: GatewayKeys,
@@ -292,6 +303,35 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     await expect(page.get_by_text("Nozagts no somas autobusā")).to_be_visible()
     body = await ok(await stack.applications.client.get(f"{STAFF}/{app_id}", headers=staff))
     assert [i["kind"] for i in body["incidents"]] == ["stolen"]
+
+    # Told by e-mail all along, without signing in again: each message once,
+    # in Latvian, linking to this application's page, which lists them.
+    ref = body["reference"]
+    expected = [
+        f"Pieteikums {ref} ir iesniegts",
+        f"Pieteikums {ref} ir apstiprināts",
+        f"Gatavs izsniegšanai: pieteikums {ref}",
+        f"Pieņemšanas-nodošanas akts: pieteikums {ref}",
+        f"Ziņojums saņemts: pieteikums {ref}",
+    ]
+
+    async def all_told() -> list[EmailMessage] | None:
+        got = mailbox.about(app_id)
+        return got if len(got) >= len(expected) else None
+
+    told = await eventually(all_told, timeout=60)
+    assert sorted(str(m["Subject"]) for m in told) == sorted(expected)
+    link = f"{PORTAL}/pieteikumi/{app_id}"
+    assert f"Atvērt portālā: {link}" in text_of(told[0]).splitlines()
+    # The page lists what applications has recorded as sent: each message's
+    # event follows its delivery by a Kafka hop.
+    await messages_shown(stack, app_id, staff, len(expected), url=STAFF)
+    await page.goto(link.replace(PORTAL, site.url))
+    await expect(page.get_by_role("heading", name="Paziņojumi")).to_be_visible()
+    for subject in expected:
+        await expect(page.get_by_text(subject, exact=True)).to_be_visible()
+    await checked(page, check_axe, screenshot, "45-application-messages")
+    assert len(mailbox.about(app_id)) == len(expected)
 
 
 async def test_open_application_exists_stale_version_and_withdrawal(

@@ -132,18 +132,19 @@ Units = Callable[[Change[None]], Awaitable[None]]
 
 
 async def record_sent(
-    units: Units, store: NotificationStore, message: Doc, sent_at: dt.datetime
+    units: Units, store: NotificationStore, sent: list[tuple[Doc, dt.datetime]]
 ) -> None:
-    """A message was delivered: record it as sent and tell the other services
+    """Messages were delivered: record them as sent and tell the other services
     (``notification.message-sent.v1``, through the outbox) in one unit of work.
     Told once: a delivery recorded before (another sender's, after its lease
     ran out) records and tells nothing."""
 
     async def save(uow: UnitOfWork) -> None:
-        if not await store.mark_sent(message["_id"], sent_at, uow.session):
-            return
-        event = message_sent(message, sent_at)
-        if event is not None:
-            uow.emit(event)
+        for message, sent_at in sent:
+            if not await store.mark_sent(message["_id"], sent_at, uow.session):
+                continue
+            event = message_sent(message, sent_at)
+            if event is not None:
+                uow.emit(event)
 
     await units(save)

@@ -57,7 +57,7 @@ class Sender:
         batch_size: int,
         poll_seconds: float,
         lease: dt.timedelta,
-        record_sent: Callable[[Doc, dt.datetime], Awaitable[None]] | None = None,
+        record_sent: Callable[[list[tuple[Doc, dt.datetime]]], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         # How a delivery is recorded (service.record_sent: with its event).
@@ -114,19 +114,29 @@ class Sender:
     async def run_once(self) -> int:
         """Deliver up to one batch of due messages; returns how many were tried."""
         tried = 0
+        # Deliveries are recorded together, once the batch is tried: one unit
+        # of work (and its events) per batch rather than per message. A crash
+        # before the record sends them again after the lease, as it always could.
+        sent: list[tuple[Doc, dt.datetime]] = []
         try:
             while tried < self._batch:
                 doc = await self._store.claim(self._clock(), self._lease)
                 if doc is None:
                     break
                 tried += 1
-                await self._deliver(doc)
+                if await self._deliver(doc):
+                    sent.append((doc, self._clock()))
         finally:
-            await self._channel.close()
+            try:
+                await self._record(sent)
+            finally:
+                await self._channel.close()
         await self._publish_dead_letters()
         return tried
 
-    async def _deliver(self, doc: Doc) -> None:
+    async def _deliver(self, doc: Doc) -> bool:
+        """Send one message; True if the server took it (recorded by the
+        caller), False if the try failed (recorded here)."""
         key: str = doc["_id"]
         labels = {"edu.notification.kind": doc["kind"], "edu.notification.channel": "email"}
         try:
@@ -150,15 +160,23 @@ class Sender:
                     "message not delivered, retrying later",
                     extra={"key": key, "attempts": doc["attempts"], "error": str(exc)},
                 )
+            return False
+        return True
+
+    async def _record(self, sent: list[tuple[Doc, dt.datetime]]) -> None:
+        if not sent:
             return
-        now = self._clock()
         if self._record_sent is not None:
-            await self._record_sent(doc, now)
+            await self._record_sent(sent)
         else:
-            await self._store.mark_sent(key, now)
-        self.stats.sent += 1
-        self.stats.last_sent_at = now
-        self._sent.add(1, labels)
+            for doc, at in sent:
+                await self._store.mark_sent(doc["_id"], at)
+        for doc, at in sent:
+            self.stats.sent += 1
+            self.stats.last_sent_at = at
+            self._sent.add(
+                1, {"edu.notification.kind": doc["kind"], "edu.notification.channel": "email"}
+            )
 
     async def _publish_dead_letters(self) -> None:
         """Publish the dead letter of each message that failed for good (again

@@ -75,3 +75,9 @@ class DocumentVerification(Contract):
     issued: bool
     kind: DocumentKind | None = None
     issued_on: dt.date | None = None
+
+
+class DocumentRequested(Contract):
+    """A printout asked for: its document, rendered in the background."""
+
+    document_id: UUID

@@ -11,8 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
+from pydantic import Field
+
 from edu_contracts.envelope import Contract
-from edu_contracts.personal_code import PersonalCode
+from edu_contracts.http import RequestBody
+from edu_contracts.personal_code import PersonalCode, PersonalCodeInput
 
 
 class RepresentationBasis(StrEnum):
@@ -108,3 +111,11 @@ class AccessLogPage(Contract):
     total: int
     limit: int
     offset: int
+
+
+class PrintoutRequest(RequestBody):
+    """Whose data to print: yourself (``{}``) or a person you represent."""
+
+    person_code: PersonalCodeInput | None = Field(
+        default=None, description="A represented person's personal code; omit for yourself."
+    )

@@ -38,6 +38,7 @@ from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.api import Api, Backend
 from edu_portal.web.caching import NoStoreMiddleware
+from edu_portal.web.clients import Backends, provide_clients
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
 from edu_portal.web.errors import handle_error
 from edu_portal.web.limits import PersonLimits
@@ -121,7 +122,7 @@ def create_app(
         key=settings.pseudonym_key.get_secret_value().encode(),
         per_minute=settings.my_data_reads_per_minute,
     )
-    portal = Portal(settings, sessions, tokens, api, limits, oidc=oidc)
+    portal = Portal(settings, sessions, tokens, api, Backends(clients), limits, oidc=oidc)
     people = PeopleDirectory(settings.people_path)
 
     @get("/health/live", include_in_schema=False, sync_to_thread=False)
@@ -172,6 +173,7 @@ def create_app(
         dependencies={
             "portal": Provide(provide_portal),
             "signed_in": Provide(provide_signed_in),
+            "clients": Provide(provide_clients),
             "people": Provide(lambda: people, sync_to_thread=False),
         },
         # Outermost, so every page is counted, error pages included.

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
@@ -28,6 +28,9 @@ from edu_portal.web.session import SESSION_COOKIE, Session, SessionStore
 from edu_portal.web.templates import page_path
 from edu_portal.web.tokens import SessionTokens
 
+if TYPE_CHECKING:
+    from edu_portal.web.clients import Backends
+
 
 @dataclass
 class Portal:
@@ -35,6 +38,7 @@ class Portal:
     sessions: SessionStore
     tokens: SessionTokens
     api: Api
+    backends: Backends
     limits: PersonLimits
     oidc: OidcClient | None = None  # set when EDU_PORTAL_SIGN_IN=oidc
 

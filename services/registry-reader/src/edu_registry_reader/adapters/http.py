@@ -4,12 +4,12 @@ the application wizard (``edu_contracts.registry_api``)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Any
 
+from edu_contracts.documents_api import DocumentRequested
 from edu_contracts.http import RequestBody
-from edu_contracts.my_data import AccessLogPage, MyDataAnswer
-from edu_contracts.personal_code import PERSONAL_CODE_SCHEMA, PersonalCodeInput
+from edu_contracts.my_data import AccessLogPage, MyDataAnswer, PrintoutRequest
+from edu_contracts.personal_code import PERSONAL_CODE_SCHEMA
 from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
     InstitutionsOfLearner,
@@ -27,7 +27,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from edu_registry_reader.service import TERMS_VERSION, RegistryService
 
@@ -47,21 +47,9 @@ class TermsAcceptance(RequestBody):
     terms_version: str = TERMS_VERSION
 
 
-class PrintoutRequest(RequestBody):
-    """Whose data to print: yourself (``{}``) or a person you represent."""
-
-    person_code: PersonalCodeInput | None = Field(
-        default=None, description="A represented person's personal code; omit for yourself."
-    )
-
-
 class TermsAccepted(BaseModel):
     terms_version: str
     accepted_at: dt.datetime
-
-
-class DocumentRequested(BaseModel):
-    document_id: uuid.UUID
 
 
 def answer_json(answer: MyDataAnswer) -> dict[str, Any]:

@@ -35,4 +35,3 @@ class DocumentsClient:
     def pdf(self, document_id: UUID) -> AbstractAsyncContextManager[httpx.Response]:
         """The rendered PDF, streamed."""
         return self.service.download(f"{API}/{document_id}/pdf")
-

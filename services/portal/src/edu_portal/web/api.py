@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import httpx
+from edu_runtime.service_client import UpstreamProblem, UpstreamUnavailable
 from opentelemetry import propagate
 from pydantic import BaseModel, ValidationError
 
@@ -30,19 +31,9 @@ class Backend(StrEnum):
     DOCUMENTS = "documents"
 
 
-class ApiProblem(Exception):
-    """A back-end call that did not give what the page needs."""
-
-    def __init__(self, status: int, reason: str, detail: str = "", body: Any = None) -> None:
-        super().__init__(f"{status} {reason}: {detail}")
-        self.status = status
-        self.reason = reason
-        self.detail = detail
-        self.body = body
-
-
-class Unavailable(ApiProblem):
-    """The service did not answer (connection refused, timeout, 5xx)."""
+# One error type for every back-end call, whichever client made it.
+ApiProblem = UpstreamProblem
+Unavailable = UpstreamUnavailable
 
 
 class Api:

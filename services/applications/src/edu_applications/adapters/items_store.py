@@ -1,0 +1,182 @@
+"""MongoDB collection of the item register: ``items``, one document per item
+(``_id`` = item id) with its whole history, replaced whole with a version
+check, so two staff members moving the same item at once: one wins, the
+other gets ``StaleVersion``.
+
+Inventory numbers are unique in an institution and serial numbers unique in
+the register, compared without case (``*_key`` fields, unique indexes): the
+index, not a read before the write, is what keeps an item from being
+registered twice."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from edu_runtime.mongo import Doc, bson_safe, replace_versioned
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError
+
+from edu_applications.domain.items import Item, ItemState, StockKey
+
+
+class NumberTaken(Exception):
+    """An inventory or serial number is registered already (someone else's
+    import or form got there first)."""
+
+
+def number_key(value: str) -> str:
+    """How two inventory or serial numbers are compared: no case, no spaces."""
+    return "".join(value.split()).casefold()
+
+
+def _doc(item: Item) -> Doc:
+    doc: dict[str, Any] = bson_safe(item.model_dump(mode="python"))
+    doc["_id"] = str(doc.pop("item_id"))
+    doc["inventory_key"] = number_key(item.inventory_number)
+    doc["serial_key"] = number_key(item.serial_number)
+    # Top level, not history.application_id: the embedded nx-27017 does not
+    # match a path into an array of documents (measured).
+    return doc
+
+
+def _item(doc: Doc) -> Item:
+    data = {k: v for k, v in doc.items() if k not in ("_id", "inventory_key", "serial_key")}
+    return Item.model_validate({**data, "item_id": doc["_id"]})
+
+
+class ItemStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self._db = db
+        self.items = db["items"]
+
+    async def ensure_indexes(self) -> None:
+        # Created up front: nx-27017 loses the transaction when a collection
+        # is created implicitly inside one.
+        if "items" not in await self._db.list_collection_names():
+            with contextlib.suppress(CollectionInvalid):
+                await self._db.create_collection("items")
+        await self.items.create_index(
+            [("institution_id", ASCENDING), ("inventory_key", ASCENDING)], unique=True
+        )
+        await self.items.create_index([("serial_key", ASCENDING)], unique=True)
+        await self.items.create_index(
+            [("institution_id", ASCENDING), ("resource_type", ASCENDING), ("state", ASCENDING)]
+        )
+
+    async def add_all(self, items: Sequence[Item], session: AsyncClientSession) -> None:
+        """All or none (the caller's transaction); ``NumberTaken`` if a number
+        is registered already."""
+        if not items:
+            return
+        try:
+            await self.items.insert_many([_doc(i) for i in items], session=session)
+        except DuplicateKeyError as exc:
+            raise NumberTaken(str(exc)) from None
+        except BulkWriteError as exc:
+            if any(e.get("code") == 11000 for e in exc.details.get("writeErrors", [])):
+                raise NumberTaken(str(exc)) from None
+            raise
+
+    async def taken_numbers(
+        self, institution_id: str, inventory: Iterable[str], serial: Iterable[str]
+    ) -> tuple[set[str], set[str]]:
+        """Which of these inventory numbers (in the institution) and serial
+        numbers (anywhere) are registered, as ``number_key``s."""
+        inv = sorted({number_key(n) for n in inventory})
+        ser = sorted({number_key(n) for n in serial})
+        taken_inv: set[str] = set()
+        taken_ser: set[str] = set()
+        cursor = self.items.find(
+            {
+                "$or": [
+                    {"institution_id": institution_id, "inventory_key": {"$in": inv}},
+                    {"serial_key": {"$in": ser}},
+                ]
+            },
+            {"institution_id": 1, "inventory_key": 1, "serial_key": 1},
+        )
+        async for doc in cursor:
+            if doc["institution_id"] == institution_id and doc["inventory_key"] in inv:
+                taken_inv.add(doc["inventory_key"])
+            if doc["serial_key"] in ser:
+                taken_ser.add(doc["serial_key"])
+        return taken_inv, taken_ser
+
+    async def get(
+        self, institution_id: str, item_id: UUID, session: AsyncClientSession | None = None
+    ) -> Item | None:
+        doc = await self.items.find_one(
+            {"_id": str(item_id), "institution_id": institution_id}, session=session
+        )
+        return None if doc is None else _item(doc)
+
+    async def by_number(self, institution_id: str, number: str) -> Item | None:
+        """The item with this inventory or serial number (a scanner's input)."""
+        key = number_key(number)
+        doc = await self.items.find_one(
+            {
+                "institution_id": institution_id,
+                "$or": [{"inventory_key": key}, {"serial_key": key}],
+            }
+        )
+        return None if doc is None else _item(doc)
+
+    async def save(self, before_version: int, after: Item, session: AsyncClientSession) -> None:
+        """``StaleVersion`` if someone moved the item first."""
+        await replace_versioned(
+            self.items, _doc(after), expected_version=before_version, session=session
+        )
+
+    async def search(
+        self,
+        institution_id: str,
+        *,
+        text: str = "",
+        states: Sequence[ItemState] = (),
+        key: StockKey | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[Item], int]:
+        """A page of items, by inventory number; ``text`` matches the start of
+        an inventory or serial number, or a model."""
+        query: dict[str, Any] = {"institution_id": institution_id}
+        if states:
+            query["state"] = {"$in": [s.value for s in states]}
+        if key is not None:
+            query["resource_type"] = key.resource_type.value
+            query["target_group"] = key.target_group.value
+        if text.strip():
+            start = re.escape(number_key(text))
+            query["$or"] = [
+                {"inventory_key": {"$regex": f"^{start}"}},
+                {"serial_key": {"$regex": f"^{start}"}},
+                {"model": {"$regex": re.escape(text.strip()), "$options": "i"}},
+            ]
+        total = await self.items.count_documents(query)
+        cursor = self.items.find(query).sort("inventory_key", ASCENDING).skip(offset).limit(limit)
+        return [_item(d) async for d in cursor], total
+
+    async def stock_keys(self, institution_id: str) -> list[tuple[StockKey, ItemState]]:
+        """Every item's (type, target group) and state, for ``count_stock``.
+        Counted here rather than by a ``$group``: the embedded nx-27017 groups
+        a compound ``_id`` of field paths as literal strings (measured), and a
+        school's few hundred items cost one indexed read."""
+        cursor = self.items.find(
+            {"institution_id": institution_id},
+            {"_id": 0, "resource_type": 1, "target_group": 1, "state": 1},
+        )
+        return [
+            (
+                StockKey.model_validate(
+                    {"resource_type": d["resource_type"], "target_group": d["target_group"]}
+                ),
+                ItemState(d["state"]),
+            )
+            async for d in cursor
+        ]

@@ -11,14 +11,12 @@ from edu_applications.adapters.items_import import ImportRefused, read_items
 from edu_applications.domain.items import (
     MOVES,
     Item,
-    ItemCondition,
     ItemDetails,
-    ItemMove,
     ItemMoveRefused,
-    ItemState,
     StockKey,
     count_stock,
 )
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from openpyxl import Workbook

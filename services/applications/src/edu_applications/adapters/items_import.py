@@ -12,12 +12,13 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from edu_contracts.items import ItemCondition
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from edu_applications.domain.items import ItemCondition, ItemDetails
+from edu_applications.domain.items import ItemDetails
 
 MAX_ROWS = 20_000
 

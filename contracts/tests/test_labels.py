@@ -1,5 +1,5 @@
 """Every member of every labelled enum has its words in both languages: a new
-status (or resource type, or target group) without them fails here."""
+status (resource type, target group, return condition) without them fails here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import pytest
 from edu_contracts import labels
-from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -17,6 +17,7 @@ TABLES = [
     (ApplicationStatus, labels.APPLICATION_STATUS),
     (LendingResourceType, labels.RESOURCE_TYPE),
     (ResourceTargetGroup, labels.TARGET_GROUP),
+    (ReturnCondition, labels.RETURN_CONDITION),
 ]
 
 

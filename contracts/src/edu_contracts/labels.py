@@ -1,5 +1,6 @@
 """The words people read for the contracts' enums, in Latvian and English:
-one table per enum, pure data (no logic, no gettext).
+one table per enum, pure data (no logic, no gettext): application statuses,
+resource types, target groups and return conditions.
 
 The one source of these words. The applications service writes them into
 its answers and exports (CSV/XLSX); the portal shows them on the citizen and
@@ -14,6 +15,7 @@ from types import MappingProxyType
 from typing import Final, TypeAlias
 
 from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.applications import ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -53,5 +55,15 @@ TARGET_GROUP: Final[Mapping[ResourceTargetGroup, Words]] = MappingProxyType(
             LV: "Tikai sociāli atbalstāmo grupu izglītojamajiem",
             EN: "Only for learners of socially supported groups",
         },
+    }
+)
+
+RETURN_CONDITION: Final[Mapping[ReturnCondition, Words]] = MappingProxyType(
+    {
+        ReturnCondition.GOOD: {LV: "Labā stāvoklī", EN: "Good"},
+        ReturnCondition.DAMAGED: {LV: "Bojāts", EN: "Damaged"},
+        ReturnCondition.INCOMPLETE: {LV: "Nepilnā komplektācijā", EN: "Incomplete"},
+        ReturnCondition.LOST: {LV: "Nozaudēts", EN: "Lost"},
+        ReturnCondition.STOLEN: {LV: "Nozagts", EN: "Stolen"},
     }
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from edu_contracts import labels as words
-from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -22,6 +22,7 @@ NAMES: list[tuple[type[StrEnum], Callable[[], dict[Any, str]]]] = [
     (ApplicationStatus, labels.status_labels),
     (LendingResourceType, labels.resource_type_names),
     (ResourceTargetGroup, labels.target_group_names),
+    (ReturnCondition, labels.condition_names),
 ]
 
 

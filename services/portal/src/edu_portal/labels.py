@@ -15,6 +15,7 @@ from typing import Final, TypeVar
 
 from edu_contracts import labels
 from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.applications import ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -93,3 +94,8 @@ def resource_type_names() -> dict[LendingResourceType, str]:
 
 def target_group_names() -> dict[ResourceTargetGroup, str]:
     return _words(labels.TARGET_GROUP)
+
+
+def condition_names() -> dict[ReturnCondition, str]:
+    """The state a resource came back in, as the staff pages and exports name it."""
+    return _words(labels.RETURN_CONDITION)

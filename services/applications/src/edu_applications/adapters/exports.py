@@ -10,23 +10,15 @@ import io
 from collections.abc import Sequence
 
 from edu_contracts.documents import Language
-from edu_contracts.labels import RESOURCE_TYPE
+from edu_contracts.labels import RESOURCE_TYPE, RETURN_CONDITION
 from edu_contracts.lending import LendingResourceType
 from edu_runtime.riga import riga_date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from edu_applications.adapters.inbox_fields import query_fields
-from edu_applications.domain.model import Application, ReturnCondition
+from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import label
-
-CONDITIONS = {
-    ReturnCondition.GOOD: {Language.LV: "Labā stāvoklī", Language.EN: "Good"},
-    ReturnCondition.DAMAGED: {Language.LV: "Bojāts", Language.EN: "Damaged"},
-    ReturnCondition.INCOMPLETE: {Language.LV: "Nepilnā komplektācijā", Language.EN: "Incomplete"},
-    ReturnCondition.LOST: {Language.LV: "Nozaudēts", Language.EN: "Lost"},
-    ReturnCondition.STOLEN: {Language.LV: "Nozagts", Language.EN: "Stolen"},
-}
 
 YES_NO = {True: "Jā", False: "Nē"}
 
@@ -110,7 +102,7 @@ def item_row(app: Application) -> tuple[str, ...]:
         local_date(fields["issued_at"]),
         YES_NO[fields["open_incident"]],
         back.returned_on.isoformat() if back else "",
-        CONDITIONS[back.condition][Language.LV] if back else "",
+        RETURN_CONDITION[back.condition][Language.LV] if back else "",
     )
 
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from enum import StrEnum
 from uuid import UUID
 
+from edu_contracts.applications import ReturnCondition
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from pydantic import BaseModel, ConfigDict, Field
 
 from edu_applications.domain.errors import Conflict
-from edu_applications.domain.model import ReturnCondition
 
 
 class Frozen(BaseModel):

@@ -80,16 +80,6 @@ def use_names() -> dict[str, str]:
     }
 
 
-def condition_names() -> dict[str, str]:
-    return {
-        "good": _("Good"),
-        "damaged": _("Damaged"),
-        "incomplete": _("Incomplete"),
-        "lost": _("Lost"),
-        "stolen": _("Stolen"),
-    }
-
-
 def role_names() -> dict[str, str]:
     return {
         "parent_or_guardian": _("A parent or guardian for their child"),

@@ -20,11 +20,10 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.labels import TAG_CLASSES
+from edu_portal.labels import TAG_CLASSES, condition_names
 from edu_portal.staff.common import (
     BASE,
     api_json,
-    condition_names,
     item_state_names,
     role_names,
     sort_names,

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
-from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.http import JsonInt
 from edu_runtime.auth import Identity, staff_only
@@ -44,7 +44,7 @@ from edu_applications.adapters.views import (
     StatusQuery,
 )
 from edu_applications.domain.errors import DomainError
-from edu_applications.domain.model import Application, DecisionKind, IssuedItem, ReturnCondition
+from edu_applications.domain.model import Application, DecisionKind, IssuedItem
 from edu_applications.domain.statuses import label
 from edu_applications.service import ApplicationService
 

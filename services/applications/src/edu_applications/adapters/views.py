@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
 from edu_contracts.notifications import MessageChannel, MessageKind
@@ -22,7 +22,6 @@ from edu_applications.domain.model import (
     DecisionKind,
     Incident,
     IncidentKind,
-    ReturnCondition,
     SocialGroup,
 )
 from edu_applications.domain.statuses import label

@@ -16,13 +16,13 @@ from collections import Counter
 from collections.abc import Iterable
 from uuid import UUID
 
+from edu_contracts.applications import ReturnCondition
 from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from pydantic import BaseModel, ConfigDict, Field
 
 from edu_applications.domain.errors import Conflict
-from edu_applications.domain.model import ReturnCondition
 
 
 class Frozen(BaseModel):

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from uuid import UUID
 
-from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
+from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -30,14 +30,6 @@ class SocialGroup(StrEnum):
 
 
 class IncidentKind(StrEnum):
-    LOST = "lost"
-    STOLEN = "stolen"
-
-
-class ReturnCondition(StrEnum):
-    GOOD = "good"
-    DAMAGED = "damaged"
-    INCOMPLETE = "incomplete"
     LOST = "lost"
     STOLEN = "stolen"
 

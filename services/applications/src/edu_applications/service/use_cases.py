@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from uuid import UUID, uuid4
 
-from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
 from edu_contracts.envelope import Envelope
 from edu_contracts.registry import EligibilityVerdict
@@ -43,7 +43,6 @@ from edu_applications.domain.model import (
     IncidentKind,
     IssuedItem,
     Person,
-    ReturnCondition,
     SocialGroup,
 )
 from edu_applications.domain.reference import reference_from

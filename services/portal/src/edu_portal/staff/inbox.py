@@ -20,11 +20,10 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
+from edu_portal.labels import TAG_CLASSES, condition_names
 from edu_portal.staff.common import (
     BASE,
-    TAG_CLASSES,
     api_json,
-    condition_names,
     item_state_names,
     role_names,
     sort_names,
@@ -106,7 +105,7 @@ async def inbox_filters(
     """The inbox's filters from the page's query (Latvian names), for the
     list and its exports alike; a value the inbox does not know is dropped."""
     return InboxQuery(
-        status=_clean(status, set(TAG_CLASSES) - {"draft"}),
+        status=_clean(status, set(map(str, TAG_CLASSES)) - {"draft"}),
         class_group=_clean(class_group, most=40),
         resource_type=_clean(resource_type, {"laptop", "tablet", "other"}),
         socially_supported=_clean(supported, {"true", "false"}),

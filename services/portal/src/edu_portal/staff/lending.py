@@ -15,12 +15,11 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.calls import invalid_fields
+from edu_portal.labels import resource_type_names, target_group_names
 from edu_portal.staff.common import (
     BASE,
     api_json,
-    resource_type_names,
     staff_page,
-    target_group_names,
     use_names,
 )
 from edu_portal.web.api import ApiProblem

@@ -106,7 +106,7 @@ async def test_a_school_imports_finds_counts_writes_off_and_exports(
     text = export.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Resursa veids,Modelis,Inventāra numurs")
     assert f"{p}-0002" in text
-    assert "written_off" in text
+    assert "Norakstīts" in text  # the state, in the words the pages use
 
     # Every change is an event, keyed by the item.
     async with TopicLog(edu_backends.kafka_bootstrap, topics.ITEM_EVENTS) as log:

@@ -10,6 +10,7 @@ import pytest
 from edu_contracts import labels
 from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
+from edu_contracts.items import ItemCondition, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 
@@ -18,6 +19,8 @@ TABLES = [
     (LendingResourceType, labels.RESOURCE_TYPE),
     (ResourceTargetGroup, labels.TARGET_GROUP),
     (ReturnCondition, labels.RETURN_CONDITION),
+    (ItemState, labels.ITEM_STATE),
+    (ItemCondition, labels.ITEM_CONDITION),
 ]
 
 

@@ -17,6 +17,7 @@ from typing import Final, TypeAlias
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.applications import ReturnCondition
 from edu_contracts.documents import Language
+from edu_contracts.items import ItemCondition, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 
@@ -65,5 +66,25 @@ RETURN_CONDITION: Final[Mapping[ReturnCondition, Words]] = MappingProxyType(
         ReturnCondition.INCOMPLETE: {LV: "Nepilnā komplektācijā", EN: "Incomplete"},
         ReturnCondition.LOST: {LV: "Nozaudēts", EN: "Lost"},
         ReturnCondition.STOLEN: {LV: "Nozagts", EN: "Stolen"},
+    }
+)
+
+ITEM_STATE: Final[Mapping[ItemState, Words]] = MappingProxyType(
+    {
+        ItemState.AVAILABLE: {LV: "Pieejams", EN: "Available"},
+        ItemState.RESERVED: {LV: "Rezervēts", EN: "Reserved"},
+        ItemState.ISSUED: {LV: "Izsniegts", EN: "Issued"},
+        ItemState.IN_REPAIR: {LV: "Remontā", EN: "In repair"},
+        ItemState.LOST: {LV: "Nozaudēts", EN: "Lost"},
+        ItemState.STOLEN: {LV: "Nozagts", EN: "Stolen"},
+        ItemState.WRITTEN_OFF: {LV: "Norakstīts", EN: "Written off"},
+    }
+)
+
+ITEM_CONDITION: Final[Mapping[ItemCondition, Words]] = MappingProxyType(
+    {
+        ItemCondition.NEW: {LV: "Jauns", EN: "New"},
+        ItemCondition.GOOD: {LV: "Labā stāvoklī", EN: "Good"},
+        ItemCondition.DAMAGED: {LV: "Bojāts", EN: "Damaged"},
     }
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
+from edu_contracts import labels
+from edu_contracts.documents import Language
 from edu_contracts.http import Page
 from edu_contracts.items import (
     ImportOutcome,
@@ -40,6 +42,7 @@ Me = NamedDependency[Identity]
 Register = NamedDependency[ItemRegister]
 EXPORT_LIMIT = 20_000
 CSV = "text/csv; charset=utf-8"
+LV = Language.LV
 
 # The export's columns are the import's (Latvian headers), so a school can
 # export, edit and import into another register; then the state.
@@ -65,6 +68,23 @@ def item_view(item: Item, *, history: bool = True) -> ItemView:
         application_id=item.application_id,
         history=tuple(ItemChangeView(**c.model_dump()) for c in item.history) if history else (),
     )
+
+
+def export_rows(items: list[Item]) -> list[tuple[str, ...]]:
+    return [
+        (
+            labels.RESOURCE_TYPE[i.resource_type][LV],
+            i.model,
+            i.inventory_number,
+            i.serial_number,
+            labels.TARGET_GROUP[i.target_group][LV],
+            i.funding_note,
+            labels.ITEM_CONDITION[i.condition][LV],
+            labels.ITEM_STATE[i.state][LV],
+            str(i.version),
+        )
+        for i in items
+    ]
 
 
 def stock_line(stock: Stock) -> StockLine:
@@ -208,20 +228,7 @@ class StaffItemRegisterController(Controller):
             limit=EXPORT_LIMIT,
             offset=0,
         )
-        rows = [
-            (
-                i.resource_type.value,
-                i.model,
-                i.inventory_number,
-                i.serial_number,
-                i.target_group.value,
-                i.funding_note,
-                i.condition.value,
-                i.state.value,
-                str(i.version),
-            )
-            for i in found.items
-        ]
+        rows = export_rows(found.items)
         stamp = today_in_latvia().isoformat()
         return Response(
             to_csv(EXPORT_HEADERS, rows),

@@ -196,6 +196,7 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
             ("decision", {"decision": "grant"}),
             ("ready-for-issue", {"model": "X", "inventory_number": "1", "serial_number": "2"}),
             ("return", {"condition": "good"}),
+            ("item-reservation", {"item_id": str(uuid.uuid4())}),
         )
     },
     ("applications", "POST", "/api/v1/staff/applications/{app_id}/incidents/{incident_id}/close"): (

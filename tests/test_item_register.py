@@ -17,7 +17,19 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
-from tests.flows import Actors, TopicLog, make_actors, ok, refused
+from tests.flows import (
+    APPS,
+    STAFF,
+    Actors,
+    TopicLog,
+    linked,
+    make_actors,
+    ok,
+    pdf_text,
+    refused,
+    staff_post,
+    submitted,
+)
 
 REG = "/api/v1/staff/item-register"
 
@@ -182,3 +194,103 @@ async def test_one_school_cannot_see_anothers_items_and_citizens_are_refused(
         422,
         "unknown_field",
     )
+
+
+async def test_the_item_moves_with_its_application_from_reservation_to_return(
+    stack: Stack, actors: Actors
+) -> None:
+    """Ready for issue reserves a register item (of the application's type and
+    target group only), the receipt issues it, the return puts it in repair,
+    a withdrawal releases it; the stock follows every step."""
+    a, c = actors, stack.applications.client
+    p = f"L{uuid.uuid4().hex[:6].upper()}"
+    await ok(await c.post(f"{REG}/imports", json=upload(CSV.format(p=p)), headers=a.staff))
+    laptop = await ok(await c.get(f"{REG}/scan", params={"number": f"{p}-0001"}, headers=a.staff))
+    tablet = await ok(await c.get(f"{REG}/scan", params={"number": f"{p}-0003"}, headers=a.staff))
+
+    async def stock_of_laptops() -> dict[str, int]:
+        stock = await ok(await c.get(f"{REG}/stock", headers=a.staff))
+        line = next(
+            s
+            for s in stock["lines"]
+            if (s["resource_type"], s["target_group"]) == ("laptop", "everyone")
+        )
+        return {k: v for k, v in line.items() if isinstance(v, int)}
+
+    before = await stock_of_laptops()
+    app = await submitted(stack, a)
+    app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
+    body = {"version": app["version"], "item_id": tablet["item_id"]}
+    await refused(
+        await c.post(f"{STAFF}/{app['id']}/item-reservation", json=body, headers=a.staff),
+        409,
+        "item_does_not_match",
+    )
+    app = await staff_post(stack, a, app, "item-reservation", {"item_id": laptop["item_id"]})
+    assert app["status"] == "ready_for_issue"
+    assert app["item"]["inventory_number"] == f"{p}-0001"
+    assert app["item"]["item_id"] == laptop["item_id"]
+    item_url = f"{REG}/items/{laptop['item_id']}"
+    item = await ok(await c.get(item_url, headers=a.staff))
+    assert (item["state"], item["application_id"]) == ("reserved", app["id"])
+    after = await stock_of_laptops()
+    assert (after["available"], after["reserved"]) == (
+        before["available"] - 1,
+        before["reserved"] + 1,
+    )
+
+    app = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/receipt-confirmation",
+            json={"version": app["version"]},
+            headers=a.parent,
+        )
+    )
+    assert app["status"] == "issued"
+    item = await ok(await c.get(item_url, headers=a.staff))
+    assert item["state"] == "issued"
+    act = await linked(stack, app["id"], a.parent, "handover_act")
+    assert f"{p}-SN1" in await pdf_text(stack, act["document_id"], a.parent)
+
+    app = await staff_post(
+        stack, a, app, "return", {"condition": "damaged", "note": "Ieplaisājis ekrāns"}
+    )
+    item = await ok(await c.get(item_url, headers=a.staff))
+    assert (item["state"], item["condition"], item["application_id"]) == (
+        "in_repair",
+        "damaged",
+        None,
+    )
+    assert [(h["move"], h["application_id"]) for h in item["history"]] == [
+        ("register", None),
+        ("reserve", app["id"]),
+        ("issue", app["id"]),
+        ("return_damaged", app["id"]),
+    ]
+    after = await stock_of_laptops()
+    assert (after["available"], after["in_repair"]) == (
+        before["available"] - 1,
+        before["in_repair"] + 1,
+    )
+
+    # Repaired, reserved for a new application, which is withdrawn: back on the shelf.
+    item = await ok(
+        await c.post(
+            f"{item_url}/moves",
+            json={"version": item["version"], "move": "repaired"},
+            headers=a.staff,
+        )
+    )
+    assert (item["state"], item["condition"]) == ("available", "good")
+    again = await submitted(stack, a)
+    again = await staff_post(stack, a, again, "decision", {"decision": "grant"})
+    again = await staff_post(stack, a, again, "item-reservation", {"item_id": laptop["item_id"]})
+    await ok(
+        await c.post(
+            f"{APPS}/{again['id']}/withdraw", json={"version": again["version"]}, headers=a.parent
+        )
+    )
+    item = await ok(await c.get(item_url, headers=a.staff))
+    assert (item["state"], item["application_id"]) == ("available", None)
+    assert [h["move"] for h in item["history"]][-3:] == ["repaired", "reserve", "release"]
+    assert await stock_of_laptops() == before

@@ -189,3 +189,11 @@ class ItemMoveRequest(RequestBody):
     version: JsonInt = Field(ge=1, description="The item's version this move is based on.")
     move: SchoolMove
     why: str = Field(default="", max_length=500)
+
+
+class ItemReservation(RequestBody):
+    """Ready for issue with the register's item (found by its number or
+    scanned): reserved for the application in the same transaction."""
+
+    version: JsonInt = Field(ge=1, description="The application version this change is based on.")
+    item_id: UUID

@@ -66,6 +66,7 @@ def create_app(
         topics.ITEM_EVENTS,
     )
     store = ApplicationStore(runtime.db)
+    items = ItemStore(runtime.db)
     registry_http = upstream_client(settings.registry_url, settings.upstream_timeout_seconds)
     documents_http = upstream_client(settings.documents_url, settings.upstream_timeout_seconds)
     for client in (registry_http, documents_http):
@@ -76,6 +77,7 @@ def create_app(
         store,
         RegistryLookups(UpstreamClient("registry", registry_http)),
         ReceiptDocumentsCatalog(UpstreamClient("documents", documents_http)),
+        items,
         terms_version=settings.terms_version,
     )
     sent_store = SentMessageStore(runtime.db)
@@ -84,7 +86,6 @@ def create_app(
     inbox = InboxStore(store.applications)
     lending_store = LendingSettingsStore(runtime.db)
     lending = LendingSettingsService(runtime, lending_store, service.registry)
-    items = ItemStore(runtime.db)
     register = ItemRegister(runtime, items)
 
     async def close_clients() -> None:

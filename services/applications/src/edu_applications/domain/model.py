@@ -112,6 +112,7 @@ class IssuedItem(Frozen):
     model: str
     inventory_number: str
     serial_number: str
+    item_id: UUID | None = None  # the register's item; None: typed in by hand
 
 
 class Incident(Frozen):

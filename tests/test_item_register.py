@@ -7,11 +7,20 @@ event on Kafka. Another school sees none of it; citizens are refused."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import uuid
+from typing import Any
 
 import pytest
 from edu_contracts import topics
+from edu_contracts.retention import (
+    PurgeOrdered,
+    PurgeOrderedPayload,
+    PurgeSubject,
+    PurgeSubjectKind,
+)
+from edu_contracts.services import ServiceName
 from edu_tools.backends import Backends
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
@@ -29,6 +38,7 @@ from tests.flows import (
     refused,
     staff_post,
     submitted,
+    tell,
 )
 
 REG = "/api/v1/staff/item-register"
@@ -294,3 +304,53 @@ async def test_the_item_moves_with_its_application_from_reservation_to_return(
     assert (item["state"], item["application_id"]) == ("available", None)
     assert [h["move"] for h in item["history"]][-3:] == ["repaired", "reserve", "release"]
     assert await stock_of_laptops() == before
+
+
+async def test_a_purged_application_leaves_its_item_history_without_the_learner(
+    stack: Stack, actors: Actors
+) -> None:
+    """Retention deletes the application; the register keeps the item's
+    history (it needs it) with the application's link taken out."""
+    a, c = actors, stack.applications.client
+    p = f"P{uuid.uuid4().hex[:6].upper()}"
+    await ok(await c.post(f"{REG}/imports", json=upload(CSV.format(p=p)), headers=a.staff))
+    laptop = await ok(await c.get(f"{REG}/scan", params={"number": f"{p}-0002"}, headers=a.staff))
+    app = await submitted(stack, a)
+    app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
+    app = await staff_post(stack, a, app, "item-reservation", {"item_id": laptop["item_id"]})
+    app = await ok(
+        await c.post(
+            f"{APPS}/{app['id']}/receipt-confirmation",
+            json={"version": app["version"]},
+            headers=a.parent,
+        )
+    )
+    app = await staff_post(stack, a, app, "return", {"condition": "good"})
+    item_url = f"{REG}/items/{laptop['item_id']}"
+    lent = await ok(await c.get(item_url, headers=a.staff))
+    assert app["id"] in {h["application_id"] for h in lent["history"]}
+
+    await tell(
+        stack,
+        PurgeOrdered(
+            producer=ServiceName.RETENTION,
+            correlation_id="test-purge",
+            payload=PurgeOrderedPayload(
+                order_id=uuid.uuid4(),
+                subject=PurgeSubject(kind=PurgeSubjectKind.APPLICATION, id=app["id"]),
+                owners=(ServiceName.APPLICATIONS,),
+                ordered_at=dt.datetime.now(dt.UTC),
+                attempt=1,
+            ),
+        ),
+    )
+
+    async def forgotten() -> dict[str, Any] | None:
+        item = await ok(await c.get(item_url, headers=a.staff))
+        return item if all(h["application_id"] is None for h in item["history"]) else None
+
+    item = await eventually(forgotten, timeout=30)
+    assert [h["move"] for h in item["history"]] == [h["move"] for h in lent["history"]]
+    assert item["state"] == "available"
+    gone = await c.get(f"{APPS}/{app['id']}", headers=a.parent)
+    assert gone.status_code == 404

@@ -503,7 +503,14 @@ class ApplicationService:
             return
 
         async def save(uow: UnitOfWork) -> None:
+            app = await self.store.get(payload.subject.id, uow.session)
             deleted = await self.store.delete(payload.subject.id, uow.session)
+            # The register keeps its item's history (it needs it), without the
+            # learner's application in it.
+            if app is not None and app.item is not None and app.item.item_id is not None:
+                item = await self.items.get(app.institution_id or "", app.item.item_id, uow.session)
+                if item is not None:
+                    await self.items.save(item.version, item.forget_learner(app.id), uow.session)
             uow.emit(events.purge_confirmed(order, deleted, self.clock()))
 
         await self.runtime.inbox("purges").apply_once(order.event_id, save)

@@ -255,6 +255,27 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         lambda c: (f"{REGISTER}/items/{c.incident_id}/moves", _stale(move="write_off")),
         (401, 401, 401, 403, 403, 403, 403, 404, 404),
     ),
+    ("applications", "GET", f"{REGISTER}/stocktakes"): (
+        _fixed(f"{REGISTER}/stocktakes"),
+        (401, 401, 401, 403, 403, 403, 403, 200, 200),
+    ),
+    # Starting one writes (one open stocktake per school, each school its own).
+    ("applications", "POST", f"{REGISTER}/stocktakes"): (
+        _fixed(f"{REGISTER}/stocktakes"),
+        (401, 401, 401, 403, 403, 403, 403, 201, 201),
+    ),
+    ("applications", "GET", f"{REGISTER}/stocktakes/{{stocktake_id}}"): (
+        lambda c: (f"{REGISTER}/stocktakes/{c.incident_id}", {}),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
+    ("applications", "POST", f"{REGISTER}/stocktakes/{{stocktake_id}}/seen"): (
+        lambda c: (f"{REGISTER}/stocktakes/{c.incident_id}/seen", {"json": {"number": "NO-SUCH"}}),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
+    ("applications", "POST", f"{REGISTER}/stocktakes/{{stocktake_id}}/finish"): (
+        lambda c: (f"{REGISTER}/stocktakes/{c.incident_id}/finish", _stale()),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
     # An incomplete body: who may register items gets 422, and nothing is written.
     **{
         ("applications", "POST", f"{REGISTER}/{path}"): (

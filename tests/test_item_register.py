@@ -354,3 +354,53 @@ async def test_a_purged_application_leaves_its_item_history_without_the_learner(
     assert item["state"] == "available"
     gone = await c.get(f"{APPS}/{app['id']}", headers=a.parent)
     assert gone.status_code == 404
+
+
+async def test_a_stocktake_finds_the_item_that_is_missing(stack: Stack, actors: Actors) -> None:
+    a, c = actors, stack.applications.client
+    p = f"S{uuid.uuid4().hex[:6].upper()}"
+    await ok(await c.post(f"{REG}/imports", json=upload(CSV.format(p=p)), headers=a.staff))
+    takes = f"{REG}/stocktakes"
+    take = await ok(await c.post(takes, headers=a.staff), 201)
+    mine = {i["inventory_number"] for i in take["items"]} & {f"{p}-000{n}" for n in (1, 2, 3)}
+    assert mine == {f"{p}-0001", f"{p}-0002", f"{p}-0003"}
+    body = await refused(await c.post(takes, headers=a.staff), 409, "stocktake_open")
+    assert body["extra"]["stocktake_id"] == take["stocktake_id"]
+
+    url = f"{takes}/{take['stocktake_id']}"
+    # One scanned by its inventory number, one typed by its serial number.
+    await ok(await c.post(f"{url}/seen", json={"number": f"{p}-0001"}, headers=a.staff))
+    take = await ok(
+        await c.post(f"{url}/seen", json={"number": f" {p.lower()}-sn3"}, headers=a.staff)
+    )
+    await refused(
+        await c.post(f"{url}/seen", json={"number": "NO-SUCH-ITEM"}, headers=a.staff),
+        404,
+        "item_not_found",
+    )
+    await refused(
+        await c.post(f"{url}/finish", json={"version": take["version"] - 1}, headers=a.staff),
+        409,
+        "stale_version",
+    )
+    done = await ok(
+        await c.post(f"{url}/finish", json={"version": take["version"]}, headers=a.staff)
+    )
+    assert done["state"] == "finished"
+    assert done["finished_by"] == "Ūna Šķēle"
+    missing = [
+        i["inventory_number"] for i in done["not_seen"] if i["inventory_number"].startswith(p)
+    ]
+    assert missing == [f"{p}-0002"]
+    seen = {i["inventory_number"]: i["seen_by"] for i in done["items"]}
+    assert seen[f"{p}-0001"] == "Ūna Šķēle"
+    await refused(
+        await c.post(f"{url}/seen", json={"number": f"{p}-0002"}, headers=a.staff),
+        409,
+        "stocktake_finished",
+    )
+    listed = await ok(await c.get(takes, headers=a.staff))
+    assert [(s["stocktake_id"], s["state"]) for s in listed["items"]][:1] == [
+        (take["stocktake_id"], "finished")
+    ]
+    await refused(await c.get(url, headers=a.other_staff), 404, "stocktake_not_found")

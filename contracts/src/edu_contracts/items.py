@@ -197,3 +197,47 @@ class ItemReservation(RequestBody):
 
     version: JsonInt = Field(ge=1, description="The application version this change is based on.")
     item_id: UUID
+
+
+# --- stocktakes (inventarizācija) -------------------------------------------------
+
+
+class StocktakeState(StrEnum):
+    OPEN = "open"
+    FINISHED = "finished"
+
+
+class StocktakeItem(Contract):
+    item_id: UUID
+    inventory_number: str
+    serial_number: str
+    model: str
+    state: ItemState = Field(description="The item's state when the stocktake started.")
+    seen_at: dt.datetime | None = None
+    seen_by: str | None = None
+
+
+class StocktakeView(Contract):
+    """A stocktake and its report: every item expected on the premises, seen or not."""
+
+    stocktake_id: UUID
+    state: StocktakeState
+    version: int
+    started_at: dt.datetime
+    started_by: str
+    finished_at: dt.datetime | None
+    finished_by: str | None
+    expected: int
+    seen: int
+    not_seen: tuple[StocktakeItem, ...]
+    items: tuple[StocktakeItem, ...] = Field(description="Every expected item; empty in lists.")
+
+
+class Sighting(RequestBody):
+    """An item seen: its inventory or serial number, as typed or scanned."""
+
+    number: str = Field(min_length=1, max_length=80, pattern=r"\S")
+
+
+class StocktakeFinish(RequestBody):
+    version: JsonInt = Field(ge=1, description="The stocktake version you looked at.")

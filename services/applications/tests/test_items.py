@@ -18,7 +18,8 @@ from edu_applications.domain.items import (
     StockKey,
     count_stock,
 )
-from edu_contracts.items import ItemCondition, ItemMove, ItemState
+from edu_applications.domain.stocktake import NotExpected, Stocktake, StocktakeClosed
+from edu_contracts.items import ItemCondition, ItemMove, ItemState, StocktakeState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from openpyxl import Workbook
@@ -207,3 +208,23 @@ def test_an_export_reads_back_as_the_same_items() -> None:
     exported = to_csv(EXPORT_HEADERS, export_rows(items))
     rows = read_items(exported, "inventars.csv")
     assert [r.details for r in rows] == [ItemDetails.model_validate(i.model_dump()) for i in items]
+
+
+def test_a_stocktake_expects_what_should_be_on_the_shelf_and_reports_what_was_not_seen() -> None:
+    shelf = [laptop(f"INV-{n}") for n in (3, 1, 2)]
+    lent = (
+        laptop("INV-9")
+        .move(ItemMove.RESERVE, at=AT, by="A", application_id=APP)
+        .move(ItemMove.ISSUE, at=AT, by="A")
+    )
+    take = Stocktake.start(uuid.uuid4(), "inst-1", [*shelf, lent], at=AT, by="Anna")
+    assert [e.inventory_number for e in take.expected] == ["INV-1", "INV-2", "INV-3"]
+    take = take.mark_seen(shelf[0], at=AT, by="Anna").mark_seen(shelf[1], at=AT, by="Berta")
+    assert take.mark_seen(shelf[0], at=AT, by="Berta") is take  # seen once is enough
+    with pytest.raises(NotExpected):
+        take.mark_seen(lent, at=AT, by="Anna")
+    done = take.finish(at=AT, by="Anna")
+    assert [e.inventory_number for e in done.not_seen] == ["INV-2"]
+    assert (done.state, done.version) == (StocktakeState.FINISHED, 4)
+    with pytest.raises(StocktakeClosed):
+        done.mark_seen(shelf[2], at=AT, by="Anna")

@@ -31,6 +31,8 @@ from edu_applications.adapters.items_store import ItemStore
 from edu_applications.adapters.lending_http import StaffLendingSettingsController
 from edu_applications.adapters.lending_store import LendingSettingsStore
 from edu_applications.adapters.sent_store import SentMessageStore
+from edu_applications.adapters.stocktake_http import StaffStocktakeController
+from edu_applications.adapters.stocktake_store import StocktakeStore
 from edu_applications.adapters.store import ApplicationStore
 from edu_applications.adapters.upstream import (
     ReceiptDocumentsCatalog,
@@ -41,6 +43,7 @@ from edu_applications.lending_settings import LendingSettingsService
 from edu_applications.service import ApplicationService
 from edu_applications.service.items import ItemRegister
 from edu_applications.service.sent_messages import SentMessages
+from edu_applications.service.stocktakes import Stocktakes
 from edu_applications.settings import ApplicationsSettings
 
 
@@ -87,6 +90,8 @@ def create_app(
     lending_store = LendingSettingsStore(runtime.db)
     lending = LendingSettingsService(runtime, lending_store, service.registry)
     register = ItemRegister(runtime, items)
+    stocktake_store = StocktakeStore(runtime.db)
+    stocktakes = Stocktakes(runtime, stocktake_store, items)
 
     async def close_clients() -> None:
         await registry_http.aclose()
@@ -105,6 +110,7 @@ def create_app(
             StaffInboxController,
             StaffIssuedItemsController,
             StaffItemRegisterController,
+            StaffStocktakeController,
         ],
         dependencies={
             "service": Provide(lambda: service, sync_to_thread=False),
@@ -112,6 +118,7 @@ def create_app(
             "inbox": Provide(lambda: inbox, sync_to_thread=False),
             "sent_messages": Provide(lambda: sent_messages, sync_to_thread=False),
             "register": Provide(lambda: register, sync_to_thread=False),
+            "stocktakes": Provide(lambda: stocktakes, sync_to_thread=False),
         },
         on_startup=[
             store.ensure_indexes,
@@ -119,6 +126,7 @@ def create_app(
             inbox.ensure_indexes,
             sent_store.ensure_indexes,
             items.ensure_indexes,
+            stocktake_store.ensure_indexes,
             inbox.backfill,
         ],
         on_shutdown=[close_clients],

@@ -167,6 +167,12 @@ class ItemStore:
         cursor = self.items.find(query).sort("inventory_key", ASCENDING).skip(offset).limit(limit)
         return [_item(d) async for d in cursor], total
 
+    async def all_of(
+        self, institution_id: str, session: AsyncClientSession | None = None
+    ) -> list[Item]:
+        cursor = self.items.find({"institution_id": institution_id}, session=session)
+        return [_item(d) async for d in cursor]
+
     async def stock_keys(self, institution_id: str) -> list[tuple[StockKey, ItemState]]:
         """Every item's (type, target group) and state, for ``count_stock``.
         Counted here rather than by a ``$group``: the embedded nx-27017 groups

@@ -305,6 +305,13 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         lambda c: ("/api/v1/documents/receipt-documents/handover_act/preview", {}),
         (401, 401, 401, 200, 200, 200, 200, 200, 200),
     ),
+    ("documents", "POST", "/api/v1/documents/item-labels"): (
+        lambda c: (
+            "/api/v1/documents/item-labels",
+            {"json": {"institution_name": "Skola", "labels": [{"inventory_number": "INV-1"}]}},
+        ),
+        (401, 401, 401, 403, 403, 403, 403, 200, 200),
+    ),
     ("documents", "GET", "/api/v1/documents/verify/{number}"): (
         lambda c: ("/api/v1/documents/verify/PNA-2026-000001", {"params": {"sha256": "0" * 64}}),
         (401, 401, 401, 200, 200, 200, 200, 200, 200),

@@ -6,9 +6,12 @@ event on Kafka. Another school sees none of it; citizens are refused."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
+import re
+import subprocess
 import uuid
 from typing import Any
 
@@ -404,3 +407,38 @@ async def test_a_stocktake_finds_the_item_that_is_missing(stack: Stack, actors: 
         (take["stocktake_id"], "finished")
     ]
     await refused(await c.get(url, headers=a.other_staff), 404, "stocktake_not_found")
+
+
+async def test_staff_print_a_sheet_of_labels(stack: Stack, actors: Actors) -> None:
+    a = actors
+    body = {
+        "institution_name": "Daugavpils 1. pamatskola",
+        "symbology": "code128",
+        "labels": [
+            {"inventory_number": f"INV-{n:04d}", "model": "Lenovo 300e Ļ"} for n in range(30)
+        ],
+    }
+    r = await stack.documents.client.post(
+        "/api/v1/documents/item-labels", json=body, headers=a.staff
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    text = await asyncio.to_thread(
+        subprocess.run, ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
+    )
+    out = text.stdout.decode()
+    assert "INV-0000" in out
+    assert "INV-0029" in out  # 30 labels: two sheets
+    assert "Lenovo 300e Ļ" in out
+    info = await asyncio.to_thread(
+        subprocess.run, ["pdfinfo", "-"], input=r.content, capture_output=True, check=True
+    )
+    assert re.search(r"^Pages:\s+2$", info.stdout.decode(), re.MULTILINE)
+    refused_body = {**body, "labels": []}
+    await refused(
+        await stack.documents.client.post(
+            "/api/v1/documents/item-labels", json=refused_body, headers=a.staff
+        ),
+        422,
+        "validation_error",
+    )

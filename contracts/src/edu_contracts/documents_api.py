@@ -13,10 +13,11 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.envelope import Contract
+from edu_contracts.http import RequestBody
 
 
 class ReceiptDocument(Contract):
@@ -81,3 +82,22 @@ class DocumentRequested(Contract):
     """A printout asked for: its document, rendered in the background."""
 
     document_id: UUID
+
+
+class LabelSymbology(StrEnum):
+    QR = "qr"
+    CODE128 = "code128"
+
+
+class ItemLabel(RequestBody):
+    inventory_number: str = Field(min_length=1, max_length=40)
+    model: str = Field(default="", max_length=120)
+
+
+class ItemLabels(RequestBody):
+    """A sheet of item labels (#22): 3 by 8 labels of 70 by 37 mm on A4, each
+    with the inventory number as a QR code or a Code 128 barcode."""
+
+    institution_name: str = Field(min_length=1, max_length=200)
+    symbology: LabelSymbology = LabelSymbology.QR
+    labels: tuple[ItemLabel, ...] = Field(min_length=1, max_length=480)

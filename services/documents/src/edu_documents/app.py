@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_documents.adapters.consumers import register_consumers
 from edu_documents.adapters.http import REFUSALS, DocumentsController
+from edu_documents.adapters.labels_http import ItemLabelsController
 from edu_documents.adapters.previews import Previews
 from edu_documents.adapters.store import DocumentStore
 from edu_documents.rendering import ensure_fonts
@@ -40,7 +41,7 @@ def create_app(
         title="documents",
         description="Handover and return acts, 'Saglabāt kā PDF' printouts: rendering, "
         "storage, download and verification.",
-        route_handlers=[DocumentsController],
+        route_handlers=[DocumentsController, ItemLabelsController],
         dependencies={
             "store": Provide(lambda: store, sync_to_thread=False),
             "service": Provide(lambda: service, sync_to_thread=False),

@@ -312,6 +312,20 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         ),
         (401, 401, 401, 403, 403, 403, 403, 200, 200),
     ),
+    ("documents", "POST", "/api/v1/documents/stocktake-reports"): (
+        lambda c: (
+            "/api/v1/documents/stocktake-reports",
+            {
+                "json": {
+                    "institution_name": "Skola",
+                    "started_at": "2026-09-01T08:00:00Z",
+                    "started_by": "Anna",
+                    "items": [],
+                }
+            },
+        ),
+        (401, 401, 401, 403, 403, 403, 403, 200, 200),
+    ),
     ("documents", "GET", "/api/v1/documents/verify/{number}"): (
         lambda c: ("/api/v1/documents/verify/PNA-2026-000001", {"params": {"sha256": "0" * 64}}),
         (401, 401, 401, 200, 200, 200, 200, 200, 200),

@@ -54,6 +54,17 @@ CSV = (
 )
 
 
+async def pdf_lines(pdf: bytes) -> str:
+    done = await asyncio.to_thread(
+        subprocess.run,
+        ["pdftotext", "-layout", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode()
+
+
 def upload(text: str, filename: str = "inventars.csv") -> dict[str, str]:
     return {"filename": filename, "content": base64.b64encode(text.encode()).decode()}
 
@@ -408,6 +419,27 @@ async def test_a_stocktake_finds_the_item_that_is_missing(stack: Stack, actors: 
     ]
     await refused(await c.get(url, headers=a.other_staff), 404, "stocktake_not_found")
 
+    # The report as a PDF, from what the page shows.
+    report = {
+        "institution_name": "Daugavpils 1. pamatskola",
+        "started_at": done["started_at"],
+        "started_by": done["started_by"],
+        "finished_at": done["finished_at"],
+        "finished_by": done["finished_by"],
+        "items": [
+            {k: i[k] for k in ("inventory_number", "serial_number", "model", "seen_at", "seen_by")}
+            for i in done["items"]
+        ],
+    }
+    r = await stack.documents.client.post(
+        "/api/v1/documents/stocktake-reports", json=report, headers=a.staff
+    )
+    assert r.status_code == 200, r.text
+    pdf = (await pdf_lines(r.content)).split("Redzēti")
+    assert "Nav redzēti" in pdf[0]
+    assert f"{p}-0002" in pdf[0]  # in the table of items not seen, before the seen ones
+    assert f"{p}-0001" in pdf[-1]
+
 
 async def test_staff_print_a_sheet_of_labels(stack: Stack, actors: Actors) -> None:
     a = actors
@@ -423,10 +455,7 @@ async def test_staff_print_a_sheet_of_labels(stack: Stack, actors: Actors) -> No
     )
     assert r.status_code == 200, r.text
     assert r.headers["cache-control"] == "no-store"
-    text = await asyncio.to_thread(
-        subprocess.run, ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
-    )
-    out = text.stdout.decode()
+    out = await pdf_lines(r.content)
     assert "INV-0000" in out
     assert "INV-0029" in out  # 30 labels: two sheets
     assert "Lenovo 300e Ļ" in out

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, Field
 
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.envelope import Contract
-from edu_contracts.http import RequestBody
+from edu_contracts.http import JsonDateTime, RequestBody
 
 
 class ReceiptDocument(Contract):
@@ -101,3 +101,23 @@ class ItemLabels(RequestBody):
     institution_name: str = Field(min_length=1, max_length=200)
     symbology: LabelSymbology = LabelSymbology.QR
     labels: tuple[ItemLabel, ...] = Field(min_length=1, max_length=480)
+
+
+class StocktakeReportItem(RequestBody):
+    inventory_number: str = Field(min_length=1, max_length=40)
+    serial_number: str = Field(min_length=1, max_length=80)
+    model: str = Field(default="", max_length=120)
+    seen_at: JsonDateTime | None = None
+    seen_by: str | None = Field(default=None, max_length=200)
+
+
+class StocktakeReport(RequestBody):
+    """A stocktake's report as a PDF (#22): the items not seen first, then
+    those seen, when and by whom."""
+
+    institution_name: str = Field(min_length=1, max_length=200)
+    started_at: JsonDateTime
+    started_by: str = Field(min_length=1, max_length=200)
+    finished_at: JsonDateTime | None = None
+    finished_by: str | None = Field(default=None, max_length=200)
+    items: tuple[StocktakeReportItem, ...] = Field(max_length=20_000)

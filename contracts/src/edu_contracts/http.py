@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
@@ -53,11 +53,19 @@ def _json_date(value: object) -> object:
     raise PydanticCustomError("date_type", "Input should be a date, YYYY-MM-DD")
 
 
+def _json_datetime(value: object) -> object:
+    # Lax mode would read a number as a Unix timestamp; a date-time is RFC 3339 text.
+    if isinstance(value, str | dt.datetime):
+        return value
+    raise PydanticCustomError("datetime_type", "Input should be a date-time, RFC 3339")
+
+
 # Request body fields exactly as their JSON Schema types (see RequestBody): what
 # the document calls an integer, a boolean or a date is all they accept.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 JsonBool = Annotated[bool, BeforeValidator(_json_boolean)]
 JsonDate = Annotated[dt.date, BeforeValidator(_json_date)]
+JsonDateTime = Annotated[AwareDatetime, BeforeValidator(_json_datetime)]
 
 
 class Page(BaseModel, Generic[T]):

@@ -13,8 +13,8 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_documents.adapters.consumers import register_consumers
 from edu_documents.adapters.http import REFUSALS, DocumentsController
-from edu_documents.adapters.labels_http import ItemLabelsController
 from edu_documents.adapters.previews import Previews
+from edu_documents.adapters.printouts_http import RegisterPrintoutsController
 from edu_documents.adapters.store import DocumentStore
 from edu_documents.rendering import ensure_fonts
 from edu_documents.service import DocumentService
@@ -41,7 +41,7 @@ def create_app(
         title="documents",
         description="Handover and return acts, 'Saglabāt kā PDF' printouts: rendering, "
         "storage, download and verification.",
-        route_handlers=[DocumentsController, ItemLabelsController],
+        route_handlers=[DocumentsController, RegisterPrintoutsController],
         dependencies={
             "store": Provide(lambda: store, sync_to_thread=False),
             "service": Provide(lambda: service, sync_to_thread=False),

@@ -10,6 +10,9 @@ from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStat
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
+from edu_contracts.staff_api import DecisionKind as DecisionKind  # noqa: PLC0414
+from edu_contracts.staff_api import IssuedItem as IssuedItem  # noqa: PLC0414
+from edu_contracts.staff_api import ReturnCondition as ReturnCondition  # noqa: PLC0414
 from pydantic import BaseModel, ConfigDict
 
 
@@ -32,20 +35,6 @@ class SocialGroup(StrEnum):
 class IncidentKind(StrEnum):
     LOST = "lost"
     STOLEN = "stolen"
-
-
-class ReturnCondition(StrEnum):
-    GOOD = "good"
-    DAMAGED = "damaged"
-    INCOMPLETE = "incomplete"
-    LOST = "lost"
-    STOLEN = "stolen"
-
-
-class DecisionKind(StrEnum):
-    GRANT = "grant"
-    REFUSE = "refuse"
-    POSTPONE = "postpone"
 
 
 class Actor(Frozen):
@@ -114,12 +103,6 @@ class AcknowledgedDocument(Frozen):
     code: str
     title: str
     version: str
-
-
-class IssuedItem(Frozen):
-    model: str
-    inventory_number: str
-    serial_number: str
 
 
 class Incident(Frozen):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 from edu_runtime.clients.documents import DocumentsClient
 from edu_runtime.clients.registry import RegistryClient
+from edu_runtime.clients.staff import StaffClient
 from edu_runtime.service_client import ServiceClient
 from opentelemetry import propagate
 
@@ -49,6 +50,7 @@ class Backends:
 class Clients:
     registry: RegistryClient
     documents: DocumentsClient
+    staff: StaffClient
 
     @classmethod
     def acting_as(cls, backends: Backends, token: str) -> Clients:
@@ -60,6 +62,7 @@ class Clients:
         return cls(
             registry=RegistryClient(bound(Backend.REGISTRY)),
             documents=DocumentsClient(bound(Backend.DOCUMENTS)),
+            staff=StaffClient(bound(Backend.APPLICATIONS)),
         )
 
 

@@ -1,6 +1,5 @@
 """What every staff page shares: the staff session check (a dependency of the
-/skola router: a page handler never sees anyone but staff), API calls with the
-staff token, the labels of statuses and the like."""
+/skola router: a page handler never sees anyone but staff), the labels of statuses and the like."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from edu_portal.web.api import Backend
-from edu_portal.web.context import Portal, SignedIn, page, provide_signed_in
+from edu_portal.web.context import SignedIn, page, provide_signed_in
 from edu_portal.web.i18n import _
 
 BASE = "/skola"
@@ -52,22 +50,6 @@ def staff_page(
         type_names=resource_type_names(),
         **context,
     )
-
-
-async def api_json(
-    signed_in: SignedIn,
-    portal: Portal,
-    method: str,
-    path: str,
-    *,
-    params: dict[str, Any] | None = None,
-    json: Any = None,
-) -> Any:
-    token = await signed_in.token()
-    r = await portal.api.request(
-        Backend.APPLICATIONS, method, path, token, params=params, json=json
-    )
-    return r.json()
 
 
 def status_labels() -> dict[str, str]:

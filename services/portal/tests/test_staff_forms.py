@@ -15,6 +15,7 @@ from edu_portal.staff.forms import (
     BulkGrantForm,
     CloseIncidentForm,
     GrantForm,
+    InstitutionChoice,
     PostponeForm,
     ReadyForIssueForm,
     RefuseForm,
@@ -292,3 +293,25 @@ def test_a_form_with_errors_is_shown_again_as_typed() -> None:
     assert (shown["accepting_from"], shown["accepting_to"]) == ("2026-09-01", None)
     assert shown["contact_email"] == "x"
     assert [(o["description"], o["items_available"]) for o in shown["offers"]] == [("Dators", None)]
+
+
+# --- staff sign-in ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", BOTH)
+def test_staff_sign_in_for_an_institution_the_registers_say_the_person_works_at(
+    lang: Lang,
+) -> None:
+    set_lang(lang)
+    known = {"IE-1": "Rīgas skola", "IE-2": "Cēsu skola"}
+    form, _ = InstitutionChoice.parse({"institution": "IE-2"}, known=known)
+    assert form is not None
+    assert form.institution == "IE-2"
+    choose = {
+        Lang.LV: "Izvēlieties iestādi, kurā strādājat",
+        Lang.EN: "Choose the institution you work for",
+    }
+    for data in ({}, {"institution": "IE-9"}):
+        form, errors = InstitutionChoice.parse(data, known=known)
+        assert form is None
+        assert errors.items() == [("institution", choose[lang])]

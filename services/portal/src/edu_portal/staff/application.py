@@ -283,7 +283,9 @@ async def action_submit(
 
 
 @get(f"{BASE}/dokumenti/{{document_id:uuid}}")
-async def document(document_id: UUID, clients: NamedDependency[Clients]) -> Stream | Redirect:
+async def document(
+    document_id: UUID, signed_in: SignedIn, clients: NamedDependency[Clients]
+) -> Stream | Redirect:
     """A handover or return act of the institution's application (the documents
     service decides whether this staff member may read it)."""
     try:

@@ -21,11 +21,7 @@ from edu_contracts.staff_api import (
     ReturnCondition,
     ReturnRequest,
 )
-from pydantic import (
-    BeforeValidator,
-    Field,
-    ValidationError,
-)
+from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 
 from edu_portal.web.forms import PageForm
 from edu_portal.web.i18n import _
@@ -189,3 +185,24 @@ class BulkGrantForm(PageForm):
 
     def body(self) -> BulkGrant:
         return BulkGrant(applications=self.app)
+
+
+# --- staff sign-in ---------------------------------------------------------------------------
+
+
+class InstitutionChoice(PageForm):
+    """Which of the institutions the registers say the person works at
+    (``parse(data, known=<their ids>)``) they sign in for."""
+
+    institution: str
+
+    @field_validator("institution")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        if value not in (info.context or {}).get("known", ()):
+            raise ValueError("not an institution the person works at")
+        return value
+
+    @classmethod
+    def messages(cls) -> dict[str, str]:
+        return {"institution": _("Choose the institution you work for")}

@@ -129,9 +129,10 @@ async def inbox(
 
 @get(f"{BASE}/eksports/{{kind:str}}", dependencies=FILTERS)
 async def export(
-    kind: str, clients: NamedDependency[Clients], filters: InboxFilters
+    kind: str, signed_in: SignedIn, clients: NamedDependency[Clients], filters: InboxFilters
 ) -> Stream | Redirect:
-    """The filtered inbox as a file, streamed from applications."""
+    """The filtered inbox as a file, streamed from applications (``signed_in``:
+    staff only, as every page here)."""
     if kind not in EXPORTS:
         raise NotFoundException
     chosen: Literal["csv", "xlsx"] = "xlsx" if kind == "xlsx" else "csv"

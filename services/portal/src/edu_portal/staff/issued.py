@@ -59,7 +59,7 @@ async def issued_items(
 
 @get(f"{BASE}/izsniegtie.csv")
 async def issued_items_csv(
-    clients: NamedDependency[Clients], item_state: StateQuery = None
+    signed_in: SignedIn, clients: NamedDependency[Clients], item_state: StateQuery = None
 ) -> Stream | Redirect:
     return await pass_on(
         clients.staff.issued_items_csv(_state(item_state)),

@@ -17,10 +17,10 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.staff.common import BASE, SIGN_IN, is_staff, staff_page
+from edu_portal.staff.forms import InstitutionChoice
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import Portal, SignedIn, page
-from edu_portal.web.forms import FormErrors, form_value
-from edu_portal.web.i18n import _
+from edu_portal.web.forms import FormErrors
 from edu_portal.web.session import SESSION_COOKIE
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -49,17 +49,14 @@ async def sign_in_as_staff(
 ) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)
-    chosen = form_value(data, "institution")
     found = await _workplaces(clients)
     if found is None or not found.items:
         return page("skola/not_employed.html", status_code=403)
-    match = next(
-        (i.institution for i in found.items if i.institution.institution_id == chosen), None
-    )
-    if match is None:
-        errors = FormErrors()
-        errors.add("institution", _("Choose the institution you work for"))
+    workplaces = {i.institution.institution_id: i.institution for i in found.items}
+    form, errors = InstitutionChoice.parse(data, known=workplaces)
+    if form is None:
         return page("skola/choose_institution.html", status_code=400, found=found, errors=errors)
+    match = workplaces[form.institution]
     # A new session for the staff role; the citizen session ends.
     cookie_value, _session = await portal.sessions.open(
         signed_in.session.person,

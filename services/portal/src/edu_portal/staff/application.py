@@ -289,11 +289,14 @@ async def document(
     """A handover or return act of the institution's application (the documents
     service decides whether this staff member may read it)."""
     try:
-        return await pass_on(clients.documents.pdf(document_id), filename=f"{document_id}.pdf")
+        act = await pass_on(clients.documents.pdf(document_id), filename=f"{document_id}.pdf")
     except ApiProblem as problem:
         if problem.status in (403, 404):
             raise NotFoundException from None
         raise
+    # Saved, not shown in the browser (documents offers it inline).
+    act.headers["Content-Disposition"] = f'attachment; filename="{document_id}.pdf"'
+    return act
 
 
 ROUTES: list[ControllerRouterHandler] = [application, action_form, action_submit, document]

@@ -48,6 +48,7 @@ CALLERS = (
     "staff_other",
 )
 STALE = 999
+REGISTER = "/api/v1/staff/item-register"
 # The reasons a refused token must carry, so a client can tell what to do.
 UNAUTHENTICATED = {
     "none": {"missing_token"},
@@ -78,6 +79,10 @@ def _citizen_step(step: str, body: dict[str, Any]) -> Request:
 
 def _staff_action(action: str, body: dict[str, Any]) -> Request:
     return lambda c: (f"{STAFF}/{c.app_id}/{action}", _stale(**body))
+
+
+def _empty_body(path: str) -> Request:
+    return lambda c: (path, {"json": {}})
 
 
 def _fixed(path: str) -> Request:
@@ -191,6 +196,7 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
             ("decision", {"decision": "grant"}),
             ("ready-for-issue", {"model": "X", "inventory_number": "1", "serial_number": "2"}),
             ("return", {"condition": "good"}),
+            ("item-reservation", {"item_id": str(uuid.uuid4())}),
         )
     },
     ("applications", "POST", "/api/v1/staff/applications/{app_id}/incidents/{incident_id}/close"): (
@@ -229,6 +235,34 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         ),
         (401, 401, 401, 403, 403, 403, 403, 200, 200),
     ),
+    # applications: the school's item register (staff of any school see their own)
+    **{
+        ("applications", "GET", f"{REGISTER}/{path}"): (
+            _fixed(f"{REGISTER}/{path}"),
+            (401, 401, 401, 403, 403, 403, 403, 200, 200),
+        )
+        for path in ("items", "stock", "export.csv")
+    },
+    ("applications", "GET", f"{REGISTER}/scan"): (
+        lambda c: (f"{REGISTER}/scan", {"params": {"number": "NO-SUCH-ITEM"}}),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
+    ("applications", "GET", f"{REGISTER}/items/{{item_id}}"): (
+        lambda c: (f"{REGISTER}/items/{c.incident_id}", {}),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
+    ("applications", "POST", f"{REGISTER}/items/{{item_id}}/moves"): (
+        lambda c: (f"{REGISTER}/items/{c.incident_id}/moves", _stale(move="write_off")),
+        (401, 401, 401, 403, 403, 403, 403, 404, 404),
+    ),
+    # An incomplete body: who may register items gets 422, and nothing is written.
+    **{
+        ("applications", "POST", f"{REGISTER}/{path}"): (
+            _empty_body(f"{REGISTER}/{path}"),
+            (401, 401, 401, 403, 403, 403, 403, 422, 422),
+        )
+        for path in ("items", "imports")
+    },
     # documents (the printout the parent asked for about the child)
     ("documents", "GET", "/api/v1/documents"): (
         lambda c: ("/api/v1/documents", {}),

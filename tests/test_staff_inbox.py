@@ -42,7 +42,7 @@ async def test_inbox_filters_search_sort_pages_and_exports(stack: Stack, actors:
     row = page["items"][1]
     assert row["learner_name"] == "Jānis Bērziņš"
     assert row["status_label"] == "Iesniegts"
-    assert row["resource_type_label"] == "Klēpjdators"
+    assert row["resource_type_label"] == "Portatīvais dators"
     assert row["submitted_at"] is not None
     assert "personal_code" not in str(page)
 

@@ -56,6 +56,16 @@ CLOSED_STATUSES: frozenset[ApplicationStatus] = frozenset(
 """Statuses after which the retention clock runs (seeds part B §5, ARCHITECTURE.md)."""
 
 
+class ReturnCondition(StrEnum):
+    """The state a lent resource came back in (or that it did not: lost, stolen)."""
+
+    GOOD = "good"
+    DAMAGED = "damaged"
+    INCOMPLETE = "incomplete"
+    LOST = "lost"
+    STOLEN = "stolen"
+
+
 class ActorRole(StrEnum):
     CITIZEN = "citizen"
     STAFF = "staff"

@@ -24,6 +24,7 @@ from edu_contracts.documents import (
     RenderRequested,
 )
 from edu_contracts.envelope import Envelope
+from edu_contracts.items import ItemChanged, ItemEvent
 from edu_contracts.lending import LendingEvent, LendingSettingsChanged
 from edu_contracts.notifications import MessageSent, NotificationEvent
 from edu_contracts.registry import EligibilityVerdict, RegistryEvent
@@ -46,6 +47,7 @@ EVENTS: tuple[type[Envelope], ...] = (
     PurgeConfirmed,
     LendingSettingsChanged,
     MessageSent,
+    ItemChanged,
 )
 
 TOPIC_PAYLOADS: dict[str, Any] = {
@@ -57,6 +59,7 @@ TOPIC_PAYLOADS: dict[str, Any] = {
     topics.RETENTION_CONFIRMATIONS: RetentionConfirmation,
     topics.LENDING_SETTINGS: LendingEvent,
     topics.NOTIFICATION_EVENTS: NotificationEvent,
+    topics.ITEM_EVENTS: ItemEvent,
     topics.DEAD_LETTER: DeadLetter,
 }
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, Page, RequestBody
 from edu_contracts.lending import (
     OFFER_ID_PATTERN,
@@ -50,20 +50,13 @@ class DecisionKind(StrEnum):
     POSTPONE = "postpone"
 
 
-class ReturnCondition(StrEnum):
-    GOOD = "good"
-    DAMAGED = "damaged"
-    INCOMPLETE = "incomplete"
-    LOST = "lost"
-    STOLEN = "stolen"
-
-
 class IssuedItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     model: str
     inventory_number: str
     serial_number: str
+    item_id: UUID | None = None  # the register's item; None: typed in by hand
 
 
 class FieldChange(BaseModel):

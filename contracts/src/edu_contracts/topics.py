@@ -13,6 +13,7 @@ RETENTION_ORDERS: Final = "edu.retention.orders.v1"
 RETENTION_CONFIRMATIONS: Final = "edu.retention.confirmations.v1"
 LENDING_SETTINGS: Final = "edu.lending.settings.v1"
 NOTIFICATION_EVENTS: Final = "edu.notifications.events.v1"
+ITEM_EVENTS: Final = "edu.lending.items.v1"
 DEAD_LETTER: Final = "edu.dead-letter.v1"
 
 ALL_TOPICS: Final = (
@@ -24,5 +25,6 @@ ALL_TOPICS: Final = (
     RETENTION_CONFIRMATIONS,
     LENDING_SETTINGS,
     NOTIFICATION_EVENTS,
+    ITEM_EVENTS,
     DEAD_LETTER,
 )

@@ -28,14 +28,13 @@ from edu_applications.domain.model import (
     Offer,
     Person,
     RegisteredInstitution,
-    ReturnCondition,
     SocialGroup,
     Verdict,
 )
 from edu_applications.domain.reference import PATTERN, normalized, reference_from
 from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transition, label
 from edu_applications.service.events import status_event
-from edu_contracts.applications import ActorRole, ApplicantRole
+from edu_contracts.applications import ActorRole, ApplicantRole, ReturnCondition
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import Language
 from edu_contracts.registry import IneligibilityReason

@@ -7,18 +7,18 @@ import io
 import uuid
 
 import pytest
+from edu_applications.adapters.exports import to_csv
+from edu_applications.adapters.items_http import EXPORT_HEADERS, export_rows
 from edu_applications.adapters.items_import import ImportRefused, read_items
 from edu_applications.domain.items import (
     MOVES,
     Item,
-    ItemCondition,
     ItemDetails,
-    ItemMove,
     ItemMoveRefused,
-    ItemState,
     StockKey,
     count_stock,
 )
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from openpyxl import Workbook
@@ -185,3 +185,25 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused() -> None:
     with pytest.raises(ImportRefused) as refused:
         read_items("Modelis\n".encode("utf-16"), "items.csv")
     assert refused.value.problems[0].reason == "not_utf8"
+
+
+def test_an_export_reads_back_as_the_same_items() -> None:
+    tablet = Item.register(
+        uuid.uuid4(),
+        "inst-1",
+        ItemDetails(
+            resource_type=LendingResourceType.TABLET,
+            model="iPad 9",
+            inventory_number="INV-7",
+            serial_number="SN-7",
+            target_group=ResourceTargetGroup.SOCIALLY_SUPPORTED,
+            funding_note="ESF",
+            condition=ItemCondition.GOOD,
+        ),
+        at=AT,
+        by="A",
+    )
+    items = [laptop(), tablet]
+    exported = to_csv(EXPORT_HEADERS, export_rows(items))
+    rows = read_items(exported, "inventars.csv")
+    assert [r.details for r in rows] == [ItemDetails.model_validate(i.model_dump()) for i in items]

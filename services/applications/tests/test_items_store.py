@@ -11,14 +11,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from edu_applications.adapters.items_store import ItemStore, NumberTaken
-from edu_applications.domain.items import (
-    Item,
-    ItemDetails,
-    ItemMove,
-    ItemState,
-    StockKey,
-    count_stock,
-)
+from edu_applications.domain.items import Item, ItemDetails, count_stock
+from edu_contracts.items import ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.mongo import StaleVersion, transaction
@@ -26,9 +20,6 @@ from edu_tools.backends import Backends
 from pymongo import AsyncMongoClient
 
 AT = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
-LAPTOPS = StockKey(
-    resource_type=LendingResourceType.LAPTOP, target_group=ResourceTargetGroup.EVERYONE
-)
 
 
 def item(inst: str, number: str, kind: LendingResourceType = LendingResourceType.LAPTOP) -> Item:
@@ -119,7 +110,12 @@ async def test_stock_search_and_scan(
         (LendingResourceType.TABLET, {ItemState.AVAILABLE: 1}),
     ]
     page, total = await items.search(
-        "i1", text="inv-000", states=[ItemState.AVAILABLE], key=LAPTOPS, limit=2
+        "i1",
+        text="inv-000",
+        states=[ItemState.AVAILABLE],
+        resource_type=LendingResourceType.LAPTOP,
+        target_group=ResourceTargetGroup.EVERYONE,
+        limit=2,
     )
     assert total == 4
     assert [i.inventory_number for i in page] == ["INV-0002", "INV-0003"]

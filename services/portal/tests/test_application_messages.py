@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from edu_portal.applications.models import ApplicationView
-from edu_portal.applications.texts import TAG_CLASSES, status_labels
+from edu_portal.labels import TAG_MODIFIERS, status_labels
 from edu_portal.web.i18n import Lang, set_lang
 from edu_portal.web.templates import build_environment
 
@@ -45,7 +45,7 @@ def content(app: ApplicationView, lang: Lang) -> str:
                 "forms": env.get_template("layout/forms.html").module,
                 "app": app,
                 "status_labels": status_labels(),
-                "tag_classes": TAG_CLASSES,
+                "tag_classes": TAG_MODIFIERS,
                 "can_withdraw": False,
                 "can_edit_contact": False,
                 "can_confirm_receipt": False,

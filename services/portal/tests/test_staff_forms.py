@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
-from edu_contracts.staff_api import DecisionKind, ReturnCondition
+from edu_contracts.applications import ReturnCondition
+from edu_contracts.staff_api import DecisionKind
 from edu_portal.staff.forms import (
     UNKNOWN_VERSION,
     BulkGrantForm,

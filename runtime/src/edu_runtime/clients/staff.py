@@ -10,6 +10,7 @@ from typing import Literal
 from uuid import UUID
 
 import httpx
+from edu_contracts.items import ItemReservation
 from edu_contracts.staff_api import (
     AuditPage,
     BulkGrant,
@@ -74,6 +75,10 @@ class StaffClient:
     async def ready_for_issue(self, app_id: UUID, item: ReadyForIssue) -> StaffApplication:
         return await self._act(app_id, "ready-for-issue", item)
 
+    async def reserve_item(self, app_id: UUID, reservation: ItemReservation) -> StaffApplication:
+        """Ready for issue with an item from the register, reserved for the application."""
+        return await self._act(app_id, "item-reservation", reservation)
+
     async def record_return(self, app_id: UUID, back: ReturnRequest) -> StaffApplication:
         return await self._act(app_id, "return", back)
 
@@ -86,7 +91,7 @@ class StaffClient:
         self,
         app_id: UUID,
         action: str,
-        body: DecisionRequest | ReadyForIssue | ReturnRequest | IncidentClosing,
+        body: DecisionRequest | ReadyForIssue | ItemReservation | ReturnRequest | IncidentClosing,
     ) -> StaffApplication:
         return await self.service.read(
             "POST", f"{API}/applications/{app_id}/{action}", StaffApplication, body=body

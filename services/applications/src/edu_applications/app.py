@@ -26,6 +26,8 @@ from edu_applications.adapters.inbox_http import (
     StaffIssuedItemsController,
 )
 from edu_applications.adapters.inbox_store import InboxStore
+from edu_applications.adapters.items_http import StaffItemRegisterController
+from edu_applications.adapters.items_store import ItemStore
 from edu_applications.adapters.lending_http import StaffLendingSettingsController
 from edu_applications.adapters.lending_store import LendingSettingsStore
 from edu_applications.adapters.sent_store import SentMessageStore
@@ -37,6 +39,7 @@ from edu_applications.adapters.upstream import (
 )
 from edu_applications.lending_settings import LendingSettingsService
 from edu_applications.service import ApplicationService
+from edu_applications.service.items import ItemRegister
 from edu_applications.service.sent_messages import SentMessages
 from edu_applications.settings import ApplicationsSettings
 
@@ -60,8 +63,10 @@ def create_app(
         topics.DOCUMENT_COMMANDS,
         topics.RETENTION_CONFIRMATIONS,
         topics.LENDING_SETTINGS,
+        topics.ITEM_EVENTS,
     )
     store = ApplicationStore(runtime.db)
+    items = ItemStore(runtime.db)
     registry_http = upstream_client(settings.registry_url, settings.upstream_timeout_seconds)
     documents_http = upstream_client(settings.documents_url, settings.upstream_timeout_seconds)
     for client in (registry_http, documents_http):
@@ -72,6 +77,7 @@ def create_app(
         store,
         RegistryLookups(UpstreamClient("registry", registry_http)),
         ReceiptDocumentsCatalog(UpstreamClient("documents", documents_http)),
+        items,
         terms_version=settings.terms_version,
     )
     sent_store = SentMessageStore(runtime.db)
@@ -80,6 +86,7 @@ def create_app(
     inbox = InboxStore(store.applications)
     lending_store = LendingSettingsStore(runtime.db)
     lending = LendingSettingsService(runtime, lending_store, service.registry)
+    register = ItemRegister(runtime, items)
 
     async def close_clients() -> None:
         await registry_http.aclose()
@@ -97,18 +104,21 @@ def create_app(
             StaffLendingSettingsController,
             StaffInboxController,
             StaffIssuedItemsController,
+            StaffItemRegisterController,
         ],
         dependencies={
             "service": Provide(lambda: service, sync_to_thread=False),
             "lending": Provide(lambda: lending, sync_to_thread=False),
             "inbox": Provide(lambda: inbox, sync_to_thread=False),
             "sent_messages": Provide(lambda: sent_messages, sync_to_thread=False),
+            "register": Provide(lambda: register, sync_to_thread=False),
         },
         on_startup=[
             store.ensure_indexes,
             lending_store.ensure_indexes,
             inbox.ensure_indexes,
             sent_store.ensure_indexes,
+            items.ensure_indexes,
             inbox.backfill,
         ],
         on_shutdown=[close_clients],

@@ -10,27 +10,15 @@ import io
 from collections.abc import Sequence
 
 from edu_contracts.documents import Language
+from edu_contracts.labels import RESOURCE_TYPE, RETURN_CONDITION
+from edu_contracts.lending import LendingResourceType
 from edu_runtime.riga import riga_date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from edu_applications.adapters.inbox_fields import query_fields
-from edu_applications.domain.model import Application, ReturnCondition
+from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import label
-
-RESOURCE_TYPES = {
-    "laptop": {Language.LV: "Klēpjdators", Language.EN: "Laptop"},
-    "tablet": {Language.LV: "Planšetdators", Language.EN: "Tablet"},
-    "other": {Language.LV: "Cits", Language.EN: "Other"},
-}
-
-CONDITIONS = {
-    ReturnCondition.GOOD: {Language.LV: "Labā stāvoklī", Language.EN: "Good"},
-    ReturnCondition.DAMAGED: {Language.LV: "Bojāts", Language.EN: "Damaged"},
-    ReturnCondition.INCOMPLETE: {Language.LV: "Nepilnā komplektācijā", Language.EN: "Incomplete"},
-    ReturnCondition.LOST: {Language.LV: "Nozaudēts", Language.EN: "Lost"},
-    ReturnCondition.STOLEN: {Language.LV: "Nozagts", Language.EN: "Stolen"},
-}
 
 YES_NO = {True: "Jā", False: "Nē"}
 
@@ -63,12 +51,19 @@ ITEMS_HEADERS = (
 
 
 def resource_type_label(resource_type: str | None, lang: Language = Language.LV) -> str:
+    """The resource type's words (``edu_contracts.labels``, as the portal shows
+    them); an unknown type as it is."""
     if resource_type is None:
         return ""
-    return RESOURCE_TYPES.get(resource_type, {}).get(lang, resource_type)
+    try:
+        return RESOURCE_TYPE[LendingResourceType(resource_type)][lang]
+    except ValueError:
+        return resource_type
 
 
 def local_date(at: dt.datetime | None) -> str:
+    """The date in Riga (UTC+2 in winter, UTC+3 in summer) of an instant, as
+    ISO 8601: the same day the portal's pages show."""
     return riga_date(at).isoformat() if at else ""
 
 
@@ -107,7 +102,7 @@ def item_row(app: Application) -> tuple[str, ...]:
         local_date(fields["issued_at"]),
         YES_NO[fields["open_incident"]],
         back.returned_on.isoformat() if back else "",
-        CONDITIONS[back.condition][Language.LV] if back else "",
+        RETURN_CONDITION[back.condition][Language.LV] if back else "",
     )
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.http import Page
+from edu_contracts.items import ItemReservation
 from edu_runtime.auth import Identity, citizens_only, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
@@ -412,6 +413,34 @@ class StaffApplicationsController(Controller):
         return _view(
             request,
             await service.mark_ready(identity, app_id, data.version, item, correlation_id(request)),
+        )
+
+    @post(
+        "/{app_id:str}/item-reservation",
+        status_code=200,
+        opt={
+            "errors": {
+                409: "stale_version; item_taken: someone reserved the item first; "
+                "item_move_not_allowed: it is not available; item_does_not_match: "
+                "another resource type or target group."
+            }
+        },
+    )
+    async def reserve_item(
+        self,
+        request: Req,
+        app_id: FromPath[str],
+        data: JSONBody[ItemReservation],
+        identity: Me,
+        service: Service,
+    ) -> ApplicationView:
+        """Ready for issue with an item from the register (status "Gatavs
+        izsniegšanai"): the item is reserved for this application."""
+        return _view(
+            request,
+            await service.reserve_item(
+                identity, app_id, data.version, data.item_id, correlation_id(request)
+            ),
         )
 
     @post("/{app_id:str}/return", status_code=200)

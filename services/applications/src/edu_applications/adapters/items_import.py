@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
+from edu_contracts import labels
+from edu_contracts.documents import Language
+from edu_contracts.items import ItemCondition
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from edu_applications.domain.items import ItemCondition, ItemDetails
+from edu_applications.domain.items import ItemDetails
 
 MAX_ROWS = 20_000
+E = TypeVar("E", bound=StrEnum)
 
 # Column → the headers it may have (compared without case and surrounding spaces).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -31,38 +37,45 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "funding_note": ("finansējums", "funding"),
     "condition": ("stāvoklis", "condition"),
 }
+# Columns the export adds that an import of it does not need: the register
+# keeps its own state and version for every item it registers.
+IGNORED = frozenset({"statuss", "status", "versija", "version"})
 REQUIRED = ("resource_type", "model", "inventory_number", "serial_number", "target_group")
 
+
+def _words(table: Mapping[E, Mapping[Language, str]], *extra: tuple[str, E]) -> dict[str, str]:
+    """What a cell may say for each member: its value, its Latvian and English
+    words (``edu_contracts.labels``, as the export writes them), a few
+    shorthands; compared without case."""
+    known: dict[str, str] = {}
+    for member, words in table.items():
+        known[member.value] = member
+        known[member.value.replace("_", " ")] = member
+        for word in words.values():
+            known[word.casefold()] = member
+    for word, member in extra:
+        known[word] = member
+    return known
+
+
 VALUES: dict[str, dict[str, str]] = {
-    "resource_type": {
-        "klēpjdators": LendingResourceType.LAPTOP,
-        "portatīvais dators": LendingResourceType.LAPTOP,
-        "laptop": LendingResourceType.LAPTOP,
-        "planšetdators": LendingResourceType.TABLET,
-        "tablet": LendingResourceType.TABLET,
-        "cits": LendingResourceType.OTHER,
-        "other": LendingResourceType.OTHER,
-    },
-    "target_group": {
-        "visiem": ResourceTargetGroup.EVERYONE,
-        "visiem izglītojamajiem": ResourceTargetGroup.EVERYONE,
-        "everyone": ResourceTargetGroup.EVERYONE,
-        "every learner": ResourceTargetGroup.EVERYONE,
-        "sociāli atbalstāmajiem": ResourceTargetGroup.SOCIALLY_SUPPORTED,
-        "sociāli atbalstāmie": ResourceTargetGroup.SOCIALLY_SUPPORTED,
-        "socially supported": ResourceTargetGroup.SOCIALLY_SUPPORTED,
-        "socially_supported": ResourceTargetGroup.SOCIALLY_SUPPORTED,
-    },
-    "condition": {
-        "": ItemCondition.NEW,
-        "jauns": ItemCondition.NEW,
-        "new": ItemCondition.NEW,
-        "labs": ItemCondition.GOOD,
-        "labā stāvoklī": ItemCondition.GOOD,
-        "good": ItemCondition.GOOD,
-        "bojāts": ItemCondition.DAMAGED,
-        "damaged": ItemCondition.DAMAGED,
-    },
+    "resource_type": _words(
+        labels.RESOURCE_TYPE,
+        ("klēpjdators", LendingResourceType.LAPTOP),
+        ("cits", LendingResourceType.OTHER),
+    ),
+    "target_group": _words(
+        labels.TARGET_GROUP,
+        ("visiem", ResourceTargetGroup.EVERYONE),
+        ("every learner", ResourceTargetGroup.EVERYONE),
+        ("sociāli atbalstāmajiem", ResourceTargetGroup.SOCIALLY_SUPPORTED),
+        ("sociāli atbalstāmie", ResourceTargetGroup.SOCIALLY_SUPPORTED),
+    ),
+    "condition": _words(
+        labels.ITEM_CONDITION,
+        ("", ItemCondition.NEW),
+        ("labs", ItemCondition.GOOD),
+    ),
 }
 UNKNOWN_VALUE = {
     "resource_type": "unknown_resource_type",
@@ -156,7 +169,7 @@ def _columns(header: Iterable[str]) -> tuple[dict[str, int], list[RowProblem]]:
     for index, cell in enumerate(header):
         field = names.get(cell.strip().casefold())
         if field is None:
-            if cell.strip():
+            if cell.strip() and cell.strip().casefold() not in IGNORED:
                 problems.append(RowProblem(1, "unknown_column", None, cell.strip()))
         elif field in columns:
             problems.append(RowProblem(1, "duplicate_column", field, cell.strip()))

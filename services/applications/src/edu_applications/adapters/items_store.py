@@ -16,13 +16,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+from edu_contracts.items import ItemState
+from edu_contracts.lending import LendingResourceType
+from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.mongo import Doc, bson_safe, replace_versioned
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError
 
-from edu_applications.domain.items import Item, ItemState, StockKey
+from edu_applications.domain.items import Item, StockKey
 
 
 class NumberTaken(Exception):
@@ -139,7 +142,8 @@ class ItemStore:
         *,
         text: str = "",
         states: Sequence[ItemState] = (),
-        key: StockKey | None = None,
+        resource_type: LendingResourceType | None = None,
+        target_group: ResourceTargetGroup | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[Item], int]:
@@ -148,9 +152,10 @@ class ItemStore:
         query: dict[str, Any] = {"institution_id": institution_id}
         if states:
             query["state"] = {"$in": [s.value for s in states]}
-        if key is not None:
-            query["resource_type"] = key.resource_type.value
-            query["target_group"] = key.target_group.value
+        if resource_type is not None:
+            query["resource_type"] = resource_type.value
+        if target_group is not None:
+            query["target_group"] = target_group.value
         if text.strip():
             start = re.escape(number_key(text))
             query["$or"] = [

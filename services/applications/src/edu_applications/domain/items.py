@@ -14,49 +14,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from enum import StrEnum
 from uuid import UUID
 
+from edu_contracts.applications import ReturnCondition
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from pydantic import BaseModel, ConfigDict, Field
 
 from edu_applications.domain.errors import Conflict
-from edu_applications.domain.model import ReturnCondition
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class ItemState(StrEnum):
-    AVAILABLE = "available"
-    RESERVED = "reserved"
-    ISSUED = "issued"
-    IN_REPAIR = "in_repair"
-    LOST = "lost"
-    STOLEN = "stolen"
-    WRITTEN_OFF = "written_off"
-
-
-class ItemCondition(StrEnum):
-    NEW = "new"
-    GOOD = "good"
-    DAMAGED = "damaged"
-
-
-class ItemMove(StrEnum):
-    REGISTER = "register"  # imported or added
-    RESERVE = "reserve"  # picked for an application at "ready for issue"
-    RELEASE = "release"  # the application did not go ahead
-    ISSUE = "issue"  # the learner confirmed the receipt
-    RETURN = "return"  # back at the school, in good order
-    RETURN_DAMAGED = "return_damaged"  # back, to be repaired
-    REPAIRED = "repaired"
-    MARK_LOST = "mark_lost"  # a confirmed loss
-    MARK_STOLEN = "mark_stolen"  # a confirmed theft
-    FOUND = "found"
-    WRITE_OFF = "write_off"
 
 
 # move → (the states it may start from, the state it leaves the item in)

@@ -6,13 +6,12 @@ import datetime as dt
 from enum import StrEnum
 from uuid import UUID
 
-from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
+from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_contracts.staff_api import DecisionKind as DecisionKind  # noqa: PLC0414
 from edu_contracts.staff_api import IssuedItem as IssuedItem  # noqa: PLC0414
-from edu_contracts.staff_api import ReturnCondition as ReturnCondition  # noqa: PLC0414
 from pydantic import BaseModel, ConfigDict
 
 

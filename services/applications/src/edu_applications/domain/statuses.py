@@ -1,26 +1,16 @@
-"""The application state machine: statuses, their Latvian and English labels,
-and which transitions exist. Everything else asks this module."""
+"""The application state machine: statuses, their Latvian and English labels
+(from ``edu_contracts.labels``), and which transitions exist. Everything else asks this module."""
 
 from __future__ import annotations
 
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import Language
+from edu_contracts.labels import APPLICATION_STATUS
 
 from edu_applications.domain.errors import IllegalTransition
 
-LABELS: dict[S, dict[Language, str]] = {
-    S.DRAFT: {Language.LV: "Melnraksts", Language.EN: "Draft"},
-    S.BEING_VERIFIED: {Language.LV: "Tiek pārbaudīts", Language.EN: "Being verified"},
-    S.SUBMITTED: {Language.LV: "Iesniegts", Language.EN: "Submitted"},
-    S.REJECTED: {Language.LV: "Noraidīts pārbaudē", Language.EN: "Rejected by verification"},
-    S.POSTPONED: {Language.LV: "Izskatīšana atlikta", Language.EN: "Review postponed"},
-    S.GRANTED: {Language.LV: "Piešķirts", Language.EN: "Granted"},
-    S.REFUSED: {Language.LV: "Atteikts", Language.EN: "Refused"},
-    S.READY_FOR_ISSUE: {Language.LV: "Gatavs izsniegšanai", Language.EN: "Ready for issue"},
-    S.ISSUED: {Language.LV: "Izsniegts", Language.EN: "Issued"},
-    S.RETURNED: {Language.LV: "Atgriezts", Language.EN: "Returned"},
-    S.WITHDRAWN: {Language.LV: "Atsaukts", Language.EN: "Withdrawn"},
-}
+LABELS = APPLICATION_STATUS
+"""The words of each status (``edu_contracts.labels``, shared with the portal)."""
 
 WITHDRAWABLE = frozenset(
     {S.DRAFT, S.BEING_VERIFIED, S.SUBMITTED, S.POSTPONED, S.GRANTED, S.READY_FOR_ISSUE}

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from typing import TypeVar
 from uuid import UUID, uuid4
 
-from edu_contracts.applications import ActorRole, ApplicantRole
+from edu_contracts.applications import ActorRole, ApplicantRole, ReturnCondition
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import birth_date_of
@@ -34,7 +34,6 @@ from edu_applications.domain.model import (
     Person,
     RegisteredInstitution,
     ResourceSnapshot,
-    ReturnCondition,
     ReturnRecord,
     SocialGroup,
     Transition,

@@ -19,8 +19,10 @@ from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 from opentelemetry import context as otel_context
 from opentelemetry.context import Context
 
+from edu_applications.adapters.items_store import ItemStore
 from edu_applications.adapters.store import ApplicationStore, SlotTaken
 from edu_applications.domain.errors import Conflict
+from edu_applications.domain.items import Item
 from edu_applications.domain.model import Application
 
 
@@ -33,12 +35,26 @@ class Change:
     take_slot: bool
     events: Sequence[Envelope]
     trace: Context  # the request's: its events continue its trace
+    # The register's items the change moves, each saved over the version it
+    # was read at (``item_taken`` otherwise): reserved, issued, taken back.
+    items: Sequence[tuple[int, Item]] = ()
+
+
+class ItemMovedMeanwhile(Exception):
+    """An item changed between its read and the application's commit."""
 
 
 def stale_version(current_version: int | None = None) -> Conflict:
     extra = {} if current_version is None else {"current_version": current_version}
     return Conflict(
         "stale_version", "The application changed meanwhile; reload it and try again.", **extra
+    )
+
+
+def item_taken() -> Conflict:
+    return Conflict(
+        "item_taken",
+        "Someone reserved or moved this item meanwhile; choose another one.",
     )
 
 
@@ -55,11 +71,13 @@ class ApplicationCommits:
         self,
         store: ApplicationStore,
         units: UnitsOfWork,
+        items: ItemStore,
         *,
         observe_batch: Callable[[int], None] | None = None,  # metrics: each flush's size
     ) -> None:
         self._store = store
         self._units = units
+        self._items = items
         self._group = GroupCommit(self._write, observe=observe_batch)
 
     async def save(
@@ -70,12 +88,13 @@ class ApplicationCommits:
         *,
         take_slot: bool = False,
         check_slot: bool = False,
+        items: Sequence[tuple[int, Item]] = (),
     ) -> Application:
         """Store ``after`` (replacing ``before``) and ``events`` as one unit of
         work, shared with concurrent requests. ``take_slot``: the application
         opens its learner's slot for its resource type (submission);
         ``check_slot``: refuse early if another application holds it."""
-        change = Change(before, after, take_slot, events, otel_context.get_current())
+        change = Change(before, after, take_slot, events, otel_context.get_current(), items)
         try:
             if check_slot and after.open_slot:
                 holder = await self._store.holder_of(after.open_slot)
@@ -86,6 +105,8 @@ class ApplicationCommits:
             raise stale_version() from None
         except SlotTaken as taken:
             raise open_application_exists(taken.application_id) from None
+        except ItemMovedMeanwhile:
+            raise item_taken() from None
         return after
 
     async def _write(self, changes: Sequence[Change]) -> None:
@@ -94,6 +115,11 @@ class ApplicationCommits:
                 [(c.before, c.after, c.take_slot) for c in changes], uow.session
             )
             for c in changes:
+                for version, item in c.items:
+                    try:
+                        await self._items.save(version, item, uow.session)
+                    except StaleVersion:
+                        raise ItemMovedMeanwhile(str(item.item_id)) from None
                 uow.emit(*c.events, context=c.trace)
 
         await self._units.run(write)

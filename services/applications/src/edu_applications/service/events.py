@@ -13,6 +13,7 @@ from edu_contracts.applications import (
     ApplicationStatus,
     IncidentReported,
     IncidentReportedPayload,
+    ReturnCondition,
     StatusChanged,
     StatusChangedPayload,
     VerificationRequested,
@@ -34,13 +35,7 @@ from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, Purge
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
 
-from edu_applications.domain.model import (
-    Actor,
-    Application,
-    Incident,
-    IncidentKind,
-    ReturnCondition,
-)
+from edu_applications.domain.model import Actor, Application, Incident, IncidentKind
 
 PRODUCER = ServiceName.APPLICATIONS
 UNNAMED = "—"

@@ -14,9 +14,10 @@ import secrets
 from collections.abc import Callable, Sequence
 from uuid import UUID, uuid4
 
-from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
 from edu_contracts.envelope import Envelope
+from edu_contracts.items import ItemMove
 from edu_contracts.registry import EligibilityVerdict
 from edu_contracts.retention import PurgeOrdered, PurgeSubjectKind
 from edu_contracts.services import ServiceName
@@ -27,11 +28,13 @@ from edu_runtime.riga import today_in_latvia
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
+from edu_applications.adapters.items_store import ItemStore
 from edu_applications.adapters.metrics import FlowTimings
 from edu_applications.adapters.store import ApplicationStore, ReferenceTaken
 from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
 from edu_applications.domain import workflow
 from edu_applications.domain.errors import Conflict, NotFound
+from edu_applications.domain.items import RETURN_MOVES, Item
 from edu_applications.domain.model import (
     SYSTEM,
     AcknowledgedDocument,
@@ -43,13 +46,13 @@ from edu_applications.domain.model import (
     IncidentKind,
     IssuedItem,
     Person,
-    ReturnCondition,
     SocialGroup,
 )
 from edu_applications.domain.reference import reference_from
 from edu_applications.service import events
 from edu_applications.service.commits import ApplicationCommits, stale_version
 from edu_applications.service.events import actor_of, status_event
+from edu_applications.service.items import changed_event
 from edu_applications.service.registers import Registers, verdict_of
 from edu_applications.service.terms import TermsOfUse
 
@@ -67,12 +70,14 @@ class ApplicationService:
         store: ApplicationStore,
         registry: RegistryLookups,
         receipt_documents: ReceiptDocumentsCatalog,
+        items: ItemStore,
         *,
         terms_version: str,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.runtime = runtime
         self.store = store
+        self.items = items
         self.registry = registry
         self.registers = Registers(registry)
         self.receipt_documents = receipt_documents
@@ -84,7 +89,10 @@ class ApplicationService:
             clock=clock,
         )
         self.commits = ApplicationCommits(
-            store, runtime.units, observe_batch=runtime.metrics.group_commit("applications")
+            store,
+            runtime.units,
+            items,
+            observe_batch=runtime.metrics.group_commit("applications"),
         )
         self.timings = FlowTimings(runtime.metrics)
 
@@ -98,14 +106,44 @@ class ApplicationService:
         extra: Sequence[Envelope] = (),
         take_slot: bool = False,
         check_slot: bool = False,
+        item_move: ItemMove | None = None,
     ) -> Application:
-        """Save a change and its events: the status change (if any) and ``extra``."""
+        """Save a change and its events: the status change (if any) and ``extra``;
+        ``item_move``: the register's item lent under the application moves with
+        it, in the same transaction."""
         events_: list[Envelope] = list(extra)
         if before is None or before.status is not after.status:
             events_.append(status_event(before, after, cid, actor))
+        moved = await self._moved_item(after, item_move, actor, cid) if item_move else None
+        if moved is not None:
+            events_.append(changed_event(moved[1], cid))
         return await self.commits.save(
-            before, after, events_, take_slot=take_slot, check_slot=check_slot
+            before,
+            after,
+            events_,
+            take_slot=take_slot,
+            check_slot=check_slot,
+            items=() if moved is None else (moved,),
         )
+
+    async def _moved_item(
+        self, app: Application, move: ItemMove, actor: Actor, cid: str
+    ) -> tuple[int, Item] | None:
+        """The application's register item after ``move`` (None for an item
+        typed in by hand before the register, which has nothing to move)."""
+        if app.item is None or app.item.item_id is None:
+            return None
+        item = await self.items.get(app.institution_id or "", app.item.item_id)
+        if item is None:
+            return None  # written off and purged; the application still moves
+        after = item.move(
+            move,
+            at=self.clock(),
+            by=actor.name,
+            why=app.reference or str(app.id),
+            application_id=app.id,
+        )
+        return item.version, after
 
     # --- reading -----------------------------------------------------------
     async def own(self, identity: Identity, app_id: str, version: int | None = None) -> Application:
@@ -267,7 +305,9 @@ class ApplicationService:
     ) -> Application:
         app = await self.own(identity, app_id, version)
         changed = workflow.withdraw(app, actor_of(identity), self.clock(), reason)
-        return await self._save(app, changed, actor_of(identity), cid)
+        # Withdrawn once its item was set aside: the item goes back on the shelf.
+        release = ItemMove.RELEASE if app.status is ApplicationStatus.READY_FOR_ISSUE else None
+        return await self._save(app, changed, actor_of(identity), cid, item_move=release)
 
     async def confirm_receipt(
         self, identity: Identity, app_id: str, version: int, lang: Language, cid: str
@@ -278,7 +318,7 @@ class ApplicationService:
         document_id = uuid4()
         changed = workflow.confirm_receipt(app, actor, now, document_id)
         act = events.handover_act(document_id, changed, identity, now, lang, cid)
-        return await self._save(app, changed, actor, cid, extra=[act])
+        return await self._save(app, changed, actor, cid, extra=[act], item_move=ItemMove.ISSUE)
 
     async def report_incident(
         self,
@@ -320,6 +360,33 @@ class ApplicationService:
         changed = workflow.mark_ready(app, item, actor_of(identity), self.clock())
         return await self._save(app, changed, actor_of(identity), cid)
 
+    async def reserve_item(
+        self, identity: Identity, app_id: str, version: int, item_id: UUID, cid: str
+    ) -> Application:
+        """Ready for issue with an item from the register: it must be available
+        and of the type and target group the application is for. Reserved in the
+        same transaction (``item_taken`` if someone was first)."""
+        app = await self.institutions(identity, app_id, version)
+        item = await self.items.get(app.institution_id or "", item_id)
+        if item is None:
+            raise NotFound("item_not_found", "Your institution has no such item.")
+        if app.resource is not None and (
+            item.resource_type.value != app.resource.resource_type
+            or item.target_group is not app.resource.target_group
+        ):
+            raise Conflict(
+                "item_does_not_match",
+                "The item is not of the resource type or target group the application is for.",
+            )
+        issued = IssuedItem(
+            model=item.model,
+            inventory_number=item.inventory_number,
+            serial_number=item.serial_number,
+            item_id=item.item_id,
+        )
+        changed = workflow.mark_ready(app, issued, actor_of(identity), self.clock())
+        return await self._save(app, changed, actor_of(identity), cid, item_move=ItemMove.RESERVE)
+
     async def record_return(
         self,
         identity: Identity,
@@ -339,7 +406,9 @@ class ApplicationService:
             app, condition, note, returned_on or today_in_latvia(now), actor, now, document_id
         )
         act = events.return_act(document_id, changed, condition, note, actor, now, lang, cid)
-        return await self._save(app, changed, actor, cid, extra=[act])
+        return await self._save(
+            app, changed, actor, cid, extra=[act], item_move=RETURN_MOVES[condition]
+        )
 
     async def close_incident(
         self, identity: Identity, app_id: str, version: int, incident_id: UUID, note: str, cid: str

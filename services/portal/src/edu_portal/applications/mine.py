@@ -32,11 +32,11 @@ from edu_portal.applications.texts import (
     document_kind_names,
     incident_kind_names,
     rejection_reason_names,
-    resource_type_names,
     role_names,
     social_group_names,
 )
 from edu_portal.applications.wizard import api_contact_errors, contact_errors
+from edu_portal.labels import resource_type_names
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.context import Portal, SignedIn
 from edu_portal.web.forms import FormErrors, form_value

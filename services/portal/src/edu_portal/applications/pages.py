@@ -11,11 +11,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from edu_portal.applications.calls import Calls, open_application_id
-from edu_portal.applications.texts import (
-    TAG_CLASSES,
-    refusal_message,
-    status_labels,
-)
+from edu_portal.applications.texts import refusal_message
+from edu_portal.labels import TAG_MODIFIERS, status_labels
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.context import Portal, SignedIn, page
 
@@ -39,7 +36,7 @@ def app_page(template: str, *, status_code: int = 200, **context: Any) -> Templa
         f"applications/{template}",
         status_code=status_code,
         status_labels=status_labels(),
-        tag_classes=TAG_CLASSES,
+        tag_classes=TAG_MODIFIERS,
         **context,
     )
 

@@ -1,7 +1,7 @@
 """Names and messages of the resource-application pages, in the page's
-language. Status labels are the applications service's state machine
-(``edu_applications.domain.statuses.LABELS``); the catalogues carry the same
-words and ``tests/test_portal_application_texts.py`` keeps them equal."""
+language. The words of statuses, resource types and target groups, and the
+status tag colours, are ``edu_portal.labels`` (over ``edu_contracts.labels``,
+which the applications service's answers and exports use too)."""
 
 from __future__ import annotations
 
@@ -12,38 +12,6 @@ from edu_portal.web.i18n import _
 
 S = ApplicationStatus
 
-
-def status_labels() -> dict[ApplicationStatus, str]:
-    return {
-        S.DRAFT: _("Draft"),
-        S.BEING_VERIFIED: _("Being verified"),
-        S.SUBMITTED: _("Submitted"),
-        S.REJECTED: _("Rejected by verification"),
-        S.POSTPONED: _("Review postponed"),
-        S.GRANTED: _("Granted"),
-        S.REFUSED: _("Refused"),
-        S.READY_FOR_ISSUE: _("Ready for issue"),
-        S.ISSUED: _("Issued"),
-        S.RETURNED: _("Returned"),
-        S.WITHDRAWN: _("Withdrawn"),
-    }
-
-
-# The colour of each status tag (GOV.UK: green done/good, red refused,
-# yellow waiting on the person or the school, grey closed, blue in progress).
-TAG_CLASSES: dict[ApplicationStatus, str] = {
-    S.DRAFT: "tag--grey",
-    S.BEING_VERIFIED: "",
-    S.SUBMITTED: "",
-    S.REJECTED: "tag--red",
-    S.POSTPONED: "tag--yellow",
-    S.GRANTED: "tag--green",
-    S.REFUSED: "tag--red",
-    S.READY_FOR_ISSUE: "tag--green",
-    S.ISSUED: "tag--green",
-    S.RETURNED: "tag--grey",
-    S.WITHDRAWN: "tag--grey",
-}
 
 # What a citizen may do in each status. The applications service is the
 # authority (it refuses anything else with 409); these only decide which
@@ -75,17 +43,6 @@ def social_group_names() -> dict[str, str]:
         "disability": _("Child or person with a disability"),
         "foster_family": _("Child placed in a foster family"),
         "other": _("Another socially supported group"),
-    }
-
-
-def resource_type_names() -> dict[str, str]:
-    return {"laptop": _("Laptop"), "tablet": _("Tablet"), "other": _("Other resource")}
-
-
-def target_group_names() -> dict[str, str]:
-    return {
-        "everyone": _("For every learner"),
-        "socially_supported": _("Only for learners of socially supported groups"),
     }
 
 

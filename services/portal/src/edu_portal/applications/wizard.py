@@ -28,11 +28,10 @@ from edu_portal.applications.models import ApplicationView
 from edu_portal.applications.pages import BASE, app_page, problem_page
 from edu_portal.applications.texts import (
     refusal_message,
-    resource_type_names,
     role_names,
     social_group_names,
-    target_group_names,
 )
+from edu_portal.labels import resource_type_names, target_group_names
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.context import Portal, SignedIn, current_session, portal_of, to_sign_in
 from edu_portal.web.forms import FormErrors, form_value

@@ -19,7 +19,8 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.staff.common import BASE, TAG_CLASSES, condition_names, role_names, staff_page
+from edu_portal.labels import TAG_CLASSES, condition_names
+from edu_portal.staff.common import BASE, role_names, staff_page
 from edu_portal.staff.forms import (
     TEXT_MAX,
     ActionForm,

@@ -1,5 +1,7 @@
 """What every staff page shares: the staff session check (a dependency of the
-/skola router: a page handler never sees anyone but staff), the labels of statuses and the like."""
+/skola router: a page handler never sees anyone but staff), the labels of
+roles, conditions and the like (those of statuses, resource types and target
+groups, and the tag colours, are ``edu_portal.labels``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from edu_portal.labels import resource_type_names, status_labels
 from edu_portal.web.context import SignedIn, page, provide_signed_in
 from edu_portal.web.i18n import _
 
@@ -52,61 +55,10 @@ def staff_page(
     )
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        "draft": _("Draft"),
-        "being_verified": _("Being verified"),
-        "submitted": _("Submitted"),
-        "rejected": _("Rejected by verification"),
-        "postponed": _("Review postponed"),
-        "granted": _("Granted"),
-        "refused": _("Refused"),
-        "ready_for_issue": _("Ready for issue"),
-        "issued": _("Issued"),
-        "returned": _("Returned"),
-        "withdrawn": _("Withdrawn"),
-    }
-
-
-TAG_CLASSES = {
-    "submitted": "tag",
-    "being_verified": "tag tag--grey",
-    "postponed": "tag tag--yellow",
-    "granted": "tag tag--green",
-    "ready_for_issue": "tag tag--green",
-    "issued": "tag tag--green",
-    "returned": "tag tag--grey",
-    "refused": "tag tag--red",
-    "rejected": "tag tag--red",
-    "withdrawn": "tag tag--grey",
-}
-
-
-def resource_type_names() -> dict[str, str]:
-    return {"laptop": _("Laptop"), "tablet": _("Tablet"), "other": _("Other")}
-
-
-def target_group_names() -> dict[str, str]:
-    return {
-        "everyone": _("Every learner"),
-        "socially_supported": _("Socially supported learners only"),
-    }
-
-
 def use_names() -> dict[str, str]:
     return {
         "individual": _("Lent for individual use outside the institution"),
         "on_premises": _("Used only on the institution's premises"),
-    }
-
-
-def condition_names() -> dict[str, str]:
-    return {
-        "good": _("Good"),
-        "damaged": _("Damaged"),
-        "incomplete": _("Incomplete"),
-        "lost": _("Lost"),
-        "stolen": _("Stolen"),
     }
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
+from edu_contracts.applications import ReturnCondition
 from edu_contracts.staff_api import (
     BulkGrant,
     BulkTarget,
@@ -18,7 +19,6 @@ from edu_contracts.staff_api import (
     DecisionRequest,
     IncidentClosing,
     ReadyForIssue,
-    ReturnCondition,
     ReturnRequest,
 )
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator

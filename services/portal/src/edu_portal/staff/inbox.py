@@ -18,7 +18,8 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.staff.common import BASE, TAG_CLASSES, sort_names, staff_page
+from edu_portal.labels import TAG_CLASSES
+from edu_portal.staff.common import BASE, sort_names, staff_page
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
@@ -90,7 +91,7 @@ async def inbox_filters(
     """The inbox's filters from the page's query, for the list and its
     exports alike; a value the inbox does not know is dropped."""
     return InboxFilters(
-        status=clean(status, set(TAG_CLASSES) - {"draft"}),
+        status=clean(status, set(map(str, TAG_CLASSES)) - {"draft"}),
         class_group=clean(class_group, most=40),
         resource_type=clean(resource_type, {"laptop", "tablet", "other"}),
         socially_supported=clean(supported, {"true", "false"}),

@@ -13,13 +13,8 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.staff.common import (
-    BASE,
-    TAG_CLASSES,
-    condition_names,
-    item_state_names,
-    staff_page,
-)
+from edu_portal.labels import TAG_CLASSES, condition_names
+from edu_portal.staff.common import BASE, item_state_names, staff_page
 from edu_portal.staff.inbox import PAGE_SIZE, clean
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn

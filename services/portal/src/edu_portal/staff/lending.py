@@ -16,7 +16,8 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import ValidationError
 
-from edu_portal.staff.common import BASE, staff_page, target_group_names, use_names
+from edu_portal.labels import target_group_names
+from edu_portal.staff.common import BASE, staff_page, use_names
 from edu_portal.staff.lending_form import LendingSettingsForm, lending_as_typed
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.clients import Clients

@@ -2,7 +2,8 @@
 
 Texts live in gettext catalogues, ``edu_portal/locale/<lang>/LC_MESSAGES/
 messages.po`` (msgids are the English source texts). They are read straight
-from the ``.po`` files when the app starts: no compile step, nothing generated
+from the ``.po`` files into Babel ``Translations`` when the app starts (lookup
+and plural forms are Babel's): no compile step, nothing generated
 to commit. ``edu portal messages`` (tools) extracts new msgids from the
 templates and Python and merges them into both catalogues.
 
@@ -14,9 +15,13 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from enum import StrEnum
+from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANG_COOKIE = "edu_lang"
@@ -41,49 +46,62 @@ def parse_lang(value: str | None) -> Lang | None:
 
 
 class Catalogues:
-    """msgid → text for each language, loaded from the ``.po`` files."""
+    """Babel ``Translations`` for each language, built from the ``.po`` files
+    (in memory, no ``.mo`` on disk): lookup and plural forms are Babel's (the
+    Latvian plural rule comes from the catalogue's header, CLDR's).
+
+    ``gettext``/``ngettext`` answer in the request's language."""
 
     def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
-        self._texts: dict[Lang, dict[str, str]] = {}
-        self._plurals: dict[Lang, dict[str, tuple[str, ...]]] = {}
+        self._translations: dict[Lang, Translations] = {}
+        self._msgids: dict[Lang, set[str]] = {}
         for lang in Lang:
             with (locale_dir / lang.value / "LC_MESSAGES" / "messages.po").open("rb") as fh:
                 catalog = read_po(fh, locale=lang.value)
-            singles: dict[str, str] = {}
-            plurals: dict[str, tuple[str, ...]] = {}
-            for message in catalog:
-                if not message.id or message.fuzzy:
-                    continue
-                if isinstance(message.id, tuple):
-                    if isinstance(message.string, tuple) and all(message.string):
-                        plurals[message.id[0]] = tuple(message.string)
-                elif isinstance(message.string, str) and message.string:
-                    singles[str(message.id)] = message.string
-            self._texts[lang] = singles
-            self._plurals[lang] = plurals
+            self._msgids[lang] = _translated_msgids(catalog)
+            self._translations[lang] = _translations(catalog)
+
+    def translations(self, lang: Lang | None = None) -> Translations:
+        """Babel's translations for ``lang`` (default: the request's language)."""
+        return self._translations[lang or _current.get()]
 
     def msgids(self, lang: Lang) -> set[str]:
-        return set(self._texts[lang]) | set(self._plurals[lang])
+        """The msgids (a plural by its singular) translated in ``lang``'s catalogue."""
+        return set(self._msgids[lang])
 
     def gettext(self, message: str) -> str:
-        return self._texts[_current.get()].get(message, message)
+        return self.translations().gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        lang = _current.get()
-        forms = self._plurals[lang].get(singular)
-        if forms is None:
-            return singular if n == 1 else plural
-        return forms[_plural_index(lang, n)] if len(forms) > 1 else forms[0]
+        return self.translations().ngettext(singular, plural, n)
 
 
-def _plural_index(lang: Lang, n: int) -> int:
-    if lang is Lang.LV:
-        # Latvian (CLDR, as in Babel's .po header): 0 for …0 and 11-19,
-        # 1 for …1 but not 11, else 2.
-        if n % 10 == 0 or 11 <= n % 100 <= 19:
-            return 0
-        return 1 if n % 10 == 1 else 2
-    return 0 if n == 1 else 1
+def _complete(message: Message) -> bool:
+    if not message.id or message.fuzzy:
+        return False
+    if isinstance(message.string, tuple | list):
+        return bool(message.string) and all(message.string)
+    return bool(message.string)
+
+
+def _translated_msgids(catalog: Catalog) -> set[str]:
+    return {
+        str(m.id[0] if isinstance(m.id, tuple | list) else m.id) for m in catalog if _complete(m)
+    }
+
+
+def _translations(catalog: Catalog) -> Translations:
+    """Babel ``Translations`` of a catalogue (which loses its incomplete
+    messages): untranslated, fuzzy or partly translated plural messages are
+    left out, so they fall back to the English msgid. Plural forms follow the
+    catalogue header's ``Plural-Forms`` (as Babel writes it for ``lv``)."""
+    for message in list(catalog):
+        if message.id and not _complete(message):
+            del catalog[message.id]
+    mo = BytesIO()
+    write_mo(mo, catalog, use_fuzzy=False)
+    mo.seek(0)
+    return Translations(fp=mo, domain="messages")
 
 
 def current_lang() -> Lang:
@@ -107,6 +125,11 @@ def catalogues() -> Catalogues:
 def gettext(message: str) -> str:
     """Translate ``message`` into the request's language (for Python code)."""
     return catalogues().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The plural form for ``n`` in the request's language (Latvian has three)."""
+    return catalogues().ngettext(singular, plural, n)
 
 
 _ = gettext

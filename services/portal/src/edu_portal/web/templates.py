@@ -1,5 +1,7 @@
 """The Jinja environment of the pages: templates under ``edu_portal/templates``
-(one folder per page module), gettext from the catalogues, autoescaping on."""
+(one folder per page module), gettext from the catalogues (Babel
+``Translations``), dates, times and money through Babel in Riga's time zone,
+autoescaping on."""
 
 from __future__ import annotations
 
@@ -9,48 +11,66 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from edu_runtime.riga import RIGA, riga_date
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+from edu_runtime.riga import RIGA
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from edu_portal.web.i18n import Lang, catalogues, current_lang
+from edu_portal.web.i18n import Lang, current_lang, gettext, ngettext
 
 STATIC_VERSION = "2"  # bump when a static file changes (they are cached for a day)
 
 
+# The patterns of the pages (CLDR's, for Babel): Latvians write 31.12.2026.,
+# English readers 31 Dec 2026; times are 24-hour in both. Month names and
+# number symbols are Babel's locale data.
+DATE_PATTERNS = {Lang.LV: "dd.MM.y.", Lang.EN: "d MMM y"}
+TIME_PATTERN = "HH:mm"
+MONEY_PATTERN = "#,##0.00\u00a0¤¤"  # 1 234,50 EUR / 1,234.50 EUR
+
+
+def _instant(value: dt.datetime) -> dt.datetime:
+    """An aware instant; a naive one (never sent by the services) is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def _date(value: dt.date | dt.datetime | str | None) -> str:
-    """Dates as Latvians write them (31.12.2026.) or, in English, 31 Dec 2026."""
+    """Dates as Latvians write them (31.12.2026.) or, in English, 31 Dec 2026.
+    An instant is shown as its date in Riga (Europe/Riga: UTC+2 in winter,
+    UTC+3 in summer), the day the staff exports write."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    lang = current_lang()
     if isinstance(value, dt.datetime):
-        # Riga's date (UTC+2 in winter, UTC+3 in summer), as the exports write it.
-        value = riga_date(value)
-    if current_lang() is Lang.LV:
-        return f"{value.day:02d}.{value.month:02d}.{value.year}."
-    return value.strftime("%-d %b %Y")
+        return format_datetime(_instant(value), DATE_PATTERNS[lang], tzinfo=RIGA, locale=lang.value)
+    return format_date(value, DATE_PATTERNS[lang], locale=lang.value)
 
 
 def _datetime(value: dt.datetime | str | None) -> str:
+    """Date and time in Riga: 15.07.2026. 00:30 / 15 Jul 2026 00:30."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    local = value.astimezone(RIGA)
-    return f"{_date(local.date())} {local:%H:%M}"
+    lang = current_lang()
+    return format_datetime(
+        _instant(value), f"{DATE_PATTERNS[lang]} {TIME_PATTERN}", tzinfo=RIGA, locale=lang.value
+    )
 
 
 def _money(value: Decimal | float | str | None) -> str:
+    """Euros with the language's separators: 1 234,50 EUR / 1,234.50 EUR."""
     if value is None or value == "":
         return ""
-    amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = f"{amount:,.2f}"
-    if current_lang() is Lang.LV:
-        text = text.replace(",", " ").replace(".", ",")
-    return f"{text} EUR"
+    amount = Decimal(str(value))
+    return format_currency(
+        amount, "EUR", MONEY_PATTERN, locale=current_lang().value, currency_digits=False
+    )
 
 
 def _with_query(path: str, **params: Any) -> str:
@@ -69,9 +89,10 @@ def build_environment() -> Environment:
         auto_reload=False,
         lstrip_blocks=True,
     )
-    texts = catalogues()
+    # Jinja's i18n extension over Babel's Translations: {{ _() }}, {% trans %}
+    # and ngettext in the request's language (the callables read it per call).
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        texts.gettext, texts.ngettext, newstyle=True
+        gettext, ngettext, newstyle=True
     )
     env.globals.update(
         current_lang=current_lang,

@@ -35,7 +35,7 @@ class InboxSort(StrEnum):
     STATUS = "status"
 
 
-class ItemState(StrEnum):
+class IssuedItemState(StrEnum):
     """Filters of the issued-items list."""
 
     READY = "ready"  # prepared, not yet handed over

@@ -19,8 +19,8 @@ from edu_contracts.staff_api import (
     InboxPage,
     InboxQuery,
     IncidentClosing,
+    IssuedItemState,
     ItemsPage,
-    ItemState,
     LendingSettingsChange,
     LendingSettingsView,
     ReadyForIssue,
@@ -34,7 +34,7 @@ API = "/api/v1/staff"
 ExportKind = Literal["csv", "xlsx"]
 
 
-def _state(state: ItemState | None) -> dict[str, str]:
+def _state(state: IssuedItemState | None) -> dict[str, str]:
     return {"state": state.value} if state else {}
 
 
@@ -98,7 +98,9 @@ class StaffClient:
         )
 
     # --- issued items --------------------------------------------------------------------
-    async def issued_items(self, state: ItemState | None, *, limit: int, offset: int) -> ItemsPage:
+    async def issued_items(
+        self, state: IssuedItemState | None, *, limit: int, offset: int
+    ) -> ItemsPage:
         return await self.service.read(
             "GET",
             f"{API}/issued-items/",
@@ -107,7 +109,7 @@ class StaffClient:
         )
 
     def issued_items_csv(
-        self, state: ItemState | None
+        self, state: IssuedItemState | None
     ) -> AbstractAsyncContextManager[httpx.Response]:
         return self.service.download(f"{API}/issued-items/export.csv", params=_state(state))
 

@@ -22,9 +22,9 @@ from edu_contracts.staff_api import (
     InboxQuery,
     InboxRow,
     InboxSort,
+    IssuedItemState,
     ItemRow,
     ItemsPage,
-    ItemState,
 )
 from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
@@ -64,7 +64,7 @@ Inbox = NamedDependency[InboxStore]
 Service = NamedDependency[ApplicationService]
 Paging = NamedDependency[PageRequest]
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
-ItemStateQuery = Annotated[ItemState | None, Parameter(query="state")]
+ItemStateQuery = Annotated[IssuedItemState | None, Parameter(query="state")]
 
 EXPORT_LIMIT = 10_000
 EXPORT_CHUNK = 500

@@ -14,7 +14,7 @@ from typing import Any
 
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.staff_api import InboxSort as InboxSort  # noqa: PLC0414
-from edu_contracts.staff_api import ItemState as ItemState  # noqa: PLC0414
+from edu_contracts.staff_api import IssuedItemState as ItemState
 from edu_runtime.mongo import Doc
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from edu_contracts.staff_api import ItemState
+from edu_contracts.staff_api import IssuedItemState
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
@@ -23,9 +23,9 @@ from edu_portal.web.downloads import pass_on
 StateQuery = Annotated[str | None, Parameter(query="stavoklis")]
 
 
-def _state(value: str | None) -> ItemState | None:
+def _state(value: str | None) -> IssuedItemState | None:
     chosen = clean(value, set(item_state_names()) - {""})
-    return ItemState(chosen) if chosen else None
+    return IssuedItemState(chosen) if chosen else None
 
 
 @get(f"{BASE}/izsniegtie")

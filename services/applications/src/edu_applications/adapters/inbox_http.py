@@ -7,20 +7,33 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
-from uuid import UUID
 
-from edu_contracts.applications import ApplicationStatus, ReturnCondition
+from edu_contracts.applications import ApplicationStatus
 from edu_contracts.documents import Language
-from edu_contracts.http import JsonInt
+from edu_contracts.staff_api import (
+    CLASS_GROUP_MAX,
+    OPEN_INCIDENT,
+    QUERY_MAX,
+    RESOURCE_TYPE_MAX,
+    BulkGrant,
+    BulkGrantResult,
+    BulkOutcome,
+    InboxPage,
+    InboxQuery,
+    InboxRow,
+    InboxSort,
+    IssuedItemState,
+    ItemRow,
+    ItemsPage,
+)
 from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
 from edu_runtime.paging import PageRequest
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
-from pydantic import BaseModel, ConfigDict, Field
 
 from edu_applications.adapters.exports import (
     INBOX_HEADERS,
@@ -33,18 +46,15 @@ from edu_applications.adapters.exports import (
     to_xlsx,
 )
 from edu_applications.adapters.inbox_fields import query_fields
-from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore, ItemState
+from edu_applications.adapters.inbox_store import InboxFilter, InboxStore
 from edu_applications.adapters.views import (
-    CLASS_GROUP_MAX,
-    OPEN_INCIDENT,
-    QUERY_MAX,
     ClassGroupQuery,
     IncidentQuery,
     SearchQuery,
     StatusQuery,
 )
 from edu_applications.domain.errors import DomainError
-from edu_applications.domain.model import Application, DecisionKind, IssuedItem
+from edu_applications.domain.model import Application, DecisionKind
 from edu_applications.domain.statuses import label
 from edu_applications.service import ApplicationService
 
@@ -54,7 +64,7 @@ Inbox = NamedDependency[InboxStore]
 Service = NamedDependency[ApplicationService]
 Paging = NamedDependency[PageRequest]
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
-ItemStateQuery = Annotated[ItemState | None, Parameter(query="state")]
+ItemStateQuery = Annotated[IssuedItemState | None, Parameter(query="state")]
 
 EXPORT_LIMIT = 10_000
 EXPORT_CHUNK = 500
@@ -62,161 +72,103 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class InboxRow(BaseModel):
-    id: UUID
-    reference: str | None = None  # the human reference; none on old applications
-    version: int
-    status: ApplicationStatus
-    status_label: str
-    submitted_at: dt.datetime | None
-    updated_at: dt.datetime
-    learner_name: str | None
-    class_group: str | None
-    resource_type: str | None
-    resource_type_label: str
-    resource_description: str | None
-    socially_supported: bool
-    open_incident: bool
-    postponed_until: dt.date | None
-
-    @classmethod
-    def of(cls, app: Application, lang: Language) -> InboxRow:
-        fields = query_fields(app)
-        decision = app.decision
-        return cls(
-            id=app.id,
-            reference=app.reference,
-            version=app.version,
-            status=app.status,
-            status_label=label(app.status, lang),
-            submitted_at=fields["submitted_at"],
-            updated_at=app.updated_at,
-            learner_name=app.learner.full_name,
-            class_group=fields["class_group"],
-            resource_type=fields["resource_type"],
-            resource_type_label=resource_type_label(fields["resource_type"], lang),
-            resource_description=app.resource.description if app.resource else None,
-            socially_supported=bool(app.socially_supported),
-            open_incident=fields["open_incident"],
-            postponed_until=decision.postponed_until if decision else None,
-        )
-
-
-class InboxPage(BaseModel):
-    counts: dict[str, int] = Field(
-        description="Applications per status under every filter but the status filter."
+def _inbox_row(app: Application, lang: Language) -> InboxRow:
+    fields = query_fields(app)
+    decision = app.decision
+    return InboxRow(
+        id=app.id,
+        reference=app.reference,
+        version=app.version,
+        status=app.status,
+        status_label=label(app.status, lang),
+        submitted_at=fields["submitted_at"],
+        updated_at=app.updated_at,
+        learner_name=app.learner.full_name,
+        class_group=fields["class_group"],
+        resource_type=fields["resource_type"],
+        resource_type_label=resource_type_label(fields["resource_type"], lang),
+        resource_description=app.resource.description if app.resource else None,
+        socially_supported=bool(app.socially_supported),
+        open_incident=fields["open_incident"],
+        postponed_until=decision.postponed_until if decision else None,
     )
-    items: list[InboxRow]
-    total: int
-    limit: int
-    offset: int
-    sort: InboxSort
 
 
-class ItemRow(BaseModel):
-    application_id: UUID
-    application_reference: str | None = None
-    version: int
-    status: ApplicationStatus
-    status_label: str
-    learner_name: str | None
-    class_group: str | None
-    resource_description: str | None
-    item: IssuedItem | None
-    issued_at: dt.datetime | None
-    open_incident: bool
-    returned_on: dt.date | None
-    condition: ReturnCondition | None
-
-    @classmethod
-    def of(cls, app: Application, lang: Language) -> ItemRow:
-        fields = query_fields(app)
-        back = app.return_record
-        return cls(
-            application_id=app.id,
-            application_reference=app.reference,
-            version=app.version,
-            status=app.status,
-            status_label=label(app.status, lang),
-            learner_name=app.learner.full_name,
-            class_group=fields["class_group"],
-            resource_description=app.resource.description if app.resource else None,
-            item=app.item,
-            issued_at=fields["issued_at"],
-            open_incident=fields["open_incident"],
-            returned_on=back.returned_on if back else None,
-            condition=back.condition if back else None,
-        )
-
-
-class ItemsPage(BaseModel):
-    items: list[ItemRow]
-    total: int
-    limit: int
-    offset: int
-
-
-class BulkTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: UUID
-    version: JsonInt = Field(ge=1)
-
-
-class BulkGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    applications: list[BulkTarget] = Field(min_length=1, max_length=100)
-
-
-class BulkOutcome(BaseModel):
-    id: UUID
-    granted: bool
-    reason: str | None = Field(
-        default=None, description="Why not: stale_version, illegal_transition, not found…"
+def _item_row(app: Application, lang: Language) -> ItemRow:
+    fields = query_fields(app)
+    back = app.return_record
+    return ItemRow(
+        application_id=app.id,
+        application_reference=app.reference,
+        version=app.version,
+        status=app.status,
+        status_label=label(app.status, lang),
+        learner_name=app.learner.full_name,
+        class_group=fields["class_group"],
+        resource_description=app.resource.description if app.resource else None,
+        item=app.item,
+        issued_at=fields["issued_at"],
+        open_incident=fields["open_incident"],
+        returned_on=back.returned_on if back else None,
+        condition=back.condition if back else None,
     )
-    version: int | None = None
-    status: ApplicationStatus | None = None
 
 
-class BulkGrantResult(BaseModel):
-    granted: int
-    refused: int
-    outcomes: list[BulkOutcome]
-
-
-def _filter(
-    identity: Identity,
-    status: ApplicationStatus | None,
-    class_group: str | None,
-    resource_type: str | None,
-    socially_supported: bool | None,
-    incident: str | None,
-    q: str | None,
-) -> InboxFilter:
-    if not identity.institution_id:
-        raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")
+async def inbox_filters(
+    status: StatusQuery = None,
+    class_group: ClassGroupQuery = None,
+    resource_type: FromQuery[str | None] = None,
+    socially_supported: FromQuery[bool | None] = None,
+    incident: IncidentQuery = None,
+    q: SearchQuery = None,
+    sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+) -> InboxQuery:
+    """The inbox's filters, declared once for the list and its exports."""
     if status is ApplicationStatus.DRAFT:
         raise ApiError(422, "drafts_not_visible", "Drafts are private to the applicant.")
     if incident not in (None, OPEN_INCIDENT):
         raise ApiError(422, "bad_incident_filter", "incident can only be 'open'.")
-    for name, value, most in (("q", q, QUERY_MAX), ("class_group", class_group, CLASS_GROUP_MAX)):
+    for name, value, most in (
+        ("q", q, QUERY_MAX),
+        ("class_group", class_group, CLASS_GROUP_MAX),
+    ):
         if value is not None and len(value) > most:
             raise ApiError(
                 422, "query_too_long", f"{name} can be at most {most} characters.", {"field": name}
             )
-    if resource_type is not None and len(resource_type) > 40:
+    if resource_type is not None and len(resource_type) > RESOURCE_TYPE_MAX:
         raise ApiError(
             422, "query_too_long", "resource_type is too long.", {"field": "resource_type"}
         )
-    return InboxFilter(
-        institution_id=identity.institution_id,
+    return InboxQuery(
         status=status,
         class_group=class_group or None,
         resource_type=resource_type or None,
         socially_supported=socially_supported,
-        open_incident=True if incident == OPEN_INCIDENT else None,
-        name=q or None,
+        incident=incident,
+        q=q or None,
+        sort=sort,
+    )
+
+
+Filters = NamedDependency[InboxQuery]
+
+
+def _institution(identity: Identity) -> str:
+    if not identity.institution_id:
+        raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")
+    return identity.institution_id
+
+
+def _filter(identity: Identity, filters: InboxQuery) -> InboxFilter:
+    return InboxFilter(
+        institution_id=_institution(identity),
+        status=filters.status,
+        class_group=filters.class_group,
+        resource_type=filters.resource_type,
+        socially_supported=filters.socially_supported,
+        open_incident=True if filters.incident == OPEN_INCIDENT else None,
+        name=filters.q,
     )
 
 
@@ -251,6 +203,7 @@ class StaffInboxController(Controller):
     guards = [staff_only]
     tags = ["inbox (staff)"]
     parameters = LANGUAGE_QUERY
+    dependencies = {"filters": Provide(inbox_filters)}
 
     @get("/")
     async def inbox_page(
@@ -259,34 +212,27 @@ class StaffInboxController(Controller):
         identity: Me,
         inbox: Inbox,
         page: Paging,
-        status: StatusQuery = None,
-        class_group: ClassGroupQuery = None,
-        resource_type: FromQuery[str | None] = None,
-        socially_supported: FromQuery[bool | None] = None,
-        incident: IncidentQuery = None,
-        q: SearchQuery = None,
-        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+        filters: Filters,
     ) -> InboxPage:
         """Your institution's applications (never drafts) with a count per status;
         filters combine; ``q`` searches learner names ignoring case and diacritics."""
-        where = _filter(
-            identity, status, class_group, resource_type, socially_supported, incident, q
-        )
+        where = _filter(identity, filters)
         counts = await inbox.counts(where)
+        status = filters.status
         total = counts.get(status.value, 0) if status else sum(counts.values())
         apps = (
-            await inbox.page(where, sort, limit=page.limit, offset=page.offset)
+            await inbox.page(where, filters.sort, limit=page.limit, offset=page.offset)
             if page.offset < total
             else []
         )
         lang = language_of(request)
         return InboxPage(
             counts=counts,
-            items=[InboxRow.of(a, lang) for a in apps],
+            items=[_inbox_row(a, lang) for a in apps],
             total=total,
             limit=page.limit,
             offset=page.offset,
-            sort=sort,
+            sort=filters.sort,
         )
 
     @get("/export.csv", media_type=CSV)
@@ -294,19 +240,11 @@ class StaffInboxController(Controller):
         self,
         identity: Me,
         inbox: Inbox,
-        status: StatusQuery = None,
-        class_group: ClassGroupQuery = None,
-        resource_type: FromQuery[str | None] = None,
-        socially_supported: FromQuery[bool | None] = None,
-        incident: IncidentQuery = None,
-        q: SearchQuery = None,
-        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+        filters: Filters,
     ) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as CSV with Latvian headers."""
-        where = _filter(
-            identity, status, class_group, resource_type, socially_supported, incident, q
-        )
-        rows = [inbox_row(a) for a in await _all(inbox, where, sort)]
+        where = _filter(identity, filters)
+        rows = [inbox_row(a) for a in await _all(inbox, where, filters.sort)]
         return _download(to_csv(INBOX_HEADERS, rows), CSV, f"iesniegumi-{_stamp()}.csv")
 
     @get("/export.xlsx", media_type=XLSX)
@@ -314,19 +252,11 @@ class StaffInboxController(Controller):
         self,
         identity: Me,
         inbox: Inbox,
-        status: StatusQuery = None,
-        class_group: ClassGroupQuery = None,
-        resource_type: FromQuery[str | None] = None,
-        socially_supported: FromQuery[bool | None] = None,
-        incident: IncidentQuery = None,
-        q: SearchQuery = None,
-        sort: FromQuery[InboxSort] = InboxSort.NEWEST,
+        filters: Filters,
     ) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as an Excel workbook."""
-        where = _filter(
-            identity, status, class_group, resource_type, socially_supported, incident, q
-        )
-        rows = [inbox_row(a) for a in await _all(inbox, where, sort)]
+        where = _filter(identity, filters)
+        rows = [inbox_row(a) for a in await _all(inbox, where, filters.sort)]
         content = to_xlsx("Iesniegumi", INBOX_HEADERS, rows)
         return _download(content, XLSX, f"iesniegumi-{_stamp()}.xlsx")
 
@@ -379,13 +309,13 @@ class StaffIssuedItemsController(Controller):
     ) -> ItemsPage:
         """Which item is with which learner since when; ``state`` = ready, issued,
         incident (open loss/theft report) or returned. Newest issue first."""
-        institution_id = _filter(identity, None, None, None, None, None, None).institution_id
+        institution_id = _institution(identity)
         apps, total = await inbox.issued_items(
             institution_id, item_state, limit=page.limit, offset=page.offset
         )
         lang = language_of(request)
         return ItemsPage(
-            items=[ItemRow.of(a, lang) for a in apps],
+            items=[_item_row(a, lang) for a in apps],
             total=total,
             limit=page.limit,
             offset=page.offset,
@@ -395,7 +325,7 @@ class StaffIssuedItemsController(Controller):
     async def export_csv(
         self, identity: Me, inbox: Inbox, item_state: ItemStateQuery = None
     ) -> Response[bytes]:
-        institution_id = _filter(identity, None, None, None, None, None, None).institution_id
+        institution_id = _institution(identity)
         found: list[Application] = []
         while len(found) < EXPORT_LIMIT:
             chunk, _ = await inbox.issued_items(

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from edu_contracts.applications import ApplicationStatus
+from edu_contracts.staff_api import InboxSort as InboxSort  # noqa: PLC0414
+from edu_contracts.staff_api import IssuedItemState as ItemState
 from edu_runtime.mongo import Doc
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
@@ -27,14 +28,6 @@ from edu_applications.domain.reference import normalized
 log = logging.getLogger(__name__)
 
 
-class InboxSort(StrEnum):
-    NEWEST = "newest"  # submitted, newest first
-    OLDEST = "oldest"
-    NAME = "name"  # learner's name, A to Z (case and diacritics ignored)
-    UPDATED = "updated"  # last change, newest first
-    STATUS = "status"
-
-
 _SORTS: dict[InboxSort, list[tuple[str, int]]] = {
     InboxSort.NEWEST: [("submitted_at", DESCENDING), ("_id", ASCENDING)],
     InboxSort.OLDEST: [("submitted_at", ASCENDING), ("_id", ASCENDING)],
@@ -42,15 +35,6 @@ _SORTS: dict[InboxSort, list[tuple[str, int]]] = {
     InboxSort.UPDATED: [("updated_at", DESCENDING), ("_id", ASCENDING)],
     InboxSort.STATUS: [("status", ASCENDING), ("submitted_at", DESCENDING), ("_id", ASCENDING)],
 }
-
-
-class ItemState(StrEnum):
-    """Filters of the issued-items list."""
-
-    READY = "ready"  # prepared, not yet handed over
-    ISSUED = "issued"  # with the learner
-    INCIDENT = "incident"  # with an open loss/theft report
-    RETURNED = "returned"
 
 
 @dataclass(frozen=True)

@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from edu_contracts.http import JsonBool, JsonDate, JsonInt, Page
-from edu_contracts.lending import (
-    OFFER_ID_PATTERN,
-    LendingOffer,
-    LendingResourceType,
-    LendingUse,
-)
-from edu_contracts.registry_api import ResourceTargetGroup
+from edu_contracts import staff_api
+from edu_contracts.http import Page
+from edu_contracts.lending import LendingOffer
+from edu_contracts.staff_api import AuditView, LendingSettingsView
 from edu_runtime.auth import Identity, staff_only
 from edu_runtime.http import correlation_id
 from edu_runtime.paging import PageRequest
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from edu_applications.adapters.views import Email
-from edu_applications.domain.lending import MAX_OFFERS, AuditEntry, FieldChange, SettingsValues
+from edu_applications.domain.lending import AuditEntry, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
     LendingSettingsService,
@@ -35,37 +30,10 @@ Lending = NamedDependency[LendingSettingsService]
 Me = NamedDependency[Identity]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class LendingSettingsChange(staff_api.LendingSettingsChange):
+    """The contract's change, with the digest's address checked as an e-mail
+    address (the contracts carry no e-mail validator)."""
 
-
-class OfferInput(Body):
-    offer_id: str | None = Field(
-        default=None, pattern=OFFER_ID_PATTERN, description="Omit for a new resource."
-    )
-    resource_type: LendingResourceType
-    description: str = Field(min_length=1, max_length=200)
-    target_group: ResourceTargetGroup
-    use: LendingUse
-    for_groups: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
-        default_factory=list, max_length=50
-    )
-    items_available: JsonInt | None = Field(default=None, ge=0, le=100_000)
-
-
-class LendingSettingsChange(Body):
-    """The settings as staff save them. Also (rules JSON Schema cannot state,
-    refused with 422): ``accepting_to`` is not before ``accepting_from``
-    (``bad_period``), and no two resources have one ``offer_id``
-    (``duplicate_offer``)."""
-
-    version: JsonInt = Field(
-        ge=0, description="The version this change is based on (0 before the first save)."
-    )
-    accepting_applications: JsonBool
-    accepting_from: JsonDate | None = None
-    accepting_to: JsonDate | None = None
-    offers: list[OfferInput] = Field(default_factory=list, max_length=MAX_OFFERS)
     contact_email: Email | None = Field(
         default=None,
         description="The institution's address for the daily digest of new applications "
@@ -73,53 +41,30 @@ class LendingSettingsChange(Body):
     )
 
 
-class LendingSettingsView(BaseModel):
-    institution_id: str
-    saved: bool = Field(description="False while the register's data is in force.")
-    version: int
-    accepting_applications: bool
-    accepting_from: dt.date | None
-    accepting_to: dt.date | None
-    accepting_now: bool
-    offers: list[LendingOffer]
-    contact_email: str | None = Field(
-        description="Where the daily digest of new applications goes; null: no digest."
+def _settings_view(current: CurrentSettings) -> LendingSettingsView:
+    v = current.values
+    return LendingSettingsView(
+        institution_id=current.institution_id,
+        saved=current.saved,
+        version=current.version,
+        accepting_applications=v.accepting_applications,
+        accepting_from=v.accepting_from,
+        accepting_to=v.accepting_to,
+        accepting_now=current.accepting_now,
+        offers=list(v.offers),
+        contact_email=v.contact_email,
+        updated_at=current.updated_at,
+        updated_by=current.updated_by,
     )
-    updated_at: dt.datetime | None
-    updated_by: str | None
-
-    @classmethod
-    def of(cls, current: CurrentSettings) -> LendingSettingsView:
-        v = current.values
-        return cls(
-            institution_id=current.institution_id,
-            saved=current.saved,
-            version=current.version,
-            accepting_applications=v.accepting_applications,
-            accepting_from=v.accepting_from,
-            accepting_to=v.accepting_to,
-            accepting_now=current.accepting_now,
-            offers=list(v.offers),
-            contact_email=v.contact_email,
-            updated_at=current.updated_at,
-            updated_by=current.updated_by,
-        )
 
 
-class AuditView(BaseModel):
-    at: dt.datetime
-    version: int
-    actor_name: str
-    changes: list[FieldChange]
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> AuditView:
-        return cls(
-            at=entry.at,
-            version=entry.version,
-            actor_name=entry.actor_name,
-            changes=list(entry.changes),
-        )
+def _audit_view(entry: AuditEntry) -> AuditView:
+    return AuditView(
+        at=entry.at,
+        version=entry.version,
+        actor_name=entry.actor_name,
+        changes=list(entry.changes),
+    )
 
 
 class StaffLendingSettingsController(Controller):
@@ -130,7 +75,7 @@ class StaffLendingSettingsController(Controller):
     @get("/")
     async def current(self, identity: Me, lending: Lending) -> LendingSettingsView:
         """Your institution's lending settings; the register's data while none are saved."""
-        return LendingSettingsView.of(await lending.current(identity))
+        return _settings_view(await lending.current(identity))
 
     @put("/")
     async def replace(
@@ -158,7 +103,7 @@ class StaffLendingSettingsController(Controller):
             contact_email=data.contact_email,
         )
         current = await lending.change(identity, data.version, wanted, correlation_id(request))
-        return LendingSettingsView.of(current)
+        return _settings_view(current)
 
     @get("/history")
     async def history(
@@ -170,7 +115,7 @@ class StaffLendingSettingsController(Controller):
         """Who changed what and when, newest first."""
         entries, total = await lending.history(identity, limit=page.limit, offset=page.offset)
         return Page(
-            items=[AuditView.of(e) for e in entries],
+            items=[_audit_view(e) for e in entries],
             total=total,
             limit=page.limit,
             offset=page.offset,

@@ -7,11 +7,19 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
+from edu_contracts.applications import ApplicantRole, ApplicationStatus
 from edu_contracts.documents import Language
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
 from edu_contracts.notifications import MessageChannel, MessageKind
 from edu_contracts.personal_code import PersonalCodeInput
+from edu_contracts.staff_api import CLASS_GROUP_MAX as CLASS_GROUP_MAX  # noqa: PLC0414
+from edu_contracts.staff_api import OPEN_INCIDENT as OPEN_INCIDENT  # noqa: PLC0414
+from edu_contracts.staff_api import QUERY_MAX as QUERY_MAX  # noqa: PLC0414
+from edu_contracts.staff_api import VISIBLE_STATUSES
+from edu_contracts.staff_api import DecisionRequest as DecisionRequest  # noqa: PLC0414
+from edu_contracts.staff_api import IncidentClosing as IncidentClosing  # noqa: PLC0414
+from edu_contracts.staff_api import ReadyForIssue as ReadyForIssue  # noqa: PLC0414
+from edu_contracts.staff_api import ReturnRequest as ReturnRequest  # noqa: PLC0414
 from edu_runtime.mongo import Doc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from litestar.params import QueryParameter
@@ -19,7 +27,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Wit
 
 from edu_applications.domain.model import (
     Application,
-    DecisionKind,
     Incident,
     IncidentKind,
     SocialGroup,
@@ -85,11 +92,6 @@ Email = Annotated[
 
 
 # The staff lists' query filters, documented from the limits the handlers check.
-OPEN_INCIDENT = "open"
-QUERY_MAX = 100
-CLASS_GROUP_MAX = 40
-VISIBLE_STATUSES = [s.value for s in ApplicationStatus if s is not ApplicationStatus.DRAFT]
-
 IncidentQuery = Annotated[
     str | None,
     QueryParameter(
@@ -229,28 +231,6 @@ class IncidentReport(Versioned):
     kind: IncidentKind
     description: str = Field(min_length=10, max_length=4000)
     occurred_on: JsonDate | None = None
-
-
-class DecisionRequest(Versioned):
-    decision: DecisionKind
-    reason: str | None = Field(default=None, max_length=2000)
-    postponed_until: JsonDate | None = None
-
-
-class ReadyForIssue(Versioned):
-    model: str = Field(min_length=1, max_length=200)
-    inventory_number: str = Field(min_length=1, max_length=64)
-    serial_number: str = Field(min_length=1, max_length=64)
-
-
-class ReturnRequest(Versioned):
-    condition: ReturnCondition
-    note: str | None = Field(default=None, max_length=2000)
-    returned_on: JsonDate | None = None
-
-
-class IncidentClosing(Versioned):
-    note: str = Field(min_length=1, max_length=2000)
 
 
 class ApplicationView(Application):

@@ -13,6 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from edu_contracts.lending import LendingOffer, LendingSettingsPayload, accepting_on
+from edu_contracts.staff_api import MAX_OFFERS as MAX_OFFERS  # noqa: PLC0414
+from edu_contracts.staff_api import FieldChange as FieldChange  # noqa: PLC0414
 from pydantic import BaseModel, ConfigDict
 
 from edu_applications.domain.errors import DomainError
@@ -54,15 +56,6 @@ class LendingSettings(SettingsValues):
         )
 
 
-class FieldChange(Frozen):
-    """One changed value: ``field`` names it (``offers.<offer id>.description``),
-    ``before``/``after`` are its values as text (None when it did not exist)."""
-
-    field: str
-    before: str | None
-    after: str | None
-
-
 class AuditEntry(Frozen):
     id: UUID
     institution_id: str
@@ -71,9 +64,6 @@ class AuditEntry(Frozen):
     actor_name: str
     actor_key: str  # keyed pseudonym of the employee's personal code
     changes: tuple[FieldChange, ...]
-
-
-MAX_OFFERS = 100
 
 
 def _text(value: Any) -> str | None:

@@ -10,6 +10,8 @@ from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStat
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
+from edu_contracts.staff_api import DecisionKind as DecisionKind  # noqa: PLC0414
+from edu_contracts.staff_api import IssuedItem as IssuedItem  # noqa: PLC0414
 from pydantic import BaseModel, ConfigDict
 
 
@@ -32,12 +34,6 @@ class SocialGroup(StrEnum):
 class IncidentKind(StrEnum):
     LOST = "lost"
     STOLEN = "stolen"
-
-
-class DecisionKind(StrEnum):
-    GRANT = "grant"
-    REFUSE = "refuse"
-    POSTPONE = "postpone"
 
 
 class Actor(Frozen):
@@ -106,13 +102,6 @@ class AcknowledgedDocument(Frozen):
     code: str
     title: str
     version: str
-
-
-class IssuedItem(Frozen):
-    model: str
-    inventory_number: str
-    serial_number: str
-    item_id: UUID | None = None  # the register's item; None: typed in by hand
 
 
 class Incident(Frozen):

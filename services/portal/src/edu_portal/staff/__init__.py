@@ -6,14 +6,20 @@ from litestar import Router
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.staff import inbox, lending, signin
+from edu_portal.staff import application, bulk, inbox, issued, lending, signin
 from edu_portal.staff.common import NotStaff, not_staff, provide_staff
 
 # Every staff page but the staff sign-in: ``signed_in`` is a staff member or
 # the person is sent to the staff sign-in (one guard, not a check per page).
 STAFF_PAGES = Router(
     path="/",
-    route_handlers=[*inbox.ROUTES, *lending.ROUTES],
+    route_handlers=[
+        *inbox.ROUTES,
+        *bulk.ROUTES,
+        *application.ROUTES,
+        *issued.ROUTES,
+        *lending.ROUTES,
+    ],
     dependencies={"signed_in": Provide(provide_staff)},
     exception_handlers={NotStaff: not_staff},
 )

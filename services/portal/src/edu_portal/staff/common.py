@@ -1,8 +1,7 @@
 """What every staff page shares: the staff session check (a dependency of the
-/skola router: a page handler never sees anyone but staff), API calls with the
-staff token, the labels of roles, conditions and the like (those of statuses,
-resource types and target groups, and the tag colours, are
-``edu_portal.labels``)."""
+/skola router: a page handler never sees anyone but staff), the labels of
+roles, conditions and the like (those of statuses, resource types and target
+groups, and the tag colours, are ``edu_portal.labels``)."""
 
 from __future__ import annotations
 
@@ -12,8 +11,7 @@ from litestar import Request
 from litestar.response import Redirect, Template
 
 from edu_portal.labels import resource_type_names, status_labels
-from edu_portal.web.api import Backend
-from edu_portal.web.context import Portal, SignedIn, page, provide_signed_in
+from edu_portal.web.context import SignedIn, page, provide_signed_in
 from edu_portal.web.i18n import _
 
 BASE = "/skola"
@@ -55,22 +53,6 @@ def staff_page(
         type_names=resource_type_names(),
         **context,
     )
-
-
-async def api_json(
-    signed_in: SignedIn,
-    portal: Portal,
-    method: str,
-    path: str,
-    *,
-    params: dict[str, Any] | None = None,
-    json: Any = None,
-) -> Any:
-    token = await signed_in.token()
-    r = await portal.api.request(
-        Backend.APPLICATIONS, method, path, token, params=params, json=json
-    )
-    return r.json()
 
 
 def use_names() -> dict[str, str]:

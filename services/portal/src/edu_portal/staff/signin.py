@@ -10,53 +10,53 @@ from typing import Annotated, Any
 
 from edu_contracts.registry_api import LearnerInstitutions
 from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.staff.common import BASE, SIGN_IN, is_staff, staff_page
-from edu_portal.web.api import Backend
+from edu_portal.staff.forms import InstitutionChoice
+from edu_portal.web.clients import Clients
 from edu_portal.web.context import Portal, SignedIn, page
-from edu_portal.web.forms import FormErrors, form_value
-from edu_portal.web.i18n import _
+from edu_portal.web.forms import FormErrors
 from edu_portal.web.session import SESSION_COOKIE
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-async def _workplaces(signed_in: SignedIn, portal: Portal) -> LearnerInstitutions:
-    token = await signed_in.token()
-    return await portal.api.get(
-        Backend.REGISTRY, "/api/v1/lookups/employees/me/institutions", token, LearnerInstitutions
-    )
+async def _workplaces(clients: Clients) -> LearnerInstitutions | None:
+    """Where the registers say the person works now (None: they do not know them)."""
+    return await clients.registry.employee_institutions()
 
 
 @get(SIGN_IN)
-async def choose_institution(signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def choose_institution(
+    signed_in: SignedIn, clients: NamedDependency[Clients]
+) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)
-    found = await _workplaces(signed_in, portal)
-    if not found.items:
+    found = await _workplaces(clients)
+    if found is None or not found.items:
         return page("skola/not_employed.html", status_code=403)
     return page("skola/choose_institution.html", found=found, errors=FormErrors())
 
 
 @post(SIGN_IN)
-async def sign_in_as_staff(data: Form, signed_in: SignedIn, portal: Portal) -> Template | Redirect:
+async def sign_in_as_staff(
+    data: Form, signed_in: SignedIn, portal: Portal, clients: NamedDependency[Clients]
+) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)
-    chosen = form_value(data, "institution")
-    found = await _workplaces(signed_in, portal)
-    match = next(
-        (i.institution for i in found.items if i.institution.institution_id == chosen), None
-    )
-    if match is None:
-        errors = FormErrors()
-        errors.add("institution", _("Choose the institution you work for"))
-        if not found.items:
-            return page("skola/not_employed.html", status_code=403)
+    found = await _workplaces(clients)
+    if found is None or not found.items:
+        return page("skola/not_employed.html", status_code=403)
+    workplaces = {i.institution.institution_id: i.institution for i in found.items}
+    form, errors = InstitutionChoice.parse(data, known=workplaces)
+    if form is None:
         return page("skola/choose_institution.html", status_code=400, found=found, errors=errors)
+    match = workplaces[form.institution]
     # A new session for the staff role; the citizen session ends.
     cookie_value, _session = await portal.sessions.open(
         signed_in.session.person,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from edu_runtime.clients.documents import DocumentsClient
 from edu_runtime.clients.registry import RegistryClient
+from edu_runtime.clients.staff import StaffClient
 from edu_runtime.service_client import ServiceClient
 
 from edu_portal.web.api import Backend
@@ -24,6 +25,7 @@ from edu_portal.web.i18n import current_lang
 class Clients:
     registry: RegistryClient
     documents: DocumentsClient
+    staff: StaffClient
 
     @classmethod
     def acting_as(cls, backends: Backends, token: str) -> Clients:
@@ -35,6 +37,7 @@ class Clients:
         return cls(
             registry=RegistryClient(bound(Backend.REGISTRY)),
             documents=DocumentsClient(bound(Backend.DOCUMENTS)),
+            staff=StaffClient(bound(Backend.APPLICATIONS)),
         )
 
 

@@ -36,9 +36,9 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
-from edu_portal.web.api import Api, Backend
+from edu_portal.web.api import Api, Backend, Backends
 from edu_portal.web.caching import NoStoreMiddleware
-from edu_portal.web.clients import Backends, provide_clients
+from edu_portal.web.clients import provide_clients
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
 from edu_portal.web.errors import handle_error
 from edu_portal.web.limits import PersonLimits

@@ -9,40 +9,16 @@ context, so the services' spans join the page's trace. Refusals come back as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import httpx
 from edu_runtime.clients.documents import DocumentsClient
 from edu_runtime.clients.registry import RegistryClient
 from edu_runtime.service_client import ServiceClient
-from opentelemetry import propagate
+from litestar import Request
 
-from edu_portal.web.api import Backend, correlation
-from edu_portal.web.context import SignedIn
+from edu_portal.web.api import Backend, Backends
+from edu_portal.web.context import provide_signed_in
 from edu_portal.web.i18n import current_lang
-
-
-def _page_headers() -> dict[str, str]:
-    headers: dict[str, str] = {}
-    cid = correlation.get()
-    if cid:
-        headers["X-Correlation-Id"] = cid
-    # Injected here rather than by the httpx instrumentation, whose client span
-    # per call cost ~1 ms of the portal's CPU per page.
-    propagate.inject(headers)
-    return headers
-
-
-class Backends:
-    """One ``ServiceClient`` per back-end service, for the portal's lifetime."""
-
-    def __init__(self, http: dict[Backend, httpx.AsyncClient]) -> None:
-        self._services = {
-            backend: ServiceClient(backend.value, client, headers=_page_headers)
-            for backend, client in http.items()
-        }
-
-    def service(self, backend: Backend) -> ServiceClient:
-        return self._services[backend]
 
 
 @dataclass(frozen=True)
@@ -63,5 +39,8 @@ class Clients:
         )
 
 
-async def provide_clients(signed_in: SignedIn) -> Clients:
+async def provide_clients(request: Request[Any, Any, Any]) -> Clients:
+    # The signed-in session through the request (cached there), not as a typed
+    # parameter: litestar would validate a ``SignedIn`` argument field by field.
+    signed_in = await provide_signed_in(request)
     return Clients.acting_as(signed_in.portal.backends, await signed_in.token())

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
@@ -20,16 +20,13 @@ from litestar.response import Redirect, Template
 from opentelemetry import trace
 
 from edu_portal.settings import PortalSettings
-from edu_portal.web.api import Api, correlation
+from edu_portal.web.api import Api, Backends, correlation
 from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, Lang, parse_lang, set_lang
 from edu_portal.web.limits import PersonLimits
 from edu_portal.web.oidc import OidcClient
 from edu_portal.web.session import SESSION_COOKIE, Session, SessionStore
 from edu_portal.web.templates import page_path
 from edu_portal.web.tokens import SessionTokens
-
-if TYPE_CHECKING:
-    from edu_portal.web.clients import Backends
 
 
 @dataclass

@@ -23,13 +23,11 @@ from edu_applications.domain.model import (
     Application,
     Contact,
     DecisionKind,
-    IncidentKind,
     IssuedItem,
     Offer,
     Person,
     RegisteredInstitution,
     ReturnCondition,
-    SocialGroup,
     Verdict,
 )
 from edu_applications.domain.reference import PATTERN, normalized, reference_from
@@ -37,6 +35,7 @@ from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transit
 from edu_applications.service.events import status_event
 from edu_contracts.applications import ActorRole, ApplicantRole
 from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.documents import Language
 from edu_contracts.registry import IneligibilityReason
 from edu_contracts.registry_api import ResourceTargetGroup

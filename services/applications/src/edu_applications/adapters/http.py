@@ -7,6 +7,17 @@ from typing import Any
 from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications_api import (
+    DocumentsStep,
+    DraftRequest,
+    IncidentReport,
+    InstitutionStep,
+    ResourceStep,
+    SocialStatusStep,
+    TermsAcceptance,
+    Versioned,
+    Withdrawal,
+)
 from edu_contracts.http import Page
 from edu_runtime.auth import Identity, citizens_only, staff_only
 from edu_runtime.errors import ApiError
@@ -26,22 +37,13 @@ from edu_applications.adapters.views import (
     ApplicationView,
     ContactStep,
     DecisionRequest,
-    DocumentsStep,
-    DraftRequest,
     IncidentClosing,
     IncidentCreated,
     IncidentQuery,
-    IncidentReport,
-    InstitutionStep,
     ReadyForIssue,
-    ResourceStep,
     ReturnRequest,
     SearchQuery,
-    SocialStatusStep,
     StatusQuery,
-    TermsAcceptance,
-    Versioned,
-    Withdrawal,
 )
 from edu_applications.domain.errors import (
     Conflict,

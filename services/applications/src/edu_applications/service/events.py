@@ -18,6 +18,7 @@ from edu_contracts.applications import (
     VerificationRequested,
     VerificationRequestedPayload,
 )
+from edu_contracts.applications_api import IncidentKind
 from edu_contracts.documents import (
     AcceptedDocument,
     ElectronicConfirmation,
@@ -38,7 +39,6 @@ from edu_applications.domain.model import (
     Actor,
     Application,
     Incident,
-    IncidentKind,
     ReturnCondition,
 )
 

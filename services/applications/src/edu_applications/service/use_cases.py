@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from uuid import UUID, uuid4
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
 from edu_contracts.envelope import Envelope
 from edu_contracts.registry import EligibilityVerdict
@@ -40,11 +41,9 @@ from edu_applications.domain.model import (
     Contact,
     DecisionKind,
     Incident,
-    IncidentKind,
     IssuedItem,
     Person,
     ReturnCondition,
-    SocialGroup,
 )
 from edu_applications.domain.reference import reference_from
 from edu_applications.service import events

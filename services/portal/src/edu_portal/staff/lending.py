@@ -14,7 +14,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.applications.calls import invalid_fields
+from edu_portal.applications.forms import invalid_fields
 from edu_portal.staff.common import (
     BASE,
     api_json,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from edu_runtime.clients.applications import ApplicationsClient
 from edu_runtime.clients.documents import DocumentsClient
 from edu_runtime.clients.registry import RegistryClient
 from edu_runtime.service_client import ServiceClient
@@ -25,6 +26,7 @@ from edu_portal.web.i18n import current_lang
 class Clients:
     registry: RegistryClient
     documents: DocumentsClient
+    applications: ApplicationsClient
 
     @classmethod
     def acting_as(cls, backends: Backends, token: str) -> Clients:
@@ -36,6 +38,7 @@ class Clients:
         return cls(
             registry=RegistryClient(bound(Backend.REGISTRY)),
             documents=DocumentsClient(bound(Backend.DOCUMENTS)),
+            applications=ApplicationsClient(bound(Backend.APPLICATIONS)),
         )
 
 

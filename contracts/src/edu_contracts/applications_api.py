@@ -269,21 +269,28 @@ class ApplicationView(View):
         return [i for i in self.incidents if i.closed_at is None]
 
 
-class ApplicationSummaryView(View):
+class ApplicationSummary(BaseModel):
+    """One line of a list of applications (the citizen's and the staff's):
+    declared once, answered by the service and read by the portal."""
+
     id: UUID
-    reference: str | None = None
+    reference: str | None = Field(
+        default=None, description="The human reference, e.g. IR-7K3M-Q9TX (none on old ones)."
+    )
+    version: int
     status: ApplicationStatus
+    status_label: str
     role: ApplicantRole
-    learner_name: str | None = None
-    institution_name: str | None = None
-    resource_type: str | None = None
-    open_incidents: int = 0
+    learner_name: str | None
+    institution_name: str | None
+    resource_type: str | None
+    open_incidents: int
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
 class ApplicationList(View):
-    items: tuple[ApplicationSummaryView, ...]
+    items: tuple[ApplicationSummary, ...]
     total: int
     limit: int
     offset: int

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.applications_api import (
+    ApplicationSummary,
     DocumentsStep,
     DraftRequest,
     IncidentReport,
@@ -33,7 +34,6 @@ from edu_applications.adapters.views import (
     OPEN_INCIDENT,
     QUERY_MAX,
     ApplicationDetail,
-    ApplicationSummary,
     ApplicationView,
     ContactStep,
     DecisionRequest,
@@ -44,6 +44,7 @@ from edu_applications.adapters.views import (
     ReturnRequest,
     SearchQuery,
     StatusQuery,
+    summary_of,
 )
 from edu_applications.domain.errors import (
     Conflict,
@@ -137,7 +138,7 @@ class CitizenApplicationsController(Controller):
         apps, total = await service.applications_of(identity, page.limit, page.offset)
         lang = language_of(request)
         return Page(
-            items=[ApplicationSummary.of(a, lang) for a in apps],
+            items=[summary_of(a, lang) for a in apps],
             total=total,
             limit=page.limit,
             offset=page.offset,
@@ -357,7 +358,7 @@ class StaffApplicationsController(Controller):
         apps = await inbox.page(where, InboxSort.NEWEST, limit=limit, offset=offset)
         lang = language_of(request)
         return Page(
-            items=[ApplicationSummary.of(a, lang) for a in apps],
+            items=[summary_of(a, lang) for a in apps],
             total=total,
             limit=limit,
             offset=offset,

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated
-from uuid import UUID
 
 from edu_contracts import applications_api
-from edu_contracts.applications import ApplicantRole, ApplicationStatus
-from edu_contracts.applications_api import Versioned
+from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications_api import ApplicationSummary, Versioned
 from edu_contracts.documents import Language
 from edu_contracts.http import JsonDate
 from edu_contracts.notifications import MessageChannel, MessageKind
@@ -194,38 +193,22 @@ class ApplicationDetail(ApplicationView):
         )
 
 
-class ApplicationSummary(BaseModel):
-    id: UUID
-    reference: str | None = Field(
-        default=None, description="The human reference, e.g. IR-7K3M-Q9TX (none on old ones)."
+def summary_of(app: Application, lang: Language) -> ApplicationSummary:
+    """The application as one line of a list (``edu_contracts.applications_api``)."""
+    return ApplicationSummary(
+        id=app.id,
+        reference=app.reference,
+        version=app.version,
+        status=app.status,
+        status_label=label(app.status, lang),
+        role=app.role,
+        learner_name=app.learner.full_name,
+        institution_name=app.institution.name if app.institution else None,
+        resource_type=app.resource.resource_type if app.resource else None,
+        open_incidents=sum(1 for i in app.incidents if i.is_open),
+        created_at=app.created_at,
+        updated_at=app.updated_at,
     )
-    version: int
-    status: ApplicationStatus
-    status_label: str
-    role: ApplicantRole
-    learner_name: str | None
-    institution_name: str | None
-    resource_type: str | None
-    open_incidents: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @classmethod
-    def of(cls, app: Application, lang: Language) -> ApplicationSummary:
-        return cls(
-            id=app.id,
-            reference=app.reference,
-            version=app.version,
-            status=app.status,
-            status_label=label(app.status, lang),
-            role=app.role,
-            learner_name=app.learner.full_name,
-            institution_name=app.institution.name if app.institution else None,
-            resource_type=app.resource.resource_type if app.resource else None,
-            open_incidents=sum(1 for i in app.incidents if i.is_open),
-            created_at=app.created_at,
-            updated_at=app.updated_at,
-        )
 
 
 class IncidentCreated(BaseModel):

@@ -296,9 +296,13 @@ class ApplicationList(View):
     offset: int
 
 
-class TermsView(View):
+class TermsState(BaseModel):
+    """``GET /api/v1/terms/resource-applications``: the current terms version
+    and whether the caller has accepted it."""
+
     terms_version: str
     accepted: bool
+    checkbox_label: str
 
 
 class IncidentReported(View):

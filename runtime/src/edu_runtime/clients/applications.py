@@ -26,7 +26,7 @@ from edu_contracts.applications_api import (
     SocialGroup,
     SocialStatusStep,
     TermsAcceptance,
-    TermsView,
+    TermsState,
     Versioned,
     Withdrawal,
 )
@@ -58,8 +58,8 @@ class ApplicationsClient:
         self.service = service
 
     # --- terms ------------------------------------------------------------------
-    async def terms(self) -> TermsView:
-        return await self.service.read("GET", TERMS, TermsView)
+    async def terms(self) -> TermsState:
+        return await self.service.read("GET", TERMS, TermsState)
 
     async def accept_terms(self) -> None:
         await self.service.send("POST", f"{TERMS}/acceptance", body=TermsAcceptance())

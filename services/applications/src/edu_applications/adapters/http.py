@@ -16,6 +16,7 @@ from edu_contracts.applications_api import (
     ResourceStep,
     SocialStatusStep,
     TermsAcceptance,
+    TermsState,
     Versioned,
     Withdrawal,
 )
@@ -89,13 +90,13 @@ class TermsController(Controller):
     tags = ["terms"]
 
     @get("/")
-    async def current_terms(self, identity: Me, service: Service) -> dict[str, Any]:
+    async def current_terms(self, identity: Me, service: Service) -> TermsState:
         """The current terms version and whether the caller has accepted it."""
-        return {
-            "terms_version": service.terms.version,
-            "accepted": await service.terms.accepted(identity),
-            "checkbox_label": "Piekrītu e-pakalpojuma lietošanas noteikumiem",
-        }
+        return TermsState(
+            terms_version=service.terms.version,
+            accepted=await service.terms.accepted(identity),
+            checkbox_label="Piekrītu e-pakalpojuma lietošanas noteikumiem",
+        )
 
     @post(
         "/acceptance",

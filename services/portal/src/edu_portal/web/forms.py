@@ -30,7 +30,7 @@ def _as_tuple(value: Any) -> Any:
 Choices = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 
 
-def _version_or_none(value: Any) -> Any:
+def _as_version(value: Any) -> Any:
     try:
         return int(str(value).strip())
     except ValueError:
@@ -41,7 +41,7 @@ def _version_or_none(value: Any) -> Any:
 # page showed. Absent or garbled it is NO_VERSION, which no record has, so the
 # service refuses the change rather than apply it to a state nobody saw.
 NO_VERSION = 0
-Version = Annotated[int, BeforeValidator(_version_or_none)]
+Version = Annotated[int, BeforeValidator(_as_version)]
 
 
 @dataclass

@@ -101,7 +101,11 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         (401, 401, 401, 200, 200, 200, 200, 403, 403),
     ),
     ("registry", "GET", "/api/v1/my-data"): (
-        lambda c: ("/api/v1/my-data", {"params": {"person_code": c.child}}),
+        lambda c: ("/api/v1/my-data", {}),
+        (401, 401, 401, 200, 200, 200, 200, 403, 403),
+    ),
+    ("registry", "POST", "/api/v1/my-data/query"): (
+        lambda c: ("/api/v1/my-data/query", {"json": {"person_code": c.child}}),
         (401, 401, 401, 200, 403, 200, 403, 403, 403),
     ),
     ("registry", "POST", "/api/v1/my-data/pdf"): (

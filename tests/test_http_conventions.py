@@ -1,7 +1,7 @@
 """The shared HTTP conventions, on every service's real server: no input
 silently ignored (unknown query parameters and body fields, missing or non-JSON
-bodies), one language negotiation, one pagination error, and the printout's
-``person_code`` in the body."""
+bodies), one language negotiation, one pagination error, and ``person_code``
+in the body of the printout and the data query, never in the address."""
 
 from __future__ import annotations
 
@@ -129,6 +129,16 @@ async def test_printout_takes_person_code_from_the_body(
         f"{MY_DATA}/pdf", json={"person_code": w.child.code, "x": 1}, headers=actors.parent
     )
     await refused(r, 422, "unknown_field")
+    # Reading the data is the same: the caller's own with GET, anyone else's
+    # only with the code in the body; the old query form is refused.
+    r = await stack.registry.client.get(
+        MY_DATA, params={"person_code": w.child.code}, headers=actors.parent
+    )
+    assert (await refused(r, 422, "unknown_query_parameter"))["extra"]["unknown"] == ["person_code"]
+    r = await stack.registry.client.post(
+        f"{MY_DATA}/query", json={"person_code": w.child.code}, headers=actors.parent
+    )
+    assert (await ok(r))["subject"]["personal_code"] == w.child.code
 
 
 async def test_one_pagination_error_everywhere(stack: Stack, actors: Actors) -> None:

@@ -84,7 +84,8 @@ class MyDataSubject(Contract):
 
 
 class MyDataAnswer(Contract):
-    """``GET /api/v1/my-data``. In the JSON a block with no data is absent from
+    """``GET /api/v1/my-data`` (the caller's own) and ``POST /api/v1/my-data/query``
+    (whose: ``WhoseData``). In the JSON a block with no data is absent from
     ``blocks``; when VIIS holds nothing, ``blocks`` is ``{}`` and ``message`` is
     the no-data text (seeds part A step 4)."""
 
@@ -113,8 +114,9 @@ class AccessLogPage(Contract):
     offset: int
 
 
-class PrintoutRequest(RequestBody):
-    """Whose data to print: yourself (``{}``) or a person you represent."""
+class WhoseData(RequestBody):
+    """Whose data to read or print: yourself (``{}``) or a person you represent.
+    The personal code travels in the body, never in the address."""
 
     person_code: PersonalCodeInput | None = Field(
         default=None, description="A represented person's personal code; omit for yourself."

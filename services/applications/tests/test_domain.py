@@ -23,12 +23,10 @@ from edu_applications.domain.model import (
     Application,
     Contact,
     DecisionKind,
-    IncidentKind,
     IssuedItem,
     Offer,
     Person,
     RegisteredInstitution,
-    SocialGroup,
     Verdict,
 )
 from edu_applications.domain.reference import PATTERN, normalized, reference_from
@@ -36,6 +34,7 @@ from edu_applications.domain.statuses import LABELS, TRANSITIONS, ensure_transit
 from edu_applications.service.events import status_event
 from edu_contracts.applications import ActorRole, ApplicantRole, ReturnCondition
 from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.documents import Language
 from edu_contracts.registry import IneligibilityReason
 from edu_contracts.registry_api import ResourceTargetGroup

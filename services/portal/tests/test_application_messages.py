@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from edu_portal.applications.models import ApplicationView
+from edu_contracts.applications_api import ApplicationView
 from edu_portal.labels import TAG_MODIFIERS, status_labels
 from edu_portal.web.i18n import Lang, set_lang
 from edu_portal.web.templates import build_environment

@@ -29,10 +29,11 @@ NO_DATA_EN = (
 
 
 async def my_data(reg: Registry, who: P, about: P | str | None = None, **kw: Any) -> Any:
-    params = kw.pop("params", {})
-    if about is not None:
-        params["person_code"] = about.code if isinstance(about, P) else about
-    return await reg.get("/api/v1/my-data", who, params=params, **kw)
+    """Your own data (GET); someone else's with their code in the body (POST)."""
+    if about is None:
+        return await reg.get("/api/v1/my-data", who, **kw)
+    code = about.code if isinstance(about, P) else about
+    return await reg.post("/api/v1/my-data/query", who, json={"person_code": code}, **kw)
 
 
 async def test_data_endpoints_need_the_terms_first(registry: Registry) -> None:
@@ -172,6 +173,11 @@ async def test_someone_not_represented_is_refused_without_a_hint(registry: Regis
     assert exists.status_code == unknown.status_code == 403
     assert exists.json() == unknown.json()
     assert exists.json()["reason"] == "not_represented"
+    # A personal code in the address is refused, loudly, not ignored (it would
+    # land in proxies' and access logs): only the body names whose data.
+    r = await registry.get("/api/v1/my-data", w.stranger, params={"person_code": w.child.code})
+    assert (r.status_code, r.json()["reason"]) == (422, "unknown_query_parameter")
+    assert w.child.code not in r.text
     # Staff tokens are not for this e-service.
     staff = await registry.service.client.get(
         "/api/v1/my-data",

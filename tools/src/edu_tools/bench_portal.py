@@ -10,7 +10,8 @@
    minor child): a portal session each, with the terms accepted and the
    question asked, as if they had gone through the pages before;
 4. open-loop load at ``--rate`` for ``--duration`` seconds after a warm-up:
-   first ``GET /api/v1/my-data`` straight at registry-reader, then
+   first ``GET /api/v1/my-data`` (``POST /api/v1/my-data/query`` about a child)
+   straight at registry-reader, then
    ``GET /mani-dati/dati`` (the result page) through nginx, which costs the
    gateway, the session lookup, the page's API call and the rendering.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -32,7 +34,6 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from edu_portal.web.session import SESSION_COOKIE, Person, SessionStore
 from edu_registry_reader.adapters import loader
@@ -98,6 +99,17 @@ def _get(path: str, port: int, headers: dict[str, str]) -> bytes:
     lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _my_data(port: int, headers: dict[str, str], about: str | None) -> bytes:
+    """One's own data, or a child's with the code in the body (never the address)."""
+    if not about:
+        return _get("/api/v1/my-data", port, headers)
+    body = json.dumps({"person_code": about}).encode()
+    lines = ["POST /api/v1/my-data/query HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 async def _drive(
@@ -203,11 +215,7 @@ async def _prepare(
                 f"Content-Length: {len(body)}\r\n\r\n"
             ).encode() + body
             await conn.get(request)
-            params = {"person_code": about} if about else {}
-            query = f"?{urlencode(params)}" if params else ""
-            api.append(
-                _get(f"/api/v1/my-data{query}", registry_port, {"Authorization": f"Bearer {token}"})
-            )
+            api.append(_my_data(registry_port, {"Authorization": f"Bearer {token}"}, about))
             cookie, session = await store.open(
                 Person(
                     personal_code=caller.personal_code,

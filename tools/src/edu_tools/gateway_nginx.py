@@ -227,7 +227,7 @@ def render(target: Target) -> str:
 {daemon}worker_processes auto;
 pid {target.pid};
 # error: its lines quote the request line, and a query can carry a personal code
-# (GET /api/v1/my-data?person_code=...; the lookups take theirs in a POST body).
+# (personal codes travel in POST bodies, but a stray query could still carry one).
 # Upstream failures still show in the access log (status 502/504 and the
 # upstream address).
 error_log {target.error_log} crit;
@@ -270,7 +270,7 @@ http {{
     limit_req_zone $binary_remote_addr zone=edu_signin:10m rate={target.signin_rate};
     limit_req_status 429;
 
-    # No URI in the log: a query can carry a personal code (/my-data?person_code=).
+    # No URI in the log: a stray query could carry a personal code (codes go in bodies).
     log_format edu escape=json
         '{{"ts":"$time_iso8601","service":"gateway","route":"$edu_route",'
         '"method":"$request_method","status":$status,"duration_s":$request_time,'

@@ -4,7 +4,7 @@ pages, and "My data in the education registers"."""
 from __future__ import annotations
 
 from edu_contracts.documents_api import DocumentRequested
-from edu_contracts.my_data import AccessLogPage, PrintoutRequest
+from edu_contracts.my_data import AccessLogPage, MyDataAnswer, WhoseData
 from edu_contracts.registry_api import (
     InstitutionsOfLearner,
     InstitutionSummary,
@@ -74,12 +74,21 @@ class RegistryClient:
     async def accept_my_data_terms(self) -> None:
         await self.service.send("POST", f"{API}/terms/my-data/acceptance", body=_Empty())
 
+    async def my_data(self, person_code: str | None) -> MyDataAnswer:
+        """The caller's own data (None), or a represented person's: the code in
+        the body (``POST /my-data/query``), never in the address."""
+        if person_code is None:
+            return await self.service.read("GET", f"{API}/my-data", MyDataAnswer)
+        return await self.service.read(
+            "POST", f"{API}/my-data/query", MyDataAnswer, body=WhoseData(person_code=person_code)
+        )
+
     async def request_my_data_pdf(self, person_code: str | None) -> DocumentRequested:
         return await self.service.read(
             "POST",
             f"{API}/my-data/pdf",
             DocumentRequested,
-            body=PrintoutRequest(person_code=person_code),
+            body=WhoseData(person_code=person_code),
         )
 
     async def access_log(self, *, limit: int, offset: int) -> AccessLogPage:

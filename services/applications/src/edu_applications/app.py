@@ -9,6 +9,7 @@ from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.serve import CLIENT_KEEP_ALIVE_SECONDS
+from edu_runtime.service_client import ServiceClient
 from litestar import Litestar
 from litestar.di import Provide
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -34,11 +35,7 @@ from edu_applications.adapters.sent_store import SentMessageStore
 from edu_applications.adapters.stocktake_http import StaffStocktakeController
 from edu_applications.adapters.stocktake_store import StocktakeStore
 from edu_applications.adapters.store import ApplicationStore
-from edu_applications.adapters.upstream import (
-    ReceiptDocumentsCatalog,
-    RegistryLookups,
-    UpstreamClient,
-)
+from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
 from edu_applications.lending_settings import LendingSettingsService
 from edu_applications.service import ApplicationService
 from edu_applications.service.items import ItemRegister
@@ -78,8 +75,8 @@ def create_app(
     service = ApplicationService(
         runtime,
         store,
-        RegistryLookups(UpstreamClient("registry", registry_http)),
-        ReceiptDocumentsCatalog(UpstreamClient("documents", documents_http)),
+        RegistryLookups(ServiceClient("registry", registry_http)),
+        ReceiptDocumentsCatalog(ServiceClient("documents", documents_http)),
         items,
         terms_version=settings.terms_version,
     )

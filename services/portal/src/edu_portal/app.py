@@ -36,8 +36,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from edu_portal import applications, mydata, signin, staff
 from edu_portal.people import PeopleDirectory
 from edu_portal.settings import PortalSettings, SignInMode
-from edu_portal.web.api import Api, Backend
-from edu_portal.web.backends import Backends
+from edu_portal.web.api import Backend, Backends
 from edu_portal.web.caching import NoStoreMiddleware
 from edu_portal.web.clients import provide_clients
 from edu_portal.web.context import Portal, before_request, provide_portal, provide_signed_in
@@ -116,14 +115,14 @@ def create_app(
         ),
         Backend.DOCUMENTS: upstream_client(settings.documents_url, settings.api_timeout_seconds),
     }
-    api = Api(clients)
+    backends = Backends(clients)
     oidc = OidcClient(settings, db) if settings.sign_in is SignInMode.OIDC else None
     limits = PersonLimits(
         db,
         key=settings.pseudonym_key.get_secret_value().encode(),
         per_minute=settings.my_data_reads_per_minute,
     )
-    portal = Portal(settings, sessions, tokens, api, Backends(clients), limits, oidc=oidc)
+    portal = Portal(settings, sessions, tokens, backends, limits, oidc=oidc)
     people = PeopleDirectory(settings.people_path)
 
     @get("/health/live", include_in_schema=False, sync_to_thread=False)
@@ -153,7 +152,7 @@ def create_app(
     async def close() -> None:
         for task in purging:
             task.cancel()
-        await api.close()
+        await backends.close()
         await mongo.close()
         tracer_provider.force_flush()
         tracer_provider.shutdown()

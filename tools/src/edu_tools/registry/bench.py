@@ -1,4 +1,5 @@
-"""Benchmark (not a test): latency of ``GET /api/v1/my-data`` at a steady rate.
+"""Benchmark (not a test): latency of "My data" (``GET /api/v1/my-data``, and
+``POST /api/v1/my-data/query`` about a child) at a steady rate.
 
 ``edu registry bench``:
 1. starts its own embedded Kafka and MongoDB with data in ``--data-dir``
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -27,7 +29,6 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 from edu_registry_reader.adapters import loader
@@ -147,11 +148,18 @@ class _Connection:
         self.writer.close()
 
 
-def _request(host: str, port: int, headers: dict[str, str], params: dict[str, str]) -> bytes:
-    query = f"?{urlencode(params)}" if params else ""
-    lines = [f"GET /api/v1/my-data{query} HTTP/1.1", f"Host: {host}:{port}"]
+def _request(host: str, port: int, headers: dict[str, str], about: str | None) -> bytes:
+    """One's own data (``GET /api/v1/my-data``) or a child's, the code in the
+    body (``POST /api/v1/my-data/query``): never in the address."""
+    if about is None:
+        lines, body = ["GET /api/v1/my-data HTTP/1.1"], b""
+    else:
+        body = json.dumps({"person_code": about}).encode()
+        lines = ["POST /api/v1/my-data/query HTTP/1.1", "Content-Type: application/json"]
+        lines.append(f"Content-Length: {len(body)}")
+    lines.append(f"Host: {host}:{port}")
     lines += [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 async def _drive(
@@ -227,8 +235,7 @@ async def _measure(
             )
             headers = {"Authorization": f"Bearer {token}"}
             await http.post("/api/v1/terms/my-data/acceptance", json={}, headers=headers)
-            params = {"person_code": about} if about else {}
-            requests.append(_request(host, port, headers, params))
+            requests.append(_request(host, port, headers, about or None))
     print(
         f"{len(requests)} callers ({sum(1 for _, about in plan if about)} about a child); "
         f"warm-up {WARM_UP_SECONDS:.0f}s, then {duration:.0f}s at {rate:.0f} req/s"

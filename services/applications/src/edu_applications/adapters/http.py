@@ -7,6 +7,19 @@ from typing import Any
 from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications_api import (
+    ApplicationSummary,
+    DocumentsStep,
+    DraftRequest,
+    IncidentReport,
+    InstitutionStep,
+    ResourceStep,
+    SocialStatusStep,
+    TermsAcceptance,
+    TermsState,
+    Versioned,
+    Withdrawal,
+)
 from edu_contracts.http import Page
 from edu_contracts.items import ItemReservation
 from edu_runtime.auth import Identity, citizens_only, staff_only
@@ -23,26 +36,17 @@ from edu_applications.adapters.views import (
     OPEN_INCIDENT,
     QUERY_MAX,
     ApplicationDetail,
-    ApplicationSummary,
     ApplicationView,
     ContactStep,
     DecisionRequest,
-    DocumentsStep,
-    DraftRequest,
     IncidentClosing,
     IncidentCreated,
     IncidentQuery,
-    IncidentReport,
-    InstitutionStep,
     ReadyForIssue,
-    ResourceStep,
     ReturnRequest,
     SearchQuery,
-    SocialStatusStep,
     StatusQuery,
-    TermsAcceptance,
-    Versioned,
-    Withdrawal,
+    summary_of,
 )
 from edu_applications.domain.errors import (
     Conflict,
@@ -87,13 +91,13 @@ class TermsController(Controller):
     tags = ["terms"]
 
     @get("/")
-    async def current_terms(self, identity: Me, service: Service) -> dict[str, Any]:
+    async def current_terms(self, identity: Me, service: Service) -> TermsState:
         """The current terms version and whether the caller has accepted it."""
-        return {
-            "terms_version": service.terms.version,
-            "accepted": await service.terms.accepted(identity),
-            "checkbox_label": "Piekrītu e-pakalpojuma lietošanas noteikumiem",
-        }
+        return TermsState(
+            terms_version=service.terms.version,
+            accepted=await service.terms.accepted(identity),
+            checkbox_label="Piekrītu e-pakalpojuma lietošanas noteikumiem",
+        )
 
     @post(
         "/acceptance",
@@ -136,7 +140,7 @@ class CitizenApplicationsController(Controller):
         apps, total = await service.applications_of(identity, page.limit, page.offset)
         lang = language_of(request)
         return Page(
-            items=[ApplicationSummary.of(a, lang) for a in apps],
+            items=[summary_of(a, lang) for a in apps],
             total=total,
             limit=page.limit,
             offset=page.offset,
@@ -356,7 +360,7 @@ class StaffApplicationsController(Controller):
         apps = await inbox.page(where, InboxSort.NEWEST, limit=limit, offset=offset)
         lang = language_of(request)
         return Page(
-            items=[ApplicationSummary.of(a, lang) for a in apps],
+            items=[summary_of(a, lang) for a in apps],
             total=total,
             limit=limit,
             offset=offset,

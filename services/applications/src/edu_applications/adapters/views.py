@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated
-from uuid import UUID
 
-from edu_contracts.applications import ApplicantRole, ApplicationStatus
+from edu_contracts import applications_api
+from edu_contracts.applications import ApplicationStatus
+from edu_contracts.applications_api import ApplicationSummary, Versioned
 from edu_contracts.documents import Language
-from edu_contracts.http import JsonBool, JsonDate, JsonInt, RequestBody
+from edu_contracts.http import JsonDate
 from edu_contracts.notifications import MessageChannel, MessageKind
-from edu_contracts.personal_code import PersonalCodeInput
 from edu_contracts.staff_api import CLASS_GROUP_MAX as CLASS_GROUP_MAX  # noqa: PLC0414
 from edu_contracts.staff_api import OPEN_INCIDENT as OPEN_INCIDENT  # noqa: PLC0414
 from edu_contracts.staff_api import QUERY_MAX as QUERY_MAX  # noqa: PLC0414
@@ -23,13 +23,12 @@ from edu_contracts.staff_api import ReturnRequest as ReturnRequest  # noqa: PLC0
 from edu_runtime.mongo import Doc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from litestar.params import QueryParameter
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
 from edu_applications.domain.model import (
     Application,
     Incident,
     IncidentKind,
-    SocialGroup,
 )
 from edu_applications.domain.statuses import label
 
@@ -126,99 +125,9 @@ StatusQuery = Annotated[
 ]
 
 
-class Body(RequestBody):
-    """Every request body here: unknown fields are refused (see ``RequestBody``)."""
-
-
-class Versioned(Body):
-    version: JsonInt = Field(ge=1, description="The application version this change is based on.")
-
-
-class TermsAcceptance(Body):
-    terms_version: str | None = Field(default=None, description="Defaults to the current version.")
-
-
-class DraftRequest(Body):
-    # workflow.learner_code_of's rule, in the document too: a parent names the
-    # child; an adult learner or an employee applies for themselves (the API
-    # also takes their own code, which the document leaves out).
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {
-                    "properties": {
-                        "role": {"const": ApplicantRole.PARENT_OR_GUARDIAN.value},
-                        "learner_code": {"not": {"type": "null"}},
-                    },
-                    "required": ["learner_code"],
-                },
-                {
-                    "properties": {
-                        "role": {
-                            "enum": [
-                                r.value
-                                for r in ApplicantRole
-                                if r is not ApplicantRole.PARENT_OR_GUARDIAN
-                            ]
-                        },
-                        "learner_code": {"type": "null"},
-                    }
-                },
-            ]
-        }
-    )
-
-    role: ApplicantRole
-    learner_code: PersonalCodeInput | None = Field(
-        default=None, description="The child's personal code (role parent_or_guardian)."
-    )
-
-
-class InstitutionStep(Versioned):
-    institution_id: str = Field(min_length=1, max_length=64)
-
-
-class SocialStatusStep(Versioned):
-    # The rule workflow.set_social_status enforces, in the document too: a group
-    # exactly when socially supported.
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {
-                    "properties": {
-                        "socially_supported": {"const": True},
-                        "social_group": {"not": {"type": "null"}},
-                    },
-                    "required": ["social_group"],
-                },
-                {
-                    "properties": {
-                        "socially_supported": {"const": False},
-                        "social_group": {"type": "null"},
-                    }
-                },
-            ]
-        }
-    )
-
-    socially_supported: JsonBool
-    social_group: SocialGroup | None = None
-
-
-class ResourceStep(Versioned):
-    offer_id: str = Field(min_length=1, max_length=64)
-
-
-class DocumentAck(Body):
-    code: str = Field(min_length=1, max_length=64)
-    version: str = Field(min_length=1, max_length=32)
-
-
-class DocumentsStep(Versioned):
-    acknowledged: list[DocumentAck] = Field(max_length=20)
-
-
-class ContactStep(Versioned):
+# The citizen API's request bodies are the contract's (edu_contracts.applications_api),
+# shared with the portal's client; the service narrows the contact fields.
+class ContactStep(applications_api.ContactStep):
     phone: Phone
     email: Email
 
@@ -274,38 +183,22 @@ class ApplicationDetail(ApplicationView):
         )
 
 
-class ApplicationSummary(BaseModel):
-    id: UUID
-    reference: str | None = Field(
-        default=None, description="The human reference, e.g. IR-7K3M-Q9TX (none on old ones)."
+def summary_of(app: Application, lang: Language) -> ApplicationSummary:
+    """The application as one line of a list (``edu_contracts.applications_api``)."""
+    return ApplicationSummary(
+        id=app.id,
+        reference=app.reference,
+        version=app.version,
+        status=app.status,
+        status_label=label(app.status, lang),
+        role=app.role,
+        learner_name=app.learner.full_name,
+        institution_name=app.institution.name if app.institution else None,
+        resource_type=app.resource.resource_type if app.resource else None,
+        open_incidents=sum(1 for i in app.incidents if i.is_open),
+        created_at=app.created_at,
+        updated_at=app.updated_at,
     )
-    version: int
-    status: ApplicationStatus
-    status_label: str
-    role: ApplicantRole
-    learner_name: str | None
-    institution_name: str | None
-    resource_type: str | None
-    open_incidents: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @classmethod
-    def of(cls, app: Application, lang: Language) -> ApplicationSummary:
-        return cls(
-            id=app.id,
-            reference=app.reference,
-            version=app.version,
-            status=app.status,
-            status_label=label(app.status, lang),
-            role=app.role,
-            learner_name=app.learner.full_name,
-            institution_name=app.institution.name if app.institution else None,
-            resource_type=app.resource.resource_type if app.resource else None,
-            open_incidents=sum(1 for i in app.incidents if i.is_open),
-            created_at=app.created_at,
-            updated_at=app.updated_at,
-        )
 
 
 class IncidentCreated(BaseModel):

@@ -7,6 +7,8 @@ from enum import StrEnum
 from uuid import UUID
 
 from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus, ReturnCondition
+from edu_contracts.applications_api import IncidentKind as IncidentKind  # noqa: PLC0414
+from edu_contracts.applications_api import SocialGroup as SocialGroup  # noqa: PLC0414
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import PersonalCode
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -17,23 +19,6 @@ from pydantic import BaseModel, ConfigDict
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class SocialGroup(StrEnum):
-    """Socially supported groups an institution may buy resources for (step 3)."""
-
-    NEEDY = "needy"  # trūcīga ģimene
-    LOW_INCOME = "low_income"  # maznodrošināta ģimene
-    LARGE_FAMILY = "large_family"  # daudzbērnu ģimene
-    ORPHAN = "orphan_or_without_parental_care"  # bārenis vai bez vecāku gādības palicis bērns
-    DISABILITY = "disability"  # bērns vai persona ar invaliditāti
-    FOSTER_FAMILY = "foster_family"  # audžuģimenē ievietots bērns
-    OTHER = "other"
-
-
-class IncidentKind(StrEnum):
-    LOST = "lost"
-    STOLEN = "stolen"
 
 
 class Actor(Frozen):

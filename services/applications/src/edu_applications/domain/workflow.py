@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 from edu_contracts.applications import ActorRole, ApplicantRole, ReturnCondition
 from edu_contracts.applications import ApplicationStatus as S
+from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.documents import DocumentKind, Language
 from edu_contracts.personal_code import birth_date_of
 from edu_contracts.registry_api import ResourceTargetGroup
@@ -26,7 +27,6 @@ from edu_applications.domain.model import (
     DecisionKind,
     DocumentStatus,
     Incident,
-    IncidentKind,
     InstitutionSnapshot,
     IssuedItem,
     LinkedDocument,
@@ -35,7 +35,6 @@ from edu_applications.domain.model import (
     RegisteredInstitution,
     ResourceSnapshot,
     ReturnRecord,
-    SocialGroup,
     Transition,
     Verdict,
 )

@@ -19,6 +19,7 @@ from edu_contracts.applications import (
     VerificationRequested,
     VerificationRequestedPayload,
 )
+from edu_contracts.applications_api import IncidentKind
 from edu_contracts.documents import (
     AcceptedDocument,
     ElectronicConfirmation,
@@ -35,7 +36,7 @@ from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, Purge
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
 
-from edu_applications.domain.model import Actor, Application, Incident, IncidentKind
+from edu_applications.domain.model import Actor, Application, Incident
 
 PRODUCER = ServiceName.APPLICATIONS
 UNNAMED = "—"

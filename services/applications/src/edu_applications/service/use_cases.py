@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from uuid import UUID, uuid4
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
+from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
 from edu_contracts.envelope import Envelope
 from edu_contracts.items import ItemMove
@@ -43,10 +44,8 @@ from edu_applications.domain.model import (
     Contact,
     DecisionKind,
     Incident,
-    IncidentKind,
     IssuedItem,
     Person,
-    SocialGroup,
 )
 from edu_applications.domain.reference import reference_from
 from edu_applications.service import events

@@ -7,14 +7,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from edu_contracts.applications_api import ApplicationView
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from edu_portal.applications.calls import Calls, open_application_id
+from edu_portal.applications.forms import open_application_id
 from edu_portal.applications.texts import refusal_message
 from edu_portal.labels import TAG_MODIFIERS, status_labels
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.clients import Clients
+from edu_portal.web.context import page
 
 BASE = "/pieteikumi"
 
@@ -42,7 +44,7 @@ def app_page(template: str, *, status_code: int = 200, **context: Any) -> Templa
 
 
 async def problem_page(
-    signed_in: SignedIn, portal: Portal, problem: ApiProblem, app_id: UUID | str
+    clients: Clients, problem: ApiProblem, app_id: UUID | str
 ) -> Template | Redirect:
     """A refusal of a change, as a page in the person's language."""
     if problem.reason == "terms_not_accepted":
@@ -50,7 +52,7 @@ async def problem_page(
     if problem.reason == "application_not_found":
         raise NotFoundException
     if problem.reason in CHANGED:
-        current = await Calls(signed_in, portal).one(app_id)
+        current = await clients.applications.one(app_id)
         return app_page("changed.html", status_code=409, app=current)
     if problem.reason == "open_application_exists":
         return app_page("open_exists.html", status_code=409, open_id=open_application_id(problem))
@@ -58,3 +60,13 @@ async def problem_page(
     if message is not None:
         return app_page("refused.html", status_code=problem.status, message=message, app_id=app_id)
     raise problem
+
+
+async def own(clients: Clients, app_id: UUID) -> ApplicationView:
+    """One of the caller's applications; 404 when it is not theirs."""
+    try:
+        return await clients.applications.one(app_id)
+    except ApiProblem as problem:
+        if problem.reason == "application_not_found":
+            raise NotFoundException from None
+        raise

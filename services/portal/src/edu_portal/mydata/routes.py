@@ -13,17 +13,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from edu_contracts.documents_api import DocumentStatus, DocumentView
-from edu_contracts.my_data import AccessLogPage, MyDataAnswer
-from edu_contracts.personal_code import PersonalCodeError, normalize_personal_code
+from edu_contracts.documents_api import DocumentStatus
 from edu_contracts.registry_api import RepresentedPersons
-from litestar import Response, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
-from pydantic import BaseModel
 
+from edu_portal.mydata.forms import OTHER, TermsForm, WhoseForm
 from edu_portal.mydata.texts import (
     BLOCK_ORDER,
     basis_names,
@@ -31,21 +29,17 @@ from edu_portal.mydata.texts import (
     no_data_message,
     purpose_names,
 )
-from edu_portal.web.api import ApiProblem, Backend
-from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.api import ApiProblem
+from edu_portal.web.clients import Clients
+from edu_portal.web.context import SignedIn, page
+from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value
-from edu_portal.web.i18n import _, current_lang
+from edu_portal.web.i18n import _
 
 BASE = "/mani-dati"
 FLOW = "mydata"
 MY_DATA_LIMIT = "my-data"  # reads and printouts: PortalSettings.my_data_reads_per_minute
 Form = URLEncodedBody[dict[str, Any]]
-OTHER = "other"
-SELF = "self"
-
-
-class DocumentRequested(BaseModel):
-    document_id: uuid.UUID
 
 
 @get(f"{BASE}/")
@@ -59,27 +53,12 @@ async def terms(signed_in: NamedDependency[SignedIn]) -> Template:
 
 
 @post(f"{BASE}/noteikumi")
-async def accept_terms(
-    data: Form, signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
-) -> Template | Redirect:
-    if form_value(data, "agree") != "yes":
-        errors = FormErrors()
-        errors.add("agree", _("Confirm that you agree to the terms of use to continue"))
+async def accept_terms(data: Form, clients: NamedDependency[Clients]) -> Template | Redirect:
+    form, errors = TermsForm.parse(data)
+    if form is None:
         return page("mydata/terms.html", status_code=400, errors=errors)
-    await portal.api.request(
-        Backend.REGISTRY,
-        "POST",
-        "/api/v1/terms/my-data/acceptance",
-        await signed_in.token(),
-        json={},
-    )
+    await clients.registry.accept_my_data_terms()
     return Redirect(f"{BASE}/persona", status_code=303)
-
-
-async def _represented(signed_in: SignedIn, portal: Portal) -> RepresentedPersons:
-    return await portal.api.get(
-        Backend.REGISTRY, "/api/v1/represented-persons", await signed_in.token(), RepresentedPersons
-    )
 
 
 def _whose_page(
@@ -101,10 +80,12 @@ def _whose_page(
 
 
 @get(f"{BASE}/persona")
-async def whose(signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]) -> Template:
+async def whose(
+    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
+) -> Template:
     flow = signed_in.session.flow(FLOW)
     return _whose_page(
-        await _represented(signed_in, portal),
+        await clients.registry.represented_persons(),
         FormErrors(),
         str(flow.get("chosen", "")),
         str(flow.get("typed", "")),
@@ -113,46 +94,25 @@ async def whose(signed_in: NamedDependency[SignedIn], portal: NamedDependency[Po
 
 @post(f"{BASE}/persona")
 async def choose_whose(
-    data: Form, signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+    data: Form, signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
 ) -> Template | Redirect:
-    chosen = form_value(data, "whose")
-    typed = form_value(data, "personal_code")
-    represented = await _represented(signed_in, portal)
-    known = {p.personal_code for p in represented.items}
-    errors = FormErrors()
-    subject: str | None = None
-    if chosen == SELF:
-        subject = None
-    elif chosen in known:
-        subject = chosen
-    elif chosen == OTHER:
-        if not typed:
-            errors.add("personal_code", _("Enter the personal code of the person you represent"))
-        else:
-            try:
-                subject = normalize_personal_code(typed)
-            except PersonalCodeError:
-                errors.add(
-                    "personal_code",
-                    _("Enter a valid personal code, like 123456-12345"),
-                )
-    else:
-        errors.add("whose", _("Choose whose data you want to see"))
-    if errors:
+    chosen, typed = form_value(data, "whose"), form_value(data, "personal_code")
+    represented = await clients.registry.represented_persons()
+    form, errors = WhoseForm.parse(data, known={p.personal_code for p in represented.items})
+    if form is None:
         return _whose_page(represented, errors, chosen, typed, status_code=400)
-    await signed_in.save_flow(FLOW, {"subject": subject, "chosen": chosen, "typed": typed})
+    await signed_in.save_flow(FLOW, {"subject": form.subject, "chosen": chosen, "typed": typed})
     return Redirect(f"{BASE}/dati", status_code=303)
 
 
-def _subject_params(signed_in: SignedIn) -> dict[str, str]:
+def _subject(signed_in: SignedIn) -> str | None:
     subject = signed_in.session.flow(FLOW).get("subject")
-    params = {"lang": current_lang().value}
-    if subject:
-        params["person_code"] = str(subject)
-    return params
+    return str(subject) if subject else None
 
 
-async def _refused(signed_in: SignedIn, portal: Portal, problem: ApiProblem) -> Template | Redirect:
+async def _refused(
+    signed_in: SignedIn, clients: Clients, problem: ApiProblem
+) -> Template | Redirect:
     """The refusals a person can cause, as pages."""
     if problem.reason == "terms_not_accepted":
         return Redirect(f"{BASE}/noteikumi", status_code=303)
@@ -165,7 +125,7 @@ async def _refused(signed_in: SignedIn, portal: Portal, problem: ApiProblem) -> 
             _("The registers do not show that you represent this person"),
         )
         return _whose_page(
-            await _represented(signed_in, portal),
+            await clients.registry.represented_persons(),
             errors,
             str(flow.get("chosen", "")),
             str(flow.get("typed", "")),
@@ -176,21 +136,15 @@ async def _refused(signed_in: SignedIn, portal: Portal, problem: ApiProblem) -> 
 
 @get(f"{BASE}/dati")
 async def result(
-    signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
 ) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
     await signed_in.within_limit(MY_DATA_LIMIT)
     try:
-        answer = await portal.api.get(
-            Backend.REGISTRY,
-            "/api/v1/my-data",
-            await signed_in.token(),
-            MyDataAnswer,
-            params=_subject_params(signed_in),
-        )
+        answer = await clients.registry.my_data(_subject(signed_in))
     except ApiProblem as problem:
-        return await _refused(signed_in, portal, problem)
+        return await _refused(signed_in, clients, problem)
     blocks = answer.blocks
     shown = [(key, getattr(blocks, key)) for key in BLOCK_ORDER if getattr(blocks, key)]
     return page(
@@ -205,40 +159,27 @@ async def result(
 
 @post(f"{BASE}/pdf")
 async def save_pdf(
-    signed_in: NamedDependency[SignedIn], portal: NamedDependency[Portal]
+    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
 ) -> Template | Redirect:
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
     await signed_in.within_limit(MY_DATA_LIMIT)
     try:
-        subject = signed_in.session.flow(FLOW).get("subject")
-        requested = await portal.api.post(
-            Backend.REGISTRY,
-            "/api/v1/my-data/pdf",
-            await signed_in.token(),
-            DocumentRequested,
-            params={"lang": current_lang().value},
-            json={"person_code": subject} if subject else {},
-        )
+        requested = await clients.registry.request_my_data_pdf(_subject(signed_in))
     except ApiProblem as problem:
-        return await _refused(signed_in, portal, problem)
+        return await _refused(signed_in, clients, problem)
     return Redirect(f"{BASE}/pdf/{requested.document_id}", status_code=303)
 
 
 @get(f"{BASE}/pdf/{{document_id:uuid}}")
 async def pdf_status(
-    document_id: FromPath[uuid.UUID],
-    signed_in: NamedDependency[SignedIn],
-    portal: NamedDependency[Portal],
+    document_id: FromPath[uuid.UUID], clients: NamedDependency[Clients]
 ) -> Template:
     """Waits for the printout: the page reloads itself (meta refresh, no
     script) until the documents service has rendered it."""
-    response = await portal.api.request(
-        Backend.DOCUMENTS, "GET", f"/api/v1/documents/{document_id}", await signed_in.token()
-    )
-    if response.status_code == 202:
+    view = await clients.documents.document(document_id)
+    if view is None:
         return page("mydata/pdf_waiting.html", document_id=document_id)
-    view = DocumentView.model_validate_json(response.content)
     if view.status is DocumentStatus.RENDERED:
         return page("mydata/pdf_ready.html", document=view)
     if view.status is DocumentStatus.FAILED:
@@ -250,20 +191,10 @@ async def pdf_status(
 async def pdf_file(
     document_id: FromPath[uuid.UUID],
     signed_in: NamedDependency[SignedIn],
-    portal: NamedDependency[Portal],
-) -> Response[bytes]:
+    clients: NamedDependency[Clients],
+) -> Stream:
     await signed_in.within_limit(MY_DATA_LIMIT)
-    response = await portal.api.request(
-        Backend.DOCUMENTS, "GET", f"/api/v1/documents/{document_id}/pdf", await signed_in.token()
-    )
-    disposition = response.headers.get(
-        "content-disposition", f'attachment; filename="{document_id}.pdf"'
-    )
-    return Response(
-        response.content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
-    )
+    return await pass_on(clients.documents.pdf(document_id), filename=f"{document_id}.pdf")
 
 
 @get(f"{BASE}/beigas")
@@ -277,17 +208,12 @@ PAGE_SIZE = 20
 
 @get(f"{BASE}/piekluves")
 async def access_log(
-    signed_in: NamedDependency[SignedIn],
-    portal: NamedDependency[Portal],
+    clients: NamedDependency[Clients],
     page_number: Annotated[int, QueryParameter(name="lapa", ge=1, le=10_000)] = 1,
 ) -> Template | Redirect:
     try:
-        log = await portal.api.get(
-            Backend.REGISTRY,
-            "/api/v1/my-data/access-log",
-            await signed_in.token(),
-            AccessLogPage,
-            params={"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE},
+        log = await clients.registry.access_log(
+            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
         )
     except ApiProblem as problem:
         if problem.reason == "terms_not_accepted":

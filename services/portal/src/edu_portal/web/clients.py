@@ -9,15 +9,17 @@ context, so the services' spans join the page's trace. Refusals come back as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from edu_runtime.clients.applications import ApplicationsClient
 from edu_runtime.clients.documents import DocumentsClient
 from edu_runtime.clients.registry import RegistryClient
 from edu_runtime.clients.staff import StaffClient
 from edu_runtime.service_client import ServiceClient
+from litestar import Request
 
-from edu_portal.web.api import Backend
-from edu_portal.web.backends import Backends
-from edu_portal.web.context import SignedIn
+from edu_portal.web.api import Backend, Backends
+from edu_portal.web.context import provide_signed_in
 from edu_portal.web.i18n import current_lang
 
 
@@ -26,6 +28,7 @@ class Clients:
     registry: RegistryClient
     documents: DocumentsClient
     staff: StaffClient
+    applications: ApplicationsClient
 
     @classmethod
     def acting_as(cls, backends: Backends, token: str) -> Clients:
@@ -38,8 +41,12 @@ class Clients:
             registry=RegistryClient(bound(Backend.REGISTRY)),
             documents=DocumentsClient(bound(Backend.DOCUMENTS)),
             staff=StaffClient(bound(Backend.APPLICATIONS)),
+            applications=ApplicationsClient(bound(Backend.APPLICATIONS)),
         )
 
 
-async def provide_clients(signed_in: SignedIn) -> Clients:
+async def provide_clients(request: Request[Any, Any, Any]) -> Clients:
+    # The signed-in session through the request (cached there), not as a typed
+    # parameter: litestar would validate a ``SignedIn`` argument field by field.
+    signed_in = await provide_signed_in(request)
     return Clients.acting_as(signed_in.portal.backends, await signed_in.token())

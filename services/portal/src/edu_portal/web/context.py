@@ -20,8 +20,7 @@ from litestar.response import Redirect, Template
 from opentelemetry import trace
 
 from edu_portal.settings import PortalSettings
-from edu_portal.web.api import Api, correlation
-from edu_portal.web.backends import Backends
+from edu_portal.web.api import Backends, correlation
 from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, Lang, parse_lang, set_lang
 from edu_portal.web.limits import PersonLimits
 from edu_portal.web.oidc import OidcClient
@@ -35,7 +34,6 @@ class Portal:
     settings: PortalSettings
     sessions: SessionStore
     tokens: SessionTokens
-    api: Api
     backends: Backends
     limits: PersonLimits
     oidc: OidcClient | None = None  # set when EDU_PORTAL_SIGN_IN=oidc

@@ -30,6 +30,20 @@ def _as_tuple(value: Any) -> Any:
 Choices = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 
 
+def _as_version(value: Any) -> Any:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return NO_VERSION
+
+
+# The hidden ``version`` field of a change form: the version of the record the
+# page showed. Absent or garbled it is NO_VERSION, which no record has, so the
+# service refuses the change rather than apply it to a state nobody saw.
+NO_VERSION = 0
+Version = Annotated[int, BeforeValidator(_as_version)]
+
+
 @dataclass
 class FormErrors:
     messages: dict[str, str] = field(default_factory=dict)  # field id → message

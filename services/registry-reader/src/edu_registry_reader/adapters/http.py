@@ -4,12 +4,11 @@ the application wizard (``edu_contracts.registry_api``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from edu_contracts.documents_api import DocumentRequested
 from edu_contracts.http import RequestBody
-from edu_contracts.my_data import AccessLogPage, MyDataAnswer, PrintoutRequest
-from edu_contracts.personal_code import PERSONAL_CODE_SCHEMA
+from edu_contracts.my_data import AccessLogPage, MyDataAnswer, WhoseData
 from edu_contracts.refusals import Conflict, NotFound, NotPermitted, Refusal
 from edu_contracts.registry_api import (
     InstitutionsOfLearner,
@@ -26,7 +25,7 @@ from edu_runtime.paging import PageRequest, paging
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel
 
 from edu_registry_reader.service import TERMS_VERSION, RegistryService
@@ -59,6 +58,13 @@ def answer_json(answer: MyDataAnswer) -> dict[str, Any]:
     if body["message"] is None:
         del body["message"]
     return body
+
+
+_MY_DATA_RESPONSES = {
+    200: ResponseSpec(
+        data_container=MyDataAnswer, description="The blocks", generate_examples=False
+    )
+}
 
 
 def _now() -> dt.datetime:
@@ -95,33 +101,38 @@ class MyDataController(Controller):
         """The persons the caller may represent today, each with its basis."""
         return await service.represented_persons(identity, _now())
 
-    @get(
-        "/my-data",
-        responses={
-            200: ResponseSpec(
-                data_container=MyDataAnswer, description="The blocks", generate_examples=False
-            )
-        },
-    )
+    @get("/my-data", responses=_MY_DATA_RESPONSES)
     async def my_data(
         self,
         request: Request[Any, Any, Any],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
-        person_code: Annotated[
-            str | None,
-            QueryParameter(
-                required=False,
-                description="A represented person's personal code; omit for yourself.",
-                schema_extra=PERSONAL_CODE_SCHEMA,
-            ),
-        ] = None,
         lang: LangQuery = None,
     ) -> Response[dict[str, Any]]:
-        """The caller's data, or (``person_code``) a represented person's. Blocks
-        with no data are absent; with no data at all, ``message`` says so."""
+        """The caller's own data. Blocks with no data are absent; with no data
+        at all, ``message`` says so. A represented person's: ``POST /my-data/query``."""
         answer = await service.read_my_data(
-            identity, person_code, negotiate(lang, request.headers.get("accept-language")), _now()
+            identity, None, negotiate(lang, request.headers.get("accept-language")), _now()
+        )
+        return Response(answer_json(answer), media_type=MediaType.JSON)
+
+    @post("/my-data/query", status_code=200, responses=_MY_DATA_RESPONSES)
+    async def whose_data(
+        self,
+        request: Request[Any, Any, Any],
+        identity: NamedDependency[Identity],
+        service: NamedDependency[RegistryService],
+        data: JSONBody[WhoseData],
+        lang: LangQuery = None,
+    ) -> Response[dict[str, Any]]:
+        """The data of the person in the body: ``{}`` for yourself,
+        ``{"person_code": …}`` for a person you represent (a personal code is
+        never in the address, so never in a proxy's or access log)."""
+        answer = await service.read_my_data(
+            identity,
+            data.person_code,
+            negotiate(lang, request.headers.get("accept-language")),
+            _now(),
         )
         return Response(answer_json(answer), media_type=MediaType.JSON)
 
@@ -131,7 +142,7 @@ class MyDataController(Controller):
         request: Request[Any, Any, Any],
         identity: NamedDependency[Identity],
         service: NamedDependency[RegistryService],
-        data: JSONBody[PrintoutRequest],
+        data: JSONBody[WhoseData],
         lang: LangQuery = None,
     ) -> DocumentRequested:
         """ "Saglabāt kā PDF": asks the documents service to print exactly the

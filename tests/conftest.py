@@ -21,7 +21,7 @@ from edu_registry_reader.settings import RegistryReaderSettings
 from edu_retention.app import create_app as create_retention
 from edu_retention.clock import ManualClock
 from edu_retention.settings import RetentionSettings
-from edu_tools.backends import Backends, free_port
+from edu_tools.backends import Backends
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import RunningService, serving, settings_factory
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -60,12 +60,7 @@ class Stack:
 def edu_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     """The cross-service tests get servers of their own: the services' suites
     leave hundreds of consumer groups and their traffic on the shared broker."""
-    backends = Backends(
-        tmp_path_factory.mktemp("cross-service-backends"),
-        kafka_port=free_port(),
-        mongo_port=free_port(),
-    )
-    with backends:
+    with Backends.on_free_ports(tmp_path_factory.mktemp("cross-service-backends")) as backends:
         yield backends
 
 

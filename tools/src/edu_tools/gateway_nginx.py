@@ -36,7 +36,7 @@ import jinja2
 from edu_runtime.csp import CSP
 from edu_runtime.serve import CLIENT_KEEP_ALIVE_SECONDS
 
-from edu_tools.backends import ChildProcess, spawn, wait_for_port
+from edu_tools.backends import ChildProcess, free_port, spawn, wait_for_port
 
 
 class Kind(StrEnum):
@@ -229,7 +229,13 @@ def nginx_binary() -> str:
 def start_local(
     data_dir: Path, ports: dict[str, int], listen_port: int = 8080, timeout: float = 10.0
 ) -> ChildProcess:
-    """nginx in the foreground as our child, with a config rendered for ``ports``."""
+    """nginx in the foreground as our child, with a config rendered for ``ports``
+    (service → port; a routed service missing there gets a free port nothing
+    listens on: its routes answer 503)."""
+    ports = {
+        **{route.upstream: free_port() for route in ROUTES if route.upstream not in ports},
+        **ports,
+    }
     run_dir = (data_dir / "nginx").resolve()
     log_dir = (data_dir / "logs").resolve()
     run_dir.mkdir(parents=True, exist_ok=True)

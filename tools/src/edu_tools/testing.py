@@ -86,8 +86,7 @@ _DUMP_TIMER = pytest.StashKey[threading.Timer]()
 @pytest.fixture(scope="session")
 def edu_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     data_dir = tmp_path_factory.mktemp("backends")
-    backends = Backends(data_dir, kafka_port=free_port(), mongo_port=free_port())
-    with backends:
+    with Backends.on_free_ports(data_dir) as backends:
         yield backends
 
 

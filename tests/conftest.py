@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from edu_applications.app import create_app as create_applications
@@ -28,6 +28,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from pymongo import AsyncMongoClient
 
 from tests.world import World, build_world, load_world
+
+if TYPE_CHECKING:
+    from tests.flows import Actors
 
 # The production smoke runs against the manifests played by `make prod-check`
 # (which sets EDU_PROD_GATEWAY), never against this in-process stack.
@@ -125,3 +128,11 @@ async def stack(
             clock,
         )
     await mongo.close()
+
+
+@pytest.fixture
+async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
+    """A new world's people with their tokens (tests.flows.make_actors)."""
+    from tests.flows import make_actors  # tests.flows imports this module
+
+    return await make_actors(stack, gateway)

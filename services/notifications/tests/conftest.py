@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from edu_contracts.applications import ApplicationStatus, StatusChanged
 from edu_contracts.envelope import Envelope
 from edu_notifications.app import create_app
 from edu_notifications.settings import NotificationsSettings
+from edu_tools import testing
 from edu_tools.backends import Backends, free_port
 from edu_tools.testing import RunningService, eventually, publish, serving
 from litestar import Litestar
@@ -57,6 +60,27 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.messages if m["To"] == address]
+
+
+def status_changed(
+    app_id: uuid.UUID,
+    version: int,
+    to: ApplicationStatus,
+    email_address: str | None = None,
+    **fields: Any,
+) -> StatusChanged:
+    """A status change to be told to ``email_address`` (by default the
+    application's own parent-…@example.lv); ``fields``: other payload fields."""
+    return testing.status_changed(
+        app_id,
+        version,
+        to,
+        **{
+            "application_reference": "IR-7K3M-Q9TX",
+            "contact_email": email_address or f"parent-{app_id.hex[:8]}@example.lv",
+            **fields,
+        },
+    )
 
 
 def body(message: EmailMessage) -> str:

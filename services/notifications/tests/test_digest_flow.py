@@ -17,7 +17,6 @@ from edu_contracts.applications import (
     ActorRole,
     ApplicationStatus,
     StatusChanged,
-    StatusChangedPayload,
 )
 from edu_contracts.envelope import Envelope
 from edu_contracts.lending import LendingSettingsChanged, LendingSettingsPayload
@@ -26,7 +25,7 @@ from edu_notifications.adapters.store import from_ms
 from edu_tools.backends import Backends
 from edu_tools.testing import eventually
 
-from .conftest import PORTAL, Running, body, running
+from .conftest import PORTAL, Running, body, running, status_changed
 
 # A summer morning in Riga (UTC+3): 12:00 local.
 MORNING = dt.datetime(2030, 7, 15, 9, 0, tzinfo=dt.UTC)
@@ -96,20 +95,15 @@ def status(
     reference: str,
     at: dt.datetime,
 ) -> StatusChanged:
-    return StatusChanged(
-        producer="applications",
-        correlation_id=f"test-{app_id}",
-        payload=StatusChangedPayload(
-            application_id=app_id,
-            application_reference=reference,
-            institution_id=institution_id,
-            from_status=None,
-            to_status=to,
-            changed_at=at,
-            actor_role=ActorRole.SYSTEM,
-            version=version,
-            contact_email=f"parent-{app_id.hex[:8]}@example.lv",
-        ),
+    """A change of an application of ``institution_id``, by the system."""
+    return status_changed(
+        app_id,
+        version,
+        to,
+        institution_id=institution_id,
+        application_reference=reference,
+        changed_at=at,
+        actor_role=ActorRole.SYSTEM,
     )
 
 

@@ -14,10 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from edu_contracts import topics
 from edu_contracts.applications import (
-    ActorRole,
     ApplicationStatus,
-    StatusChanged,
-    StatusChangedPayload,
 )
 from edu_contracts.dead_letter import DeadLetter
 from edu_contracts.documents import DocumentKind, Language, Rendered, RenderedPayload
@@ -28,6 +25,7 @@ from edu_tools.backends import Backends
 from edu_tools.testing import eventually
 
 from .conftest import PORTAL, Running, body, running
+from .conftest import status_changed as status
 
 
 @dataclass
@@ -48,34 +46,6 @@ async def h(make_settings: Callable[..., Any], edu_backends: Backends) -> AsyncI
         sender_max_attempts=3,
     ) as r:
         yield Harness(**vars(r))
-
-
-def status(
-    app_id: uuid.UUID,
-    version: int,
-    to: ApplicationStatus,
-    email_address: str,
-    *,
-    language: Language | None = None,
-    reason: str | None = None,
-) -> StatusChanged:
-    return StatusChanged(
-        producer="applications",
-        correlation_id=f"test-{app_id}",
-        payload=StatusChangedPayload(
-            application_id=app_id,
-            application_reference="IR-7K3M-Q9TX",
-            institution_id="inst-1",
-            from_status=None,
-            to_status=to,
-            changed_at=dt.datetime.now(dt.UTC),
-            actor_role=ActorRole.STAFF,
-            version=version,
-            contact_email=email_address,
-            language=language,
-            reason=reason,
-        ),
-    )
 
 
 def act(app_id: uuid.UUID, kind: DocumentKind = DocumentKind.HANDOVER_ACT) -> Rendered:

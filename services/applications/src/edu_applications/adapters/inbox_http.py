@@ -6,7 +6,7 @@ from the token."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from edu_contracts.applications import ApplicationStatus
@@ -16,12 +16,11 @@ from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
-from edu_runtime.paging import PageRequest
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
 
+from edu_applications.adapters.dependencies import Inbox, Me, Paging, Req, Service
 from edu_applications.adapters.exports import (
     INBOX_HEADERS,
     ITEMS_HEADERS,
@@ -46,13 +45,7 @@ from edu_applications.adapters.views import (
 from edu_applications.domain.errors import DomainError
 from edu_applications.domain.model import Application, DecisionKind, IssuedItem, ReturnCondition
 from edu_applications.domain.statuses import label
-from edu_applications.service import ApplicationService
 
-Req = Request[Any, Any, Any]
-Me = NamedDependency[Identity]
-Inbox = NamedDependency[InboxStore]
-Service = NamedDependency[ApplicationService]
-Paging = NamedDependency[PageRequest]
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
 ItemStateQuery = Annotated[ItemState | None, Parameter(query="state")]
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from edu_contracts.http import JsonBool, JsonDate, JsonInt, Page
 from edu_contracts.lending import (
@@ -14,25 +14,21 @@ from edu_contracts.lending import (
     LendingUse,
 )
 from edu_contracts.registry_api import ResourceTargetGroup
-from edu_runtime.auth import Identity, staff_only
+from edu_runtime.auth import staff_only
 from edu_runtime.http import correlation_id
 from edu_runtime.paging import PageRequest
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
+from edu_applications.adapters.dependencies import Lending, Me, Req
 from edu_applications.adapters.views import Email
 from edu_applications.domain.lending import MAX_OFFERS, AuditEntry, FieldChange, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
-    LendingSettingsService,
     new_offer_id,
 )
-
-Req = Request[Any, Any, Any]
-Lending = NamedDependency[LendingSettingsService]
-Me = NamedDependency[Identity]
 
 
 class Body(BaseModel):

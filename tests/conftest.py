@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from edu_applications.app import create_app as create_applications
@@ -21,13 +21,16 @@ from edu_registry_reader.settings import RegistryReaderSettings
 from edu_retention.app import create_app as create_retention
 from edu_retention.clock import ManualClock
 from edu_retention.settings import RetentionSettings
-from edu_tools.backends import Backends, free_port
+from edu_tools.backends import Backends
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import RunningService, serving, settings_factory
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
 
 from tests.world import World, build_world, load_world
+
+if TYPE_CHECKING:
+    from tests.flows import Actors
 
 # The production smoke runs against the manifests played by `make prod-check`
 # (which sets EDU_PROD_GATEWAY), never against this in-process stack.
@@ -60,12 +63,7 @@ class Stack:
 def edu_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     """The cross-service tests get servers of their own: the services' suites
     leave hundreds of consumer groups and their traffic on the shared broker."""
-    backends = Backends(
-        tmp_path_factory.mktemp("cross-service-backends"),
-        kafka_port=free_port(),
-        mongo_port=free_port(),
-    )
-    with backends:
+    with Backends.on_free_ports(tmp_path_factory.mktemp("cross-service-backends")) as backends:
         yield backends
 
 
@@ -130,3 +128,11 @@ async def stack(
             clock,
         )
     await mongo.close()
+
+
+@pytest.fixture
+async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
+    """A new world's people with their tokens (tests.flows.make_actors)."""
+    from tests.flows import make_actors  # tests.flows imports this module
+
+    return await make_actors(stack, gateway)

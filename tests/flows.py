@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -192,14 +193,24 @@ async def staff_post(
     )
 
 
+async def pdf_to_text(source: bytes | Path, *, layout: bool = False) -> str:
+    """A PDF's text (its bytes or its file), read back with poppler's pdftotext
+    (``layout``: in columns, as laid out)."""
+    path = "-" if isinstance(source, bytes) else str(source)
+    argv = ["pdftotext", *(["-layout"] if layout else []), path, "-"]
+    content = source if isinstance(source, bytes) else None
+    done = await asyncio.to_thread(
+        subprocess.run, argv, input=content, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
 async def pdf_text(stack: Stack, document_id: str, headers: dict[str, str]) -> str:
+    """The text of a document's PDF, fetched from documents' API."""
     r = await stack.documents.client.get(f"/api/v1/documents/{document_id}/pdf", headers=headers)
     assert r.status_code == 200, r.text
     assert r.content.startswith(b"%PDF")
-    done = await asyncio.to_thread(
-        subprocess.run, ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
-    )
-    return done.stdout.decode()
+    return await pdf_to_text(r.content)
 
 
 async def linked(stack: Stack, app_id: str, headers: dict[str, str], kind: str) -> dict[str, Any]:

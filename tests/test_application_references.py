@@ -12,19 +12,18 @@ from collections.abc import Iterator
 import pytest
 from edu_applications.domain import reference
 from edu_applications.service import use_cases
-from edu_tools.gateway import GatewayKeys
 
 from tests.conftest import Stack
-from tests.flows import APPS, Actors, accept_terms, make_actors, ok, refused
+from tests.flows import APPS, Actors, accept_terms, ok, refused
 
 REFERENCE = re.compile(r"^IR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 
 @pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    a = await make_actors(stack, gateway)
-    await accept_terms(stack, a.parent)
-    return a
+async def actors(stack: Stack, actors: Actors) -> Actors:
+    """The session's actors (conftest), the parent having accepted the terms."""
+    await accept_terms(stack, actors.parent)
+    return actors
 
 
 async def new_draft(stack: Stack, a: Actors) -> dict[str, object]:

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-import pytest
 from edu_retention.domain.rules import application_purge_date
 from edu_runtime.riga import start_of_riga_day
 from edu_tools.gateway import GatewayKeys
@@ -22,7 +21,6 @@ from tests.flows import (
     accept_terms,
     complete_draft,
     linked,
-    make_actors,
     ok,
     pdf_text,
     purge_planned,
@@ -31,11 +29,6 @@ from tests.flows import (
     submitted,
     wait_status,
 )
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def test_parent_walks_the_whole_life_with_handover_incident_and_return(

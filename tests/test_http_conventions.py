@@ -14,15 +14,10 @@ from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
 
 from tests.conftest import Stack
-from tests.flows import APPS, STAFF, Actors, accept_terms, make_actors, ok, refused
+from tests.flows import APPS, STAFF, Actors, accept_terms, ok, refused
 
 MY_DATA = "/api/v1/my-data"
 TERMS = "/api/v1/terms/my-data/acceptance"
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def _accept_my_data_terms(stack: Stack, who: dict[str, str]) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
@@ -18,7 +16,6 @@ from tests.flows import (
     Actors,
     accept_terms,
     complete_draft,
-    make_actors,
     ok,
     refused,
     wait_status,
@@ -26,11 +23,6 @@ from tests.flows import (
 
 SETTINGS = "/api/v1/staff/lending-settings"
 LOOKUPS = "/api/v1/lookups/institutions"
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 def offer(

@@ -12,7 +12,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
@@ -20,7 +19,6 @@ from tests.flows import (
     APPS,
     Actors,
     linked,
-    make_actors,
     messages_shown,
     ok,
     staff_post,
@@ -33,11 +31,6 @@ from tests.mail import PORTAL, Mailbox, notifications_delivering, text_of
 async def mailbox(stack: Stack, make_settings: Callable[..., Any]) -> AsyncIterator[Mailbox]:
     async with notifications_delivering(make_settings) as (box, _):
         yield box
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def received(box: Mailbox, app_id: str, count: int) -> list[EmailMessage]:

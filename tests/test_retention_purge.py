@@ -9,11 +9,9 @@ import datetime as dt
 import json
 from typing import Any
 
-import pytest
 from edu_contracts import topics
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_retention.domain.rules import application_purge_date, start_of_riga_day
-from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import eventually
 
 from tests.conftest import Stack
@@ -22,7 +20,6 @@ from tests.flows import (
     Actors,
     TopicLog,
     linked,
-    make_actors,
     message_sent,
     messages_shown,
     ok,
@@ -33,11 +30,6 @@ from tests.flows import (
     submitted,
     tell,
 )
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def returned_application(stack: Stack, a: Actors) -> dict[str, Any]:

@@ -9,26 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import pytest
-from edu_tools.gateway import GatewayKeys
-
 from tests.conftest import Stack
 from tests.flows import (
     APPS,
     STAFF,
     Actors,
-    make_actors,
     message_sent,
     messages_shown,
     ok,
     submitted,
     tell,
 )
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def test_the_messages_sent_are_listed_once_newest_first_for_the_applicant_and_the_school(

@@ -9,20 +9,13 @@ import csv
 import io
 from typing import Any
 
-import pytest
-from edu_tools.gateway import GatewayKeys
 from openpyxl import load_workbook
 
 from tests.conftest import Stack
-from tests.flows import APPS, Actors, make_actors, ok, refused, staff_post, submitted
+from tests.flows import APPS, Actors, ok, refused, staff_post, submitted
 
 INBOX = "/api/v1/staff/inbox"
 ITEMS = "/api/v1/staff/issued-items"
-
-
-@pytest.fixture
-async def actors(stack: Stack, gateway: GatewayKeys) -> Actors:
-    return await make_actors(stack, gateway)
 
 
 async def inbox(stack: Stack, headers: dict[str, str], **params: Any) -> dict[str, Any]:

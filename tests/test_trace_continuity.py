@@ -7,7 +7,6 @@ service that did work for it; ``edu traces`` must render that trace."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,12 +17,11 @@ from typing import Any
 import httpx
 import pytest
 from edu_registry_reader.adapters import loader
-from edu_tools.backends import Backends, ChildProcess, free_port, spawn
 from edu_tools.cli import app as edu_cli
 from edu_tools.gateway import GatewayKeys
 from edu_tools.registry.samples import find_sample
 from edu_tools.registry.seeding import seed_if_empty
-from edu_tools.stack import SERVICES, service_env
+from edu_tools.stack import SERVICES, free_ports, local_env, local_url, start_stack
 from edu_tools.testing import bearer
 from edu_tools.traces import CORRELATION_ATTRIBUTES, group_traces, read_spans
 from typer.testing import CliRunner
@@ -33,79 +31,35 @@ pytestmark = pytest.mark.slow
 
 @dataclass
 class LocalStack:
-    data_dir: Path
     traces_file: Path
     urls: dict[str, str]
     gateway: GatewayKeys
-    children: dict[str, ChildProcess]
     mongo_url: str
-
-    def log_tail(self, name: str, lines: int = 30) -> str:
-        path = self.data_dir / "logs" / f"{name}.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _wait_ready(stack: LocalStack, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    pending = dict(stack.urls)
-    while pending:
-        for name, url in list(pending.items()):
-            child = stack.children[name]
-            if child.proc.poll() is not None:
-                pytest.fail(f"{name} exited with {child.proc.returncode}:\n{stack.log_tail(name)}")
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=1.0).status_code == 200:
-                    del pending[name]
-            except httpx.HTTPError:
-                pass
-        if time.monotonic() > deadline:
-            tails = "\n".join(f"--- {n}\n{stack.log_tail(n)}" for n in pending)
-            pytest.fail(f"not ready after {timeout:.0f}s: {', '.join(pending)}\n{tails}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     data_dir = tmp_path_factory.mktemp("stack")
     gateway = GatewayKeys(data_dir).ensure()
-    backends = Backends(data_dir, kafka_port=free_port(), mongo_port=free_port())
-    backends.start()
-    seed_if_empty(backends)  # the small synthetic register `edu up` loads
-    ports = {spec.name: free_port() for spec in SERVICES}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    ports = free_ports(*(spec.name for spec in SERVICES))
     traces_file = data_dir / "traces.jsonl"
-    env = service_env(data_dir, backends)
-    env.update(
-        {
-            "EDU_TRACES_FILE": str(traces_file),
-            "EDU_REGISTRY_URL": urls["registry-reader"],
-            "EDU_DOCUMENTS_URL": urls["documents"],
-            "EDU_OUTBOX_POLL_SECONDS": "0.1",
-            # Export finished spans quickly instead of every 5 s.
-            "OTEL_BSP_SCHEDULE_DELAY": "100",
-        }
-    )
-    for spec in SERVICES:
-        env[f"{spec.env_prefix}HTTP_PORT"] = str(ports[spec.name])
-    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)  # nothing listens for OTLP here
-    children: dict[str, ChildProcess] = {}
-    stack = LocalStack(data_dir, traces_file, urls, gateway, children, backends.mongo_url)
+    env: dict[str, str | None] = {
+        **local_env(data_dir),
+        "EDU_TRACES_FILE": str(traces_file),
+        "EDU_REGISTRY_URL": local_url(ports["registry-reader"]),
+        "EDU_DOCUMENTS_URL": local_url(ports["documents"]),
+        "EDU_OUTBOX_POLL_SECONDS": "0.1",
+        # Export finished spans quickly instead of every 5 s.
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": None,  # nothing listens for OTLP here
+    }
+    # Before the services: the small synthetic register `edu up` loads.
+    stack = start_stack(data_dir, ports, env=env, before_services=seed_if_empty, ready_timeout=60)
     try:
-        for spec in SERVICES:
-            children[spec.name] = spawn(
-                spec.name,
-                [sys.executable, "-m", spec.module],
-                log_path=data_dir / "logs" / f"{spec.name}.log",
-                env=env,
-            )
-        _wait_ready(stack, timeout=60)
-        yield stack
+        urls = {name: stack.url(name) for name in ports}
+        yield LocalStack(traces_file, urls, gateway, stack.backends.mongo_url)
     finally:
-        for child in reversed(list(children.values())):
-            child.stop()
-        backends.stop()
+        stack.stop()
 
 
 def sample(stack: LocalStack, kind: str) -> dict[str, Any]:

@@ -18,10 +18,8 @@ Fixtures for every browser test (the wizard's too):
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +36,9 @@ from edu_tools.backends import ChildProcess, free_port
 from edu_tools.gateway_nginx import start_local
 from edu_tools.testing import serving
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from playwright.async_api import Browser, BrowserContext, Locator, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from tests.browser.helpers import SignIn, sign_in_at
 from tests.world import Person, World, valid_code, years_ago
 
 if TYPE_CHECKING:
@@ -194,40 +193,12 @@ async def nobody(stack: Stack, site: Site) -> Person:
     return person
 
 
-SignIn = Callable[..., Awaitable[None]]
-
-
 @pytest.fixture
 def sign_in(site: Site) -> SignIn:
     async def go(page: Page, person: Person, *, method: str = "Internetbanka") -> None:
-        await page.goto(f"{site.url}/auth/sign-in")
-        await page.get_by_label(method).check()
-        await page.get_by_role("button", name="Turpināt").click()
-        await page.get_by_label("Cita persona (ievadiet personas kodu)").check()
-        await page.get_by_role("textbox", name="Personas kods").fill(person.code)
-        await page.get_by_role("button", name="Autentificēties").click()
-        await page.wait_for_url(f"{site.url}/")
+        await sign_in_at(page, site.url, person, method=method)
 
     return go
-
-
-async def pdf_text(path: Path) -> str:
-    """The text of a PDF, read back with poppler's pdftotext."""
-    proc = await asyncio.create_subprocess_exec(
-        "pdftotext", "-layout", str(path), "-", stdout=asyncio.subprocess.PIPE
-    )
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, f"pdftotext failed on {path}"
-    return out.decode()
-
-
-async def wait_for_link(page: Page, name: str | re.Pattern[str], count: int = 1) -> Locator:
-    """Wait, without reloading, until ``count`` links named ``name`` are
-    there (an act being rendered by documents after a Kafka command): the
-    waiting page asks again by itself (static/poll.js), which this proves."""
-    link = page.get_by_role("link", name=name)
-    await link.nth(count - 1).wait_for(timeout=30_000)
-    return link
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:

@@ -8,10 +8,8 @@ keyboard alone. Every page is checked with axe-core and must fit 320 px."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,26 @@ from typing import Any
 import pytest
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Page, expect
 
-from tests.browser.conftest import SignIn, Site, wait_for_link
+from tests.browser.conftest import Site
+from tests.browser.helpers import (
+    Check,
+    Shoot,
+    SignIn,
+    continue_,
+    pdf_text,
+    press_on,
+    stand_in_sign_in,
+    tab_to,
+    title_starts,
+    wait_for_link,
+)
 from tests.conftest import Stack
 from tests.flows import Actors, complete_draft, messages_shown, ok, wait_status
 from tests.mail import PORTAL, Mailbox, notifications_delivering, text_of
 from tests.world import Person, World
 
-Check = Callable[[Page], Awaitable[None]]
-Shoot = Callable[[Page, str], Awaitable[None]]
 APPS = "/api/v1/applications"
 STAFF = "/api/v1/staff/applications"
 
@@ -53,10 +61,6 @@ async def checked(page: Page, check_axe: Check, shoot: Shoot, name: str) -> None
     await check_axe(page)
     await fits_320(page)
     await shoot(page, name)
-
-
-async def title_starts(page: Page, text: str) -> None:
-    await expect(page).to_have_title(re.compile("^" + re.escape(text)))
 
 
 def staff_headers(gateway: GatewayKeys, world: World) -> dict[str, str]:
@@ -89,17 +93,6 @@ def app_id_of(page: Page) -> str:
     found = re.search(r"/pieteikumi/([0-9a-f-]{36})", page.url)
     assert found, page.url
     return found.group(1)
-
-
-async def pdf_text(content: bytes) -> str:
-    done = await asyncio.to_thread(
-        subprocess.run, ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return done.stdout.decode()
-
-
-async def continue_(page: Page) -> None:
-    await page.get_by_role("button", name="Turpināt").click()
 
 
 @pytest.fixture
@@ -136,11 +129,7 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     await page.get_by_label("Piekrītu e-pakalpojuma lietošanas noteikumiem").check()
     await start.click()
     # Not signed in yet: the stand-in's sign-in, then straight to step 1.
-    await page.get_by_label("Internetbanka").check()
-    await continue_(page)
-    await page.get_by_label("Cita persona (ievadiet personas kodu)").check()
-    await page.get_by_label("Personas kods").fill(world.parent.code)
-    await page.get_by_role("button", name="Autentificēties").click()
+    await stand_in_sign_in(page, world.parent)
     # Agreed before signing in: recorded by a form (POST + CSRF), not by a GET.
     await title_starts(page, "E-pakalpojuma lietošanas noteikumi")
     await expect(page.get_by_text("Jūs piekritāt e-pakalpojuma lietošanas")).to_be_visible()
@@ -451,22 +440,6 @@ async def test_english_switch_on_a_wizard_page(
     await expect(page.get_by_label("Myself, as an adult learner")).to_be_checked()
     await page.get_by_role("link", name="Latviešu").click()
     await title_starts(page, "Kam ir pieteikums?")
-
-
-async def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
-    """Press Tab until ``target`` has the focus (keyboard only, no clicks)."""
-    handle = await target.element_handle()
-    assert handle is not None
-    for _ in range(limit):
-        await page.keyboard.press("Tab")
-        if await handle.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"Tab never reached {target}")
-
-
-async def press_on(page: Page, target: Locator, key: str) -> None:
-    await tab_to(page, target)
-    await page.keyboard.press(key)
 
 
 async def test_whole_wizard_by_keyboard_alone(

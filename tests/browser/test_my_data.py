@@ -5,16 +5,13 @@ access log, the English switch; every page checked with axe-core."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import SignIn, Site, pdf_text
+from tests.browser.conftest import Site
+from tests.browser.helpers import Check, Shoot, SignIn, pdf_text, stand_in_sign_in
 from tests.world import Person, World
-
-Check = Callable[[Page], Awaitable[None]]
-Shoot = Callable[[Page, str], Awaitable[None]]
 
 BLOCKS = [
     "Informācija par personu",
@@ -94,7 +91,7 @@ async def test_my_data_about_myself_and_the_pdf(
     download = await info.value
     pdf = tmp_path / "my-data.pdf"
     await download.save_as(pdf)
-    text = await pdf_text(pdf)
+    text = await pdf_text(pdf, layout=True)
     assert "Informācija par personu" in text
     assert "Personas izglītības iestādes" in text
     assert world.adult_learner.family_name in text
@@ -185,9 +182,5 @@ async def test_english_switch_is_remembered(
 
 async def sign_in_english(page: Page, site: Site, world: World) -> None:
     await page.goto(f"{site.url}/auth/sign-in")
-    await page.get_by_label("eID card").check()
-    await page.get_by_role("button", name="Continue").click()
-    await page.get_by_label("Another person (type the personal code)").check()
-    await page.get_by_role("textbox", name="Personal code").fill(world.parent.code)
-    await page.get_by_role("button", name="Sign in").click()
+    await stand_in_sign_in(page, world.parent, method="eID card", language="en")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Education e-services")

@@ -109,9 +109,8 @@ async def oidc_gateway(
         serving(create_app(settings), portal_port),
     ):
         # The APIs are not needed here: their routes point at free ports.
-        ports = {name: free_port() for name in ("registry-reader", "applications", "documents")}
         gateway: ChildProcess = start_local(
-            tmp_path / "gateway", {**ports, "portal": portal_port}, listen_port=listen
+            tmp_path / "gateway", {"portal": portal_port}, listen_port=listen
         )
         try:
             yield site, log

@@ -5,7 +5,7 @@ their CSRF token refused; the per-person rate limit on my-data reads."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import httpx
 from edu_portal.web.session import SESSION_COOKIE
@@ -13,11 +13,9 @@ from edu_tools.testing import eventually
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import SignIn, Site
+from tests.browser.conftest import Site
+from tests.browser.helpers import Check, Shoot, SignIn
 from tests.world import World
-
-Check = Callable[[Page], Awaitable[None]]
-Shoot = Callable[[Page, str], Awaitable[None]]
 
 
 async def test_sign_in_stand_in_pages_and_sign_out(

@@ -11,22 +11,20 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from edu_registry_reader.domain.records import EmploymentRecord
 from edu_tools.gateway import GatewayKeys
 from edu_tools.testing import bearer, eventually
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import SignIn, Site, wait_for_link
+from tests.browser.conftest import Site
+from tests.browser.helpers import Check, Shoot, SignIn, press_on, wait_for_link
 from tests.conftest import Stack
 from tests.flows import Actors, accept_terms, complete_draft, ok, staff_post, wait_status
 from tests.world import World
 
-Check = Callable[[Page], Awaitable[None]]
-Shoot = Callable[[Page, str], Awaitable[None]]
 APPS = "/api/v1/applications"
 
 
@@ -360,18 +358,6 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
         assert response.status == 404
     finally:
         await other.close()
-
-
-async def press_on(page: Page, target: Locator, key: str = "Enter", limit: int = 80) -> None:
-    """Tab until ``target`` has the focus, then press ``key`` (keyboard only)."""
-    handle = await target.element_handle()
-    assert handle is not None
-    for _ in range(limit):
-        await page.keyboard.press("Tab")
-        if await handle.evaluate("el => el === document.activeElement"):
-            await page.keyboard.press(key)
-            return
-    raise AssertionError(f"Tab never reached {target}")
 
 
 async def test_a_refusal_in_english_by_keyboard_alone(

@@ -1,14 +1,16 @@
 """Settings every service shares, read from the environment.
 
 Shared infrastructure settings use the ``EDU_`` prefix (``EDU_KAFKA_BOOTSTRAP``,
-``EDU_MONGO_URL`` ...). Each service subclasses ``ServiceSettings`` and sets its
-own prefix (e.g. ``EDU_APPLICATIONS_``) for what is its own: port, database.
+``EDU_MONGO_URL`` ...). Each service subclasses ``ServiceSettings``, names
+itself (``SERVICE``) and so gets its own prefix for what is its own: port,
+database (``EDU_APPLICATIONS_`` for ServiceName.APPLICATIONS; a subclass may
+still set ``env_prefix`` in its model_config).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from edu_contracts.services import ServiceName
 from pydantic import AliasChoices, Field, SecretStr
@@ -20,6 +22,11 @@ def _shared(name: str) -> AliasChoices:
 
 
 DEFAULT_DATA_DIR = Path(".edu")
+
+
+def env_prefix(service: ServiceName) -> str:
+    """A service's own settings prefix: EDU_REGISTRY_READER_ for registry-reader."""
+    return f"EDU_{service.name}_"
 
 
 class ServiceSettings(BaseSettings):
@@ -142,6 +149,14 @@ class ServiceSettings(BaseSettings):
         description="Most records a batch consumer takes from Kafka at once (it takes what "
         "is there, without waiting for a batch to fill).",
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        service = getattr(cls, "SERVICE", None)
+        if service is not None and not cls.model_config.get("env_prefix"):
+            # Read by pydantic-settings when an instance is made, not at class creation.
+            cls.model_config = {**cls.model_config, "env_prefix": env_prefix(service)}
 
     @property
     def service_name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -78,17 +79,19 @@ OFFERS = [
 DOCS = [AcknowledgedDocument(code="handover_act", title="Pieņemšanas-nodošanas akts", version="1")]
 
 
-def draft() -> Application:
-    return workflow.start_draft(
-        app_id=uuid4(),
-        reference="IR-0000-0001",
-        role=ApplicantRole.PARENT_OR_GUARDIAN,
-        applicant=PARENT,
-        learner=CHILD,
-        institutions=frozenset(),
-        actor=CITIZEN,
-        now=NOW,
-    )
+def draft(**changes: Any) -> Application:
+    """A parent's new draft for their child (``changes``: other arguments)."""
+    arguments: dict[str, Any] = {
+        "app_id": uuid4(),
+        "reference": "IR-0000-0001",
+        "role": ApplicantRole.PARENT_OR_GUARDIAN,
+        "applicant": PARENT,
+        "learner": CHILD,
+        "institutions": frozenset(),
+        "actor": CITIZEN,
+        "now": NOW,
+    }
+    return workflow.start_draft(**{**arguments, **changes})
 
 
 def complete_draft() -> Application:
@@ -170,16 +173,7 @@ def test_profile_rules_say_whose_application_it_is() -> None:
 
 def test_draft_needs_an_institution_in_the_role_and_a_representation() -> None:
     with pytest.raises(NotPermitted) as none:
-        workflow.start_draft(
-            app_id=uuid4(),
-            reference="IR-0000-0002",
-            role=ApplicantRole.EMPLOYEE,
-            applicant=PARENT,
-            learner=PARENT,
-            institutions=frozenset(),
-            actor=CITIZEN,
-            now=NOW,
-        )
+        draft(reference="IR-0000-0002", role=ApplicantRole.EMPLOYEE, learner=PARENT)
     assert none.value.reason == "not_employed"
     # The caller's standing, not the request's shape: 403 (a 422 told a client
     # generated from the OpenAPI document that its valid request was invalid).
@@ -376,17 +370,7 @@ def test_references_are_short_readable_and_forgiving_when_typed() -> None:
 
 
 def test_status_events_tell_notifications_where_in_which_language_and_why() -> None:
-    english = workflow.start_draft(
-        app_id=uuid4(),
-        reference="IR-0000-0002",
-        role=ApplicantRole.PARENT_OR_GUARDIAN,
-        applicant=PARENT,
-        learner=CHILD,
-        institutions=frozenset(),
-        actor=CITIZEN,
-        now=NOW,
-        language=Language.EN,
-    )
+    english = draft(reference="IR-0000-0002", language=Language.EN)
     assert status_event(None, english, "c", CITIZEN).payload.language is Language.EN
     drafted = status_event(None, draft(), "c", CITIZEN).payload
     assert drafted.contact_email is None

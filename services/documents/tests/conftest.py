@@ -96,6 +96,12 @@ class Published:
         found = await eventually(probe, timeout=timeout)
         return found[0]
 
+    async def answer(self, cause: Envelope, event_type: str) -> dict[str, Any]:
+        """The ``event_type`` event ``cause`` caused (its causation_id)."""
+        return await self.one(
+            lambda e: e["event_type"] == event_type and e["causation_id"] == str(cause.event_id)
+        )
+
     async def settle(self, seconds: float = 1.0) -> None:
         """Keep collecting for a while (to show that nothing more arrives)."""
         deadline = asyncio.get_running_loop().time() + seconds

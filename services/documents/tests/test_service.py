@@ -60,14 +60,10 @@ async def test_render_command_stores_the_pdf_and_announces_it(
     await kafka.send(command)
     document_id = str(command.payload.document_id)
 
-    event = await published.one(
-        lambda e: (
-            e["event_type"] == "documents.rendered.v1"
-            and e["payload"]["document_id"] == document_id
-        )
-    )
+    event = await published.answer(command, "documents.rendered.v1")
     record = await rendered(documents, document_id)
     payload = event["payload"]
+    assert payload["document_id"] == document_id
     assert payload["number"] == record["number"]
     assert payload["number"].startswith(f"PNA-{dt.datetime.now(dt.UTC).year}-")
     assert payload["kind"] == "handover_act"
@@ -169,12 +165,7 @@ async def test_unrenderable_content_is_announced_as_failed(
     command = render_command(bad, application_id=uuid.uuid4())
     await kafka.send(command)
     document_id = str(command.payload.document_id)
-    event = await published.one(
-        lambda e: (
-            e["event_type"] == "documents.render-failed.v1"
-            and e["payload"]["document_id"] == document_id
-        )
-    )
+    event = await published.answer(command, "documents.render-failed.v1")
     assert event["payload"]["reason"] == "unknown_condition"
     record = await rendered(documents, document_id)
     assert record["status"] == "failed"
@@ -325,12 +316,7 @@ async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
     order_id = uuid.uuid4()
     first = order(("applications", "documents"))
     await kafka.send(first)
-    confirmation = await published.one(
-        lambda e: (
-            e["event_type"] == "retention.purge-confirmed.v1"
-            and e["causation_id"] == str(first.event_id)
-        )
-    )
+    confirmation = await published.answer(first, "retention.purge-confirmed.v1")
     payload = confirmation["payload"]
     assert payload["owner"] == "documents"
     assert payload["order_id"] == str(order_id)
@@ -355,23 +341,13 @@ async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
     # Retention retries (a new event): harmless, confirmed again with zero counts.
     retry = order(("applications", "documents"), attempt=2)
     await kafka.send(retry)
-    again = await published.one(
-        lambda e: (
-            e["event_type"] == "retention.purge-confirmed.v1"
-            and e["causation_id"] == str(retry.event_id)
-        )
-    )
+    again = await published.answer(retry, "retention.purge-confirmed.v1")
     assert set(again["payload"]["deleted"].values()) == {0}
 
     # A render command arriving after the purge cannot bring the data back.
     late = render_command(samples.handover_act(), application_id=application_id)
     await kafka.send(late)
-    failed = await published.one(
-        lambda e: (
-            e["event_type"] == "documents.render-failed.v1"
-            and e["payload"]["document_id"] == str(late.payload.document_id)
-        )
-    )
+    failed = await published.answer(late, "documents.render-failed.v1")
     assert failed["payload"]["reason"] == "subject_purged"
     assert await files_of(documents, str(late.payload.document_id)) == 0
 
@@ -397,12 +373,7 @@ async def test_purge_of_one_document(
         }
     )
     await kafka.send(order)
-    confirmation = await published.one(
-        lambda e: (
-            e["event_type"] == "retention.purge-confirmed.v1"
-            and e["causation_id"] == str(order.event_id)
-        )
-    )
+    confirmation = await published.answer(order, "retention.purge-confirmed.v1")
     assert confirmation["payload"]["deleted"]["documents"] == 1
     assert await documents.db.documents.find_one({"_id": document_id}) is None
     assert await files_of(documents, document_id) == 0

@@ -6,38 +6,27 @@ test moves), once however often the events are delivered."""
 from __future__ import annotations
 
 import datetime as dt
-import email
 import re
-import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Session
-from aiosmtpd.smtp import Envelope as SmtpEnvelope
 from edu_contracts.applications import (
     ActorRole,
     ApplicationStatus,
     StatusChanged,
-    StatusChangedPayload,
 )
 from edu_contracts.envelope import Envelope
 from edu_contracts.lending import LendingSettingsChanged, LendingSettingsPayload
 from edu_notifications.adapters.sender import Sender
 from edu_notifications.adapters.store import from_ms
-from edu_notifications.app import create_app
-from edu_notifications.settings import NotificationsSettings
-from edu_tools.backends import Backends, free_port
-from edu_tools.testing import eventually, publish, serving
-from pymongo import AsyncMongoClient
+from edu_tools.backends import Backends
+from edu_tools.testing import eventually
 
-PORTAL = "https://portal.example.lv"
+from .conftest import PORTAL, Running, body, running, status_changed
+
 # A summer morning in Riga (UTC+3): 12:00 local.
 MORNING = dt.datetime(2030, 7, 15, 9, 0, tzinfo=dt.UTC)
 DUE = dt.datetime(2030, 7, 16, 4, 0, tzinfo=dt.UTC)  # 07:00 in Riga on 16 July
@@ -57,48 +46,11 @@ class MovableClock:
 
 
 @dataclass
-class Mailbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class Harness(Running):
+    sender: Sender = field(init=False)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
-        content = envelope.content
-        assert isinstance(content, bytes)
-        parsed = email.message_from_bytes(content, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        with self.lock:
-            self.messages.append(parsed)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self.lock:
-            return [m for m in self.messages if m["To"] == address]
-
-
-@dataclass
-class Harness:
-    producer: AIOKafkaProducer
-    mailbox: Mailbox
-    db: Any
-    clock: MovableClock
-    sender: Sender
-
-    async def send(self, *events: Envelope) -> None:
-        await publish(self.producer, *events)
-
-    async def received(self, address: str, count: int) -> list[EmailMessage]:
-        async def probe() -> list[EmailMessage] | None:
-            found = self.mailbox.to(address)
-            return found if len(found) >= count else None
-
-        return await eventually(probe, timeout=20)
-
-    async def digest(self, key: str, **match: Any) -> dict[str, Any]:
-        async def probe() -> dict[str, Any] | None:
-            doc: dict[str, Any] | None = await self.db.messages.find_one({"_id": key, **match})
-            return doc
-
-        return await eventually(probe, timeout=20)
+    def __post_init__(self) -> None:
+        self.sender = self.app.state["sender"]
 
     async def sender_looked(self) -> None:
         """Two more rounds of the sender: what was due then has been tried."""
@@ -112,33 +64,8 @@ class Harness:
 
 @pytest.fixture(scope="module")
 async def h(make_settings: Callable[..., Any], edu_backends: Backends) -> AsyncIterator[Harness]:
-    mailbox = Mailbox()
-    smtp_port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    settings: NotificationsSettings = make_settings(
-        NotificationsSettings,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_port,
-        portal_address=PORTAL,
-        sender_poll_seconds=0.1,
-    )
-    clock = MovableClock(MORNING)
-    app = create_app(settings, clock=clock)
-    producer = AIOKafkaProducer(bootstrap_servers=edu_backends.kafka_bootstrap)
-    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url, tz_aware=True)
-    try:
-        async with serving(app, settings.http_port):
-            await producer.start()
-            try:
-                yield Harness(
-                    producer, mailbox, mongo[settings.mongo_db], clock, app.state["sender"]
-                )
-            finally:
-                await producer.stop()
-    finally:
-        await mongo.close()
-        controller.stop()
+    async with running(make_settings, edu_backends, clock=MovableClock(MORNING)) as r:
+        yield Harness(**vars(r))
 
 
 def school() -> str:
@@ -168,28 +95,16 @@ def status(
     reference: str,
     at: dt.datetime,
 ) -> StatusChanged:
-    return StatusChanged(
-        producer="applications",
-        correlation_id=f"test-{app_id}",
-        payload=StatusChangedPayload(
-            application_id=app_id,
-            application_reference=reference,
-            institution_id=institution_id,
-            from_status=None,
-            to_status=to,
-            changed_at=at,
-            actor_role=ActorRole.SYSTEM,
-            version=version,
-            contact_email=f"parent-{app_id.hex[:8]}@example.lv",
-        ),
+    """A change of an application of ``institution_id``, by the system."""
+    return status_changed(
+        app_id,
+        version,
+        to,
+        institution_id=institution_id,
+        application_reference=reference,
+        changed_at=at,
+        actor_role=ActorRole.SYSTEM,
     )
-
-
-def body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    content: str = part.get_content()
-    return content
 
 
 async def told_parents(h: Harness, *app_ids: uuid.UUID, count: int) -> None:
@@ -218,7 +133,7 @@ async def test_two_submissions_make_one_digest_at_seven_the_next_morning_however
     ]
     await h.send(*events)
     key = f"daily_digest:{inst}:2030-07-15"
-    queued = await h.digest(key, subject="Jauni pieteikumi 15.07.2030.: 2")
+    queued = await h.message(key, subject="Jauni pieteikumi 15.07.2030.: 2")
     assert queued["state"] == "queued"
     assert from_ms(queued["next_attempt_ms"]) == DUE
     assert queued["application_id"] is None
@@ -236,7 +151,7 @@ async def test_two_submissions_make_one_digest_at_seven_the_next_morning_however
         status(second, inst, 4, ApplicationStatus.GRANTED, reference="IR-AAAA-0002", at=MORNING),
     )
     await told_parents(h, first, second, count=2)
-    doc = await h.digest(key)
+    doc = await h.message(key)
     assert doc["subject"] == "Jauni pieteikumi 15.07.2030.: 2"
     assert await h.db.daily_submissions.count_documents({"institution_id": inst}) == 2
 
@@ -256,7 +171,7 @@ async def test_two_submissions_make_one_digest_at_seven_the_next_morning_however
     assert sorted(numbers.group(1).split(", ")) == ["IR-AAAA-0001", "IR-AAAA-0002"]
     assert f"{PORTAL}/skola/?statuss=submitted" in text
     assert "parent-" not in text  # nobody's address, name or personal code
-    await h.digest(key, state="sent")
+    await h.message(key, state="sent")
     await h.sender_looked()
     assert len(h.mailbox.to(to)) == 1
 
@@ -287,9 +202,9 @@ async def test_a_removed_address_cancels_the_waiting_digest_and_an_older_snapsho
         status(app_id, inst, 3, ApplicationStatus.SUBMITTED, reference="IR-CCCC-0001", at=now),
     )
     key = f"daily_digest:{inst}:2030-08-14"
-    await h.digest(key, state="queued")
+    await h.message(key, state="queued")
     await h.send(lending(inst, 3, None))
-    await h.digest(key, state="cancelled")
+    await h.message(key, state="cancelled")
     # Version 2 (with an address) arrives late: the newest settings stand. Once
     # version 4 (same partition, after it) is stored, version 2 was applied.
     await h.send(lending(inst, 2, to), lending(inst, 4, None))

@@ -5,166 +5,47 @@ application's language; SMTP failures retried, then dead-lettered."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Session
-from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from aiokafka import AIOKafkaConsumer
 from edu_contracts import topics
 from edu_contracts.applications import (
-    ActorRole,
     ApplicationStatus,
-    StatusChanged,
-    StatusChangedPayload,
 )
 from edu_contracts.dead_letter import DeadLetter
 from edu_contracts.documents import DocumentKind, Language, Rendered, RenderedPayload
 from edu_contracts.envelope import Envelope
 from edu_contracts.notifications import MessageChannel, MessageKind, MessageSent
 from edu_notifications.adapters.store import NotificationStore, from_ms
-from edu_notifications.app import create_app
-from edu_notifications.settings import NotificationsSettings
-from edu_tools.backends import Backends, free_port
-from edu_tools.testing import RunningService, eventually, publish, serving
-from pymongo import AsyncMongoClient
+from edu_tools.backends import Backends
+from edu_tools.testing import eventually
 
-PORTAL = "https://portal.example.lv"
+from .conftest import PORTAL, Running, body, running
+from .conftest import status_changed as status
 
 
 @dataclass
-class Mailbox:
-    """What the SMTP server received, and which addresses it turns away:
-    ``busy`` answers 451 (try later) that many times, ``refuse`` always 451."""
+class Harness(Running):
+    store: NotificationStore = field(init=False)
 
-    messages: list[EmailMessage] = field(default_factory=list)
-    busy: dict[str, int] = field(default_factory=dict)
-    refuse: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
-        to = envelope.rcpt_tos[0]
-        with self.lock:
-            if to in self.refuse:
-                return "451 4.3.0 Mailbox busy, try again later"
-            if self.busy.get(to, 0) > 0:
-                self.busy[to] -= 1
-                return "451 4.3.0 Mailbox busy, try again later"
-            content = envelope.content
-            assert isinstance(content, bytes)
-            parsed = email.message_from_bytes(content, policy=default_policy)
-            assert isinstance(parsed, EmailMessage)
-            self.messages.append(parsed)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self.lock:
-            return [m for m in self.messages if m["To"] == address]
-
-
-@dataclass
-class Harness:
-    settings: NotificationsSettings
-    service: RunningService
-    producer: AIOKafkaProducer
-    mailbox: Mailbox
-    db: Any
-    backends: Backends
-    store: NotificationStore
-
-    async def send(self, *events: Envelope) -> None:
-        await publish(self.producer, *events)
-
-    async def received(self, address: str, count: int) -> list[EmailMessage]:
-        async def probe() -> list[EmailMessage] | None:
-            found = self.mailbox.to(address)
-            return found if len(found) >= count else None
-
-        return await eventually(probe, timeout=20)
-
-    async def message_state(self, key: str, state: str) -> dict[str, Any]:
-        async def probe() -> dict[str, Any] | None:
-            doc: dict[str, Any] | None = await self.db.messages.find_one(
-                {"_id": key, "state": state}
-            )
-            return doc
-
-        return await eventually(probe, timeout=20)
+    def __post_init__(self) -> None:
+        self.store = self.app.state["store"]
 
 
 @pytest.fixture(scope="module")
 async def h(make_settings: Callable[..., Any], edu_backends: Backends) -> AsyncIterator[Harness]:
-    mailbox = Mailbox()
-    smtp_port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    settings: NotificationsSettings = make_settings(
-        NotificationsSettings,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_port,
-        portal_address=PORTAL,
-        sender_poll_seconds=0.1,
+    async with running(
+        make_settings,
+        edu_backends,
         sender_retry_initial_seconds=0.05,
         sender_retry_max_seconds=0.2,
         sender_max_attempts=3,
-    )
-    app = create_app(settings)
-    producer = AIOKafkaProducer(bootstrap_servers=edu_backends.kafka_bootstrap)
-    mongo: AsyncMongoClient[Any] = AsyncMongoClient(edu_backends.mongo_url, tz_aware=True)
-    try:
-        async with serving(app, settings.http_port) as service:
-            await producer.start()
-            try:
-                yield Harness(
-                    settings,
-                    service,
-                    producer,
-                    mailbox,
-                    mongo[settings.mongo_db],
-                    edu_backends,
-                    app.state["store"],
-                )
-            finally:
-                await producer.stop()
-    finally:
-        await mongo.close()
-        controller.stop()
-
-
-def status(
-    app_id: uuid.UUID,
-    version: int,
-    to: ApplicationStatus,
-    email_address: str,
-    *,
-    language: Language | None = None,
-    reason: str | None = None,
-) -> StatusChanged:
-    return StatusChanged(
-        producer="applications",
-        correlation_id=f"test-{app_id}",
-        payload=StatusChangedPayload(
-            application_id=app_id,
-            application_reference="IR-7K3M-Q9TX",
-            institution_id="inst-1",
-            from_status=None,
-            to_status=to,
-            changed_at=dt.datetime.now(dt.UTC),
-            actor_role=ActorRole.STAFF,
-            version=version,
-            contact_email=email_address,
-            language=language,
-            reason=reason,
-        ),
-    )
+    ) as r:
+        yield Harness(**vars(r))
 
 
 def act(app_id: uuid.UUID, kind: DocumentKind = DocumentKind.HANDOVER_ACT) -> Rendered:
@@ -186,13 +67,6 @@ def act(app_id: uuid.UUID, kind: DocumentKind = DocumentKind.HANDOVER_ACT) -> Re
 
 def address() -> str:
     return f"parent-{uuid.uuid4().hex[:8]}@example.lv"
-
-
-def body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    content: str = part.get_content()
-    return content
 
 
 async def test_each_message_is_delivered_once_in_latvian_and_a_redelivery_sends_nothing(
@@ -233,7 +107,7 @@ async def test_each_message_is_delivered_once_in_latvian_and_a_redelivery_sends_
     assert len(h.mailbox.to(to)) == 5
     assert got[4]["Subject"] == "Resursa atgriešana reģistrēta: pieteikums IR-7K3M-Q9TX"
     # The deletion notice waits for its day (a month before the deletion).
-    notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
+    notice = await h.message(f"deletion_notice:{app_id}", state="queued")
     assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)
     # Every message's delivery state is kept, for the record.
     states = {m["kind"]: m["state"] for m in await h.store.of_application(app_id)}
@@ -267,7 +141,7 @@ async def test_a_busy_smtp_server_is_tried_again_and_the_message_arrives_once(h:
     h.mailbox.busy[to] = 2
     await h.send(status(app_id, 3, ApplicationStatus.SUBMITTED, to))
     [got] = await h.received(to, 1)
-    doc = await h.message_state(f"submitted:{app_id}:v3", "sent")
+    doc = await h.message(f"submitted:{app_id}:v3", state="sent")
     assert doc["attempts"] == 3
     assert got["Message-ID"] == f"<submitted.{app_id}.v3@edu.localhost>"
     assert len(h.mailbox.to(to)) == 1
@@ -278,7 +152,7 @@ async def test_a_message_that_keeps_failing_is_a_dead_letter(h: Harness) -> None
     h.mailbox.refuse.add(to)
     key = f"submitted:{app_id}:v3"
     await h.send(status(app_id, 3, ApplicationStatus.SUBMITTED, to))
-    doc = await h.message_state(key, "failed")
+    doc = await h.message(key, state="failed")
     assert doc["attempts"] == 3
     assert "451" in doc["last_error"]
     await eventually(lambda: h.db.messages.find_one({"_id": key, "dead_letter": -1}))
@@ -328,12 +202,12 @@ async def test_an_act_rendered_before_the_address_arrived_is_told_when_it_does(
 async def test_an_older_change_seen_late_does_not_cancel_the_deletion_notice(h: Harness) -> None:
     app_id, to = uuid.uuid4(), address()
     await h.send(status(app_id, 7, ApplicationStatus.RETURNED, to))
-    await h.message_state(f"deletion_notice:{app_id}", "queued")
+    await h.message(f"deletion_notice:{app_id}", state="queued")
     # An older change published again under a new event id (the inbox cannot
     # tell it is old): once its message is sent, it has been applied.
     await h.send(status(app_id, 4, ApplicationStatus.GRANTED, to))
-    await h.message_state(f"granted:{app_id}:v4", "sent")
-    notice = await h.message_state(f"deletion_notice:{app_id}", "queued")
+    await h.message(f"granted:{app_id}:v4", state="sent")
+    notice = await h.message(f"deletion_notice:{app_id}", state="queued")
     assert from_ms(notice["next_attempt_ms"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=700)
 
 
@@ -390,7 +264,7 @@ async def test_a_sent_message_is_told_once_on_the_notification_topic_without_the
     assert first.payload.subject == "Pieteikums IR-7K3M-Q9TX ir iesniegts"
     assert first.payload.language is Language.LV
     assert first.payload.channel is MessageChannel.EMAIL
-    stored = await h.message_state(f"submitted:{app_id}:v3", "sent")
+    stored = await h.message(f"submitted:{app_id}:v3", state="sent")
     # The store keeps milliseconds.
     assert abs(first.payload.sent_at - from_ms(stored["sent_ms"])) < dt.timedelta(milliseconds=1)
     # No address on the topic: only what the application's page shows.

@@ -22,10 +22,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from edu_contracts import topics
 from edu_contracts.applications import (
-    ActorRole,
     ApplicationStatus,
     StatusChanged,
-    StatusChangedPayload,
 )
 from edu_contracts.documents import DocumentKind, Rendered, RenderedPayload
 from edu_contracts.envelope import Envelope
@@ -43,6 +41,7 @@ from edu_retention.app import create_app
 from edu_retention.clock import ManualClock
 from edu_retention.domain.model import Deadline, DeadlineState
 from edu_retention.settings import RetentionSettings
+from edu_tools import testing
 from edu_tools.backends import Backends
 from edu_tools.testing import RunningService, eventually, publish, serving
 from pymongo import AsyncMongoClient
@@ -200,19 +199,8 @@ def status_changed(
     changed_at: dt.datetime,
     effective_date: dt.date | None = None,
 ) -> StatusChanged:
-    return StatusChanged(
-        producer="applications",
-        correlation_id=f"test-{app_id}",
-        payload=StatusChangedPayload(
-            application_id=app_id,
-            institution_id="inst-1",
-            from_status=None,
-            to_status=to,
-            changed_at=changed_at,
-            actor_role=ActorRole.STAFF,
-            version=version,
-            effective_date=effective_date,
-        ),
+    return testing.status_changed(
+        app_id, version, to, changed_at=changed_at, effective_date=effective_date
     )
 
 

@@ -117,6 +117,11 @@ class Backends:
     mongo_port: int = 27017
     children: list[ChildProcess] = field(default_factory=list)
 
+    @classmethod
+    def on_free_ports(cls, data_dir: Path) -> Backends:
+        """Servers (not yet started) on free ports: runs never collide."""
+        return cls(data_dir, kafka_port=free_port(), mongo_port=free_port())
+
     @property
     def kafka_bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"

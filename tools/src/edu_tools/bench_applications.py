@@ -19,13 +19,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import os
 import statistics
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +38,9 @@ from rich.console import Console
 from rich.table import Table
 
 from edu_tools import hops, traces
-from edu_tools.backends import Backends, ChildProcess, free_port, spawn
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import old_code
+from edu_tools.stack import free_ports, local_url, start_stack
 
 BUDGET_SUBMISSIONS_PER_S = 100.0
 BUDGET_P95_S = 1.0
@@ -185,70 +183,34 @@ async def _check(r: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def wait_ready(http: httpx.AsyncClient, ports: Iterable[int], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    for port in ports:
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError("services not ready")
-            await asyncio.sleep(0.2)
-
-
 async def run(n: int, concurrency: int, receipts: int, rate: float, trace_hops: bool) -> int:  # noqa: PLR0915
     work = Path(tempfile.mkdtemp(prefix="edu-bench-"))
     keys = GatewayKeys(work).ensure()
     traces_file = work / "traces.jsonl"
     receipts_measured = False
-    backends = Backends(work, kafka_port=free_port(), mongo_port=free_port())
-    ports = {
-        name: free_port() for name in ("registry-reader", "applications", "documents", "retention")
+    env: dict[str, str | None] = {
+        "EDU_LOG_LEVEL": "WARNING",
+        "EDU_OUTBOX_POLL_SECONDS": "0.2",
     }
-    suffix = uuid.uuid4().hex[:6]
-    env = dict(os.environ)
-    env.update(
-        {
-            "EDU_DATA_DIR": str(work),
-            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
-            "EDU_MONGO_URL": backends.mongo_url,
-            "EDU_REGISTRY_URL": f"http://127.0.0.1:{ports['registry-reader']}",
-            "EDU_DOCUMENTS_URL": f"http://127.0.0.1:{ports['documents']}",
-            "EDU_LOG_LEVEL": "WARNING",
-            "EDU_OUTBOX_POLL_SECONDS": "0.2",
-        }
-    )
     if trace_hops:
         # Tracing to a file costs the services CPU (measured: ~30% fewer
         # submissions/s), so the breakdown is asked for, not the default.
         env["EDU_TRACES_FILE"] = str(traces_file)
-    for name, port in ports.items():
-        prefix = "EDU_" + name.upper().replace("-", "_") + "_"
-        env[prefix + "HTTP_PORT"] = str(port)
-        env[prefix + "MONGO_DB"] = f"bench_{name.replace('-', '_')}_{suffix}"
-    children: list[ChildProcess] = []
-    backends.start()
+    ports = free_ports("registry-reader", "applications", "documents", "retention")
+    env["EDU_REGISTRY_URL"] = local_url(ports["registry-reader"])
+    env["EDU_DOCUMENTS_URL"] = local_url(ports["documents"])
+    stack = start_stack(work, ports, env=env, mongo_db_prefix="bench")
+    backends, env_of = stack.backends, stack.env
+    suffix = uuid.uuid4().hex[:6]
     try:
-        for name in ports:
-            module = "edu_" + name.replace("-", "_")
-            children.append(
-                spawn(
-                    name,
-                    [sys.executable, "-m", module],
-                    log_path=work / "logs" / f"{name}.log",
-                    env=env,
-                )
-            )
         async with httpx.AsyncClient(timeout=30) as http:
-            await wait_ready(http, ports.values())
             console.print(f"stack ready; logs in {work}/logs")
 
             mongo: AsyncMongoClient[Any] = AsyncMongoClient(backends.mongo_url, tz_aware=True)
             school = f"BENCH-{suffix}"
             pairs = families(n)
-            await seed_registry(mongo[env["EDU_REGISTRY_READER_MONGO_DB"]], pairs, school)
-            apps_db = mongo[env["EDU_APPLICATIONS_MONGO_DB"]]
+            await seed_registry(mongo[env_of["EDU_REGISTRY_READER_MONGO_DB"]], pairs, school)
+            apps_db = mongo[env_of["EDU_APPLICATIONS_MONGO_DB"]]
             base = f"http://127.0.0.1:{ports['applications']}/api/v1"
             docs_base = f"http://127.0.0.1:{ports['documents']}/api/v1/documents"
             tokens = {
@@ -389,9 +351,7 @@ async def run(n: int, concurrency: int, receipts: int, rate: float, trace_hops: 
             console.print("[green]within budget[/]" if ok else "[red]over budget[/]")
             return 0 if ok else 1
     finally:
-        for child in reversed(children):
-            child.stop()
-        backends.stop()
+        stack.stop()
         if receipts_measured and trace_hops:
             print_hops(traces_file)
 

@@ -23,8 +23,6 @@ import datetime as dt
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -48,8 +46,8 @@ from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
 from edu_tools.gateway import GatewayKeys
-from edu_tools.gateway_nginx import start_local
 from edu_tools.personal_codes import UniqueCodes
+from edu_tools.stack import free_ports, local_url, start_stack
 
 BUDGET_P95_MS = 150.0
 APPS_DB = "edu_applications_bench_inbox"
@@ -57,6 +55,7 @@ PORTAL_DB = "edu_portal_bench_inbox"
 INSTITUTION = "BENCH-INBOX-01"
 PAGE = 50
 PAGE_SIZE = 25  # the portal's inbox page size
+READY_SECONDS = 60.0
 GIVEN = ["Jānis", "Līga", "Ģirts", "Ūna", "Kārlis", "Elīna", "Mārtiņš", "Ieva", "Andris", "Zane"]
 FAMILY = ["Bērziņš", "Kalniņa", "Ozoliņš", "Šmite", "Ķēniņš", "Liepa", "Zariņš", "Vītola"]
 STATUSES = [ApplicationStatus.SUBMITTED] * 6 + [
@@ -172,19 +171,6 @@ async def _sessions(mongo_url: str, count: int, person: SessionPerson) -> list[s
         await client.close()
 
 
-async def _wait_ready(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get(f"{url}/health/ready")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} not ready")
-
-
 async def _measure(
     requests: list[tuple[str, dict[str, str]]], base: str, warm_up: int
 ) -> tuple[list[float], int]:
@@ -228,88 +214,66 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
         family_name="Šķēle",
         auth_method="bank",
     )
-    with Backends(data_dir, kafka_port=free_port(), mongo_port=free_port()) as backends:
+
+    def seed(backends: Backends) -> None:
         seeded = asyncio.run(_seed(backends.mongo_url, n))
         print(f"{n} applications of one institution ({'written' if seeded else 'already there'})")
-        apps_port, portal_port, gateway_port = free_port(), free_port(), free_port()
-        env = {
-            **os.environ,
-            "EDU_MONGO_URL": backends.mongo_url,
-            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
-            "EDU_DATA_DIR": str(data_dir),
-            "EDU_LOG_LEVEL": "WARNING",
-            "EDU_APPLICATIONS_HTTP_PORT": str(apps_port),
-            "EDU_APPLICATIONS_MONGO_DB": APPS_DB,
-            "EDU_PORTAL_HTTP_PORT": str(portal_port),
-            "EDU_PORTAL_MONGO_DB": PORTAL_DB,
-            "EDU_PORTAL_SIGN_IN": "stand-in",
-            "EDU_PORTAL_APPLICATIONS_URL": f"http://127.0.0.1:{apps_port}",
-        }
-        procs: list[subprocess.Popen[bytes]] = []
-        gateway = None
-        with (data_dir / "bench-inbox-services.log").open("ab") as log:
-            try:
-                for module in ("edu_applications", "edu_portal"):
-                    procs.append(
-                        subprocess.Popen(  # noqa: S603 - our own services
-                            [sys.executable, "-m", module],
-                            env=env,
-                            stdout=log,
-                            stderr=subprocess.STDOUT,
-                            start_new_session=True,
-                        )
-                    )
-                asyncio.run(_wait_ready(f"http://127.0.0.1:{apps_port}"))
-                asyncio.run(_wait_ready(f"http://127.0.0.1:{portal_port}"))
-                ports = {
-                    "applications": apps_port,
-                    "portal": portal_port,
-                    "registry-reader": free_port(),  # not measured: nothing listens
-                    "documents": free_port(),
-                }
-                gateway = start_local(data_dir, ports, gateway_port)
-                warm_up = 20
-                token = keys.mint(
-                    staff.personal_code,
-                    role="staff",
-                    institution_id=INSTITUTION,
-                    ttl=dt.timedelta(hours=1),
-                )
-                offset = (PAGE - 1) * PAGE_SIZE
-                api_path = (
-                    f"/api/v1/staff/inbox/?status=submitted&limit={PAGE_SIZE}&offset={offset}"
-                )
-                api = [(api_path, {"Authorization": f"Bearer {token}"})] * (requests + warm_up)
-                cookies = asyncio.run(_sessions(backends.mongo_url, requests + warm_up, staff))
-                page = [
-                    (f"/skola/?statuss=submitted&lapa={PAGE}", {"Cookie": f"{SESSION_COOKIE}={c}"})
-                    for c in cookies
-                ]
-                api_latencies, api_errors = asyncio.run(
-                    _measure(api, f"http://127.0.0.1:{apps_port}", warm_up)
-                )
-                _report(
-                    f"API  GET /api/v1/staff/inbox/ status=submitted, page {PAGE} (applications direct)",
-                    api_latencies,
-                    api_errors,
-                )
-                page_latencies, page_errors = asyncio.run(
-                    _measure(page, f"http://127.0.0.1:{gateway_port}", warm_up)
-                )
-                page_p95 = _report(
-                    f"page GET /skola/?statuss=submitted&lapa={PAGE} (through nginx + portal)",
-                    page_latencies,
-                    page_errors,
-                )
-            finally:
-                if gateway is not None:
-                    gateway.stop()
-                for proc in procs:
-                    proc.terminate()
-                    try:
-                        proc.wait(10)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+
+    ports = free_ports("applications", "portal")
+    gateway_port = free_port()
+    apps_port = ports["applications"]
+    env: dict[str, str | None] = {
+        "EDU_LOG_LEVEL": "WARNING",
+        "EDU_APPLICATIONS_MONGO_DB": APPS_DB,
+        "EDU_PORTAL_MONGO_DB": PORTAL_DB,
+        "EDU_PORTAL_SIGN_IN": "stand-in",
+        "EDU_PORTAL_APPLICATIONS_URL": local_url(apps_port),
+    }
+    # registry-reader and documents are not measured: the gateway's routes to
+    # them point at free ports nothing listens on.
+    stack = start_stack(
+        data_dir,
+        ports,
+        env=env,
+        before_services=seed,
+        ready_timeout=READY_SECONDS,
+        gateway_port=gateway_port,
+    )
+    backends = stack.backends
+    try:
+        warm_up = 20
+        token = keys.mint(
+            staff.personal_code,
+            role="staff",
+            institution_id=INSTITUTION,
+            ttl=dt.timedelta(hours=1),
+        )
+        offset = (PAGE - 1) * PAGE_SIZE
+        api_path = f"/api/v1/staff/inbox/?status=submitted&limit={PAGE_SIZE}&offset={offset}"
+        api = [(api_path, {"Authorization": f"Bearer {token}"})] * (requests + warm_up)
+        cookies = asyncio.run(_sessions(backends.mongo_url, requests + warm_up, staff))
+        page = [
+            (f"/skola/?statuss=submitted&lapa={PAGE}", {"Cookie": f"{SESSION_COOKIE}={c}"})
+            for c in cookies
+        ]
+        api_latencies, api_errors = asyncio.run(
+            _measure(api, f"http://127.0.0.1:{apps_port}", warm_up)
+        )
+        _report(
+            f"API  GET /api/v1/staff/inbox/ status=submitted, page {PAGE} (applications direct)",
+            api_latencies,
+            api_errors,
+        )
+        page_latencies, page_errors = asyncio.run(
+            _measure(page, f"http://127.0.0.1:{gateway_port}", warm_up)
+        )
+        page_p95 = _report(
+            f"page GET /skola/?statuss=submitted&lapa={PAGE} (through nginx + portal)",
+            page_latencies,
+            page_errors,
+        )
+    finally:
+        stack.stop()
     verdict = "PASS" if page_p95 <= BUDGET_P95_MS else "FAIL"
     print(
         f"budget: the page p95 <= {BUDGET_P95_MS:.0f} ms with {n} applications, filtered, "

@@ -23,7 +23,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Session
@@ -35,8 +34,9 @@ from edu_contracts.applications import (
     StatusChangedPayload,
 )
 
-from edu_tools.backends import Backends, ChildProcess, free_port, spawn
+from edu_tools.backends import free_port
 from edu_tools.gateway import GatewayKeys
+from edu_tools.stack import RunningStack, free_ports, start_stack
 
 KEY_HEADER = b"X-Edu-Message-Key: "
 
@@ -105,51 +105,23 @@ async def publish(bootstrap: str, events: list[StatusChanged]) -> None:
         await producer.stop()
 
 
-def wait_ready(port: int, child: ChildProcess, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if child.proc.poll() is not None:
-            raise RuntimeError(f"notifications exited with {child.proc.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("notifications not ready")
-
-
 def main(n: int = 10_000, timeout: float = 600.0) -> int:
     work = Path(tempfile.mkdtemp(prefix="edu-bench-notifications-"))
     GatewayKeys(work).ensure()
-    backends = Backends(work, kafka_port=free_port(), mongo_port=free_port())
     counter = Counter()
-    smtp_port, http_port = free_port(), free_port()
+    smtp_port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=smtp_port)
-    env = dict(os.environ)
-    env.update(
-        {
-            "EDU_DATA_DIR": str(work),
-            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
-            "EDU_MONGO_URL": backends.mongo_url,
-            "EDU_LOG_LEVEL": "WARNING",
-            "EDU_NOTIFICATIONS_HTTP_PORT": str(http_port),
-            "EDU_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
-            "EDU_NOTIFICATIONS_SENDER_BATCH_SIZE": "1000",
-            "EDU_NOTIFICATIONS_SENDER_POLL_SECONDS": "0.2",
-        }
-    )
-    backends.start()
+    env: dict[str, str | None] = {
+        "EDU_LOG_LEVEL": "WARNING",
+        "EDU_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
+        "EDU_NOTIFICATIONS_SENDER_BATCH_SIZE": "1000",
+        "EDU_NOTIFICATIONS_SENDER_POLL_SECONDS": "0.2",
+    }
     controller.start()
-    child: ChildProcess | None = None
+    stack: RunningStack | None = None
     try:
-        child = spawn(
-            "notifications",
-            [sys.executable, "-m", "edu_notifications"],
-            log_path=work / "logs" / "notifications.log",
-            env=env,
-        )
-        wait_ready(http_port, child)
+        stack = start_stack(work, free_ports("notifications"), env=env)
+        backends, child = stack.backends, stack.children["notifications"]
         events = [change(i) for i in range(n)]
         cpu_before = cpu_seconds(child.proc.pid)
         started = time.perf_counter()
@@ -170,10 +142,9 @@ def main(n: int = 10_000, timeout: float = 600.0) -> int:
         print(f"delivered twice:          {counter.duplicates()}")
         return 0 if delivered == n and counter.duplicates() == 0 else 1
     finally:
-        if child is not None:
-            child.stop()
+        if stack is not None:
+            stack.stop()
         controller.stop()
-        backends.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -29,21 +29,18 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from edu_portal.web.session import SESSION_COOKIE, Person, SessionStore
 from edu_registry_reader.adapters import loader
+from edu_registry_reader.domain.records import PersonRecord
 from edu_runtime.mongo import CODEC_OPTIONS
 from edu_runtime.riga import today_in_latvia
 from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
 from edu_tools.gateway import GatewayKeys
-from edu_tools.gateway_nginx import start_local
 from edu_tools.registry.bench import (
     DB_NAME,
     WARM_UP_SECONDS,
@@ -52,9 +49,11 @@ from edu_tools.registry.bench import (
     _plan,
     _quantile,
 )
+from edu_tools.stack import free_ports, local_url, start_stack
 
 BUDGET_P99_MS = 100.0
 PORTAL_DB = "edu_portal_bench"
+READY_SECONDS = 60.0
 
 
 class _Connection:
@@ -168,21 +167,6 @@ def _nginx_pids(master: int) -> list[int]:
     return found
 
 
-async def _wait_ready(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = await _Connection.open(port)
-            status = await conn.get(_get("/health/ready", port, {}))
-            conn.close()
-            if status == 200:
-                return
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            pass
-        await asyncio.sleep(0.2)
-    raise TimeoutError(f"nothing ready on :{port}")
-
-
 async def _prepare(
     mongo_url: str,
     registry_port: int,
@@ -251,96 +235,76 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = GatewayKeys(data_dir).ensure()
-    with Backends(data_dir, kafka_port=free_port(), mongo_port=free_port()) as backends:
+    plan: list[tuple[PersonRecord, str | None]] = []
+
+    def load(backends: Backends) -> None:
         _ensure_loaded(backends.mongo_url, learners, on)
         sync_client, db = loader.connect(backends.mongo_url, DB_NAME)
         try:
-            plan = _plan(db, on, random.Random(42))  # noqa: S311 - not security
+            plan.extend(_plan(db, on, random.Random(42)))  # noqa: S311 - not security
         finally:
             sync_client.close()
-        registry_port, portal_port, gateway_port = free_port(), free_port(), free_port()
-        env = {
-            **os.environ,
-            "EDU_MONGO_URL": backends.mongo_url,
-            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
-            "EDU_DATA_DIR": str(data_dir),
-            "EDU_LOG_LEVEL": "WARNING",
-            "EDU_REGISTRY_READER_HTTP_PORT": str(registry_port),
-            "EDU_REGISTRY_READER_MONGO_DB": DB_NAME,
-            "EDU_PORTAL_HTTP_PORT": str(portal_port),
-            "EDU_PORTAL_MONGO_DB": PORTAL_DB,
-            "EDU_PORTAL_SIGN_IN": "stand-in",
-            "EDU_PORTAL_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
+
+    ports = free_ports("registry-reader", "portal")
+    registry_port, gateway_port = ports["registry-reader"], free_port()
+    env: dict[str, str | None] = {
+        "EDU_LOG_LEVEL": "WARNING",
+        "EDU_REGISTRY_READER_MONGO_DB": DB_NAME,
+        "EDU_PORTAL_MONGO_DB": PORTAL_DB,
+        "EDU_PORTAL_SIGN_IN": "stand-in",
+        "EDU_PORTAL_REGISTRY_URL": local_url(registry_port),
+    }
+    # applications and documents are not measured: the gateway's routes to
+    # them point at free ports nothing listens on.
+    stack = start_stack(
+        data_dir,
+        ports,
+        env=env,
+        before_services=load,
+        ready_timeout=READY_SECONDS,
+        gateway_port=gateway_port,
+    )
+    backends, gateway = stack.backends, stack.children["gateway"]
+    procs = stack.children
+    try:
+        api, pages = asyncio.run(
+            _prepare(backends.mongo_url, registry_port, plan, keys, gateway_port)
+        )
+        mongo_pid = next(c.proc.pid for c in backends.children if c.name == "mongodb")
+        groups = {
+            "registry-reader": [procs["registry-reader"].proc.pid],
+            "portal": [procs["portal"].proc.pid],
+            "nginx": _nginx_pids(gateway.proc.pid),
+            "MongoDB (nx-27017)": [mongo_pid],
         }
-        procs: dict[str, subprocess.Popen[bytes]] = {}
-        gateway = None
-        with (data_dir / "bench-services.log").open("ab") as log:
-            try:
-                for name, module in (
-                    ("registry-reader", "edu_registry_reader"),
-                    ("portal", "edu_portal"),
-                ):
-                    procs[name] = subprocess.Popen(  # noqa: S603 - our own services
-                        [sys.executable, "-m", module],
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-                asyncio.run(_wait_ready(registry_port))
-                asyncio.run(_wait_ready(portal_port))
-                ports = {
-                    "registry-reader": registry_port,
-                    "portal": portal_port,
-                    "applications": free_port(),  # not measured: nothing listens
-                    "documents": free_port(),
-                }
-                gateway = start_local(data_dir, ports, gateway_port)
-                api, pages = asyncio.run(
-                    _prepare(backends.mongo_url, registry_port, plan, keys, gateway_port)
-                )
-                mongo_pid = next(c.proc.pid for c in backends.children if c.name == "mongodb")
-                groups = {
-                    "registry-reader": [procs["registry-reader"].pid],
-                    "portal": [procs["portal"].pid],
-                    "nginx": _nginx_pids(gateway.proc.pid),
-                    "MongoDB (nx-27017)": [mongo_pid],
-                }
-                print(
-                    f"{len(plan)} people ({sum(1 for _, a in plan if a)} about a child); "
-                    f"each phase: warm-up {max(WARM_UP_SECONDS, len(plan) / rate):.0f}s, "
-                    f"then {duration:.0f}s "
-                    f"at {rate:.0f}/s"
-                )
-                results: dict[str, float] = {}
-                for label, port, requests in (
-                    ("API  GET /api/v1/my-data (registry-reader direct)", registry_port, api),
-                    ("page GET /mani-dati/dati (through nginx + portal)", gateway_port, pages),
-                ):
-                    # Warm-up: at least one request per person, so the measured
-                    # phase sees what a person's later pages cost (their JWT minted
-                    # and verified once per session, not once per page).
-                    warm_up = max(WARM_UP_SECONDS, len(requests) / rate)
-                    asyncio.run(_drive(port, requests, rate, warm_up))
-                    before = {g: _group_cpu(p) for g, p in groups.items()}
-                    latencies, errors, elapsed = asyncio.run(_drive(port, requests, rate, duration))
-                    results[label] = _report(label, latencies, errors, elapsed)
-                    cpu = ", ".join(
-                        f"{g} {(_group_cpu(p) - before[g]) / len(latencies) * 1000:.2f}"
-                        for g, p in groups.items()
-                    )
-                    print(f"     CPU ms per request: {cpu}")
-                    if errors:
-                        results[label] = float("inf")
-            finally:
-                if gateway is not None:
-                    gateway.stop()
-                for proc in procs.values():
-                    proc.terminate()
-                    try:
-                        proc.wait(10)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+        print(
+            f"{len(plan)} people ({sum(1 for _, a in plan if a)} about a child); "
+            f"each phase: warm-up {max(WARM_UP_SECONDS, len(plan) / rate):.0f}s, "
+            f"then {duration:.0f}s "
+            f"at {rate:.0f}/s"
+        )
+        results: dict[str, float] = {}
+        for label, port, requests in (
+            ("API  GET /api/v1/my-data (registry-reader direct)", registry_port, api),
+            ("page GET /mani-dati/dati (through nginx + portal)", gateway_port, pages),
+        ):
+            # Warm-up: at least one request per person, so the measured
+            # phase sees what a person's later pages cost (their JWT minted
+            # and verified once per session, not once per page).
+            warm_up = max(WARM_UP_SECONDS, len(requests) / rate)
+            asyncio.run(_drive(port, requests, rate, warm_up))
+            before = {g: _group_cpu(p) for g, p in groups.items()}
+            latencies, errors, elapsed = asyncio.run(_drive(port, requests, rate, duration))
+            results[label] = _report(label, latencies, errors, elapsed)
+            cpu = ", ".join(
+                f"{g} {(_group_cpu(p) - before[g]) / len(latencies) * 1000:.2f}"
+                for g, p in groups.items()
+            )
+            print(f"     CPU ms per request: {cpu}")
+            if errors:
+                results[label] = float("inf")
+    finally:
+        stack.stop()
     page_p99 = list(results.values())[-1]
     verdict = "PASS" if page_p99 <= BUDGET_P99_MS else "FAIL"
     print(

@@ -32,7 +32,6 @@ import datetime as dt
 import json
 import os
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -48,9 +47,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from edu_contracts import topics
 from pymongo import AsyncMongoClient
 
-from edu_tools.backends import Backends, ChildProcess, free_port, spawn
+from edu_tools.backends import Backends, ChildProcess, free_port
 from edu_tools.bench_applications import families, seed_registry
 from edu_tools.gateway import GatewayKeys
+from edu_tools.stack import RunningStack, free_ports, local_url
+from edu_tools.stack import start_stack as start_local_stack
 from edu_tools.supervisor import Supervised, same_again
 
 SERVICES = ("registry-reader", "applications", "documents", "retention", "notifications")
@@ -189,16 +190,21 @@ class Mailbox:
 
 @dataclass
 class Stack:
-    work: Path
-    backends: Backends
-    ports: dict[str, int]
-    env: dict[str, str]
+    local: RunningStack
     mailbox: Mailbox
     smtp: Any  # aiosmtpd's Controller
     supervised: dict[str, Supervised] = field(default_factory=dict)
 
+    @property
+    def backends(self) -> Backends:
+        return self.local.backends
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.local.env
+
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.ports[service]}"
+        return self.local.url(service)
 
 
 def _say(message: str) -> None:
@@ -206,62 +212,57 @@ def _say(message: str) -> None:
 
 
 def start_stack(work: Path) -> Stack:
+    """The services of SERVICES, each supervised (killed ones start again),
+    and MongoDB restartable too; not waited for (see ``ready``)."""
     from aiosmtpd.controller import Controller
 
-    backends = Backends(work, kafka_port=free_port(), mongo_port=free_port())
-    ports = {name: free_port() for name in SERVICES}
     mailbox = Mailbox()
     smtp_port = free_port()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
-    suffix = uuid.uuid4().hex[:6]
-    env = dict(os.environ)
-    env.update(
-        {
-            "EDU_DATA_DIR": str(work),
-            "EDU_KAFKA_BOOTSTRAP": backends.kafka_bootstrap,
-            "EDU_MONGO_URL": backends.mongo_url,
-            "EDU_REGISTRY_URL": f"http://127.0.0.1:{ports['registry-reader']}",
-            "EDU_DOCUMENTS_URL": f"http://127.0.0.1:{ports['documents']}",
-            "EDU_LOG_LEVEL": "WARNING",
-            "EDU_OUTBOX_POLL_SECONDS": "0.2",
-            "EDU_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
-            "EDU_NOTIFICATIONS_SENDER_POLL_SECONDS": "0.2",
-            # A claim left by a killed sender is tried again soon.
-            "EDU_NOTIFICATIONS_SENDER_LEASE_SECONDS": "5",
-        }
-    )
-    for name, port in ports.items():
-        prefix = "EDU_" + name.upper().replace("-", "_") + "_"
-        env[prefix + "HTTP_PORT"] = str(port)
-        env[prefix + "MONGO_DB"] = f"chaos_{name.replace('-', '_')}_{suffix}"
-    backends.start()
+    ports = free_ports(*SERVICES)
+    env: dict[str, str | None] = {
+        "EDU_REGISTRY_URL": local_url(ports["registry-reader"]),
+        "EDU_DOCUMENTS_URL": local_url(ports["documents"]),
+        "EDU_LOG_LEVEL": "WARNING",
+        "EDU_OUTBOX_POLL_SECONDS": "0.2",
+        "EDU_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
+        "EDU_NOTIFICATIONS_SENDER_POLL_SECONDS": "0.2",
+        # A claim left by a killed sender is tried again soon.
+        "EDU_NOTIFICATIONS_SENDER_LEASE_SECONDS": "5",
+    }
+    supervised: dict[str, Supervised] = {}
+
+    def restartable_mongo(backends: Backends) -> None:
+        mongo = next(c for c in backends.children if c.name == "mongodb")
+        restart_mongo = same_again(mongo)
+
+        def start_mongo() -> ChildProcess:
+            (work / "mongodb.pid").unlink(missing_ok=True)
+            child = restart_mongo()
+            backends.children = [c for c in backends.children if c.name != "mongodb"] + [child]
+            return child
+
+        supervised["mongodb"] = Supervised("mongodb", start_mongo, _say, mongo)
+
+    def launch(name: str, start: Callable[[], ChildProcess]) -> ChildProcess:
+        entry = supervised[name] = Supervised(name, start, _say)
+        return entry.launch()
+
     smtp.start()
-    stack = Stack(work, backends, ports, env, mailbox, smtp)
-    mongo = next(c for c in backends.children if c.name == "mongodb")
-    restart_mongo = same_again(mongo)
-
-    def start_mongo() -> ChildProcess:
-        (work / "mongodb.pid").unlink(missing_ok=True)
-        child = restart_mongo()
-        backends.children = [c for c in backends.children if c.name != "mongodb"] + [child]
-        return child
-
-    stack.supervised["mongodb"] = Supervised("mongodb", start_mongo, _say, mongo)
-    for name in SERVICES:
-        module = "edu_" + name.replace("-", "_")
-
-        def start(name: str = name, module: str = module) -> ChildProcess:
-            return spawn(
-                name,
-                [sys.executable, "-m", module],
-                log_path=work / "logs" / f"{name}.log",
-                env=env,
-            )
-
-        entry = Supervised(name, start, _say)
-        entry.launch()
-        stack.supervised[name] = entry
-    return stack
+    try:
+        local = start_local_stack(
+            work,
+            ports,
+            env=env,
+            mongo_db_prefix="chaos",
+            before_services=restartable_mongo,
+            launch=launch,
+            ready_timeout=None,
+        )
+    except BaseException:
+        smtp.stop()
+        raise
+    return Stack(local, mailbox, smtp, supervised)
 
 
 def stop_stack(stack: Stack) -> None:

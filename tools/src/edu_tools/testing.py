@@ -6,6 +6,7 @@ in-process on a real HTTP port."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import sys
 import threading
@@ -22,6 +23,12 @@ import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
+from edu_contracts.applications import (
+    ActorRole,
+    ApplicationStatus,
+    StatusChanged,
+    StatusChangedPayload,
+)
 from edu_contracts.envelope import Envelope
 from edu_runtime.serve import uvicorn_config
 from edu_runtime.settings import ServiceSettings
@@ -86,8 +93,7 @@ _DUMP_TIMER = pytest.StashKey[threading.Timer]()
 @pytest.fixture(scope="session")
 def edu_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     data_dir = tmp_path_factory.mktemp("backends")
-    backends = Backends(data_dir, kafka_port=free_port(), mongo_port=free_port())
-    with backends:
+    with Backends.on_free_ports(data_dir) as backends:
         yield backends
 
 
@@ -277,6 +283,29 @@ async def publish(producer: AIOKafkaProducer, *events: Envelope) -> None:
             key=event.partition_key().encode(),
             headers=[("content-type", b"application/json")],
         )
+
+
+def status_changed(
+    app_id: uuid.UUID, version: int, to: ApplicationStatus, **fields: Any
+) -> StatusChanged:
+    """applications' announcement of a status change, as a test sends it: a
+    staff member's, now, of an application of inst-1; ``fields`` set or
+    override payload fields (contact_email, language, changed_at …)."""
+    payload: dict[str, Any] = {
+        "application_id": app_id,
+        "institution_id": "inst-1",
+        "from_status": None,
+        "to_status": to,
+        "changed_at": dt.datetime.now(dt.UTC),
+        "actor_role": ActorRole.STAFF,
+        "version": version,
+        **fields,
+    }
+    return StatusChanged(
+        producer="applications",
+        correlation_id=f"test-{app_id}",
+        payload=StatusChangedPayload(**payload),
+    )
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -7,13 +7,9 @@ from typing import ClassVar
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
 from pydantic import AliasChoices, Field
-from pydantic_settings import SettingsConfigDict
 
 
 class ApplicationsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EDU_APPLICATIONS_", extra="ignore", populate_by_name=True
-    )
     SERVICE: ClassVar[ServiceName] = ServiceName.APPLICATIONS
 
     http_port: int = 8102

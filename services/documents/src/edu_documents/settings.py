@@ -8,15 +8,11 @@ from typing import ClassVar
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
 from edu_documents.rendering.fonts import DEFAULT_FONT_DIR
 
 
 class DocumentsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EDU_DOCUMENTS_", extra="ignore", populate_by_name=True
-    )
     SERVICE: ClassVar[ServiceName] = ServiceName.DOCUMENTS
 
     http_port: int = 8103

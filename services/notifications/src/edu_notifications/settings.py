@@ -8,15 +8,11 @@ from typing import ClassVar
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
 from pydantic import Field, SecretStr
-from pydantic_settings import SettingsConfigDict
 
 from edu_notifications.domain.delivery import RetryPolicy
 
 
 class NotificationsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EDU_NOTIFICATIONS_", extra="ignore", populate_by_name=True
-    )
     SERVICE: ClassVar[ServiceName] = ServiceName.NOTIFICATIONS
 
     http_port: int = 8106

@@ -6,13 +6,9 @@ from typing import ClassVar
 
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
-from pydantic_settings import SettingsConfigDict
 
 
 class RegistryReaderSettings(ServiceSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EDU_REGISTRY_READER_", extra="ignore", populate_by_name=True
-    )
     SERVICE: ClassVar[ServiceName] = ServiceName.REGISTRY_READER
 
     http_port: int = 8101

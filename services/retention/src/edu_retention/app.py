@@ -33,13 +33,7 @@ def create_app(
     service = RetentionService(store, runtime.units, clock)
     register_consumers(runtime, service)
     track_purges(runtime, store, clock)
-    sweeper = Sweeper(
-        service,
-        clock,
-        policy=settings.retry_policy,
-        batch_size=settings.sweep_batch_size,
-        interval_seconds=settings.sweep_interval_seconds,
-    )
+    sweeper = Sweeper.configured(service, clock, settings)
 
     async def start_sweeper() -> None:
         if settings.sweeper_enabled:

@@ -211,13 +211,7 @@ def sweep(
         return
 
     async def run(service: RetentionService, settings: RetentionSettings) -> str:
-        sweeper = Sweeper(
-            service,
-            clock,
-            policy=settings.retry_policy,
-            batch_size=settings.sweep_batch_size,
-            interval_seconds=settings.sweep_interval_seconds,
-        )
+        sweeper = Sweeper.configured(service, clock, settings)
         result = await sweeper.sweep_once()
         if result.skipped:
             return "another process is sweeping right now (lease held); nothing done"

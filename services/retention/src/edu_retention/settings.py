@@ -8,15 +8,11 @@ from typing import ClassVar
 from edu_contracts.services import ServiceName
 from edu_runtime.settings import ServiceSettings
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
 from edu_retention.domain.model import RetryPolicy
 
 
 class RetentionSettings(ServiceSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EDU_RETENTION_", extra="ignore", populate_by_name=True
-    )
     SERVICE: ClassVar[ServiceName] = ServiceName.RETENTION
 
     http_port: int = 8104

@@ -80,10 +80,10 @@ def _mongo(url: str | None, data_dir: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from edu_tools.backends import Backends, free_port  # dev tool, only for this run
+    from edu_tools.backends import Backends  # dev tool, only for this run
 
     with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
-        backends = Backends(Path(tmp), kafka_port=free_port(), mongo_port=free_port())
+        backends = Backends.on_free_ports(Path(tmp))
         with backends:
             yield backends.mongo_url
 

@@ -256,7 +256,7 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
     on = rules.today_in_latvia(dt.datetime.now(dt.UTC))
     data_dir.mkdir(parents=True, exist_ok=True)
     gateway = GatewayKeys(data_dir).ensure()
-    with Backends(data_dir, kafka_port=free_port(), mongo_port=free_port()) as backends:
+    with Backends.on_free_ports(data_dir) as backends:
         _ensure_loaded(backends.mongo_url, learners, on)
         client, db = loader.connect(backends.mongo_url, DB_NAME)
         try:

@@ -154,10 +154,10 @@ async def run_size(
 
 async def main_async(sizes: list[int], due: int, batch: int, repeats: int) -> int:
     # A development tool: the embedded servers come from the workspace's tools.
-    from edu_tools.backends import Backends, free_port
+    from edu_tools.backends import Backends
 
     with tempfile.TemporaryDirectory(prefix="retention-bench-") as tmp:
-        backends = Backends(Path(tmp), kafka_port=free_port(), mongo_port=free_port())
+        backends = Backends.on_free_ports(Path(tmp))
         with backends:
             rows = []
             for stored in sizes:

@@ -22,15 +22,15 @@ from edu_contracts.applications_api import (
 )
 from edu_contracts.http import Page
 from edu_contracts.items import ItemReservation
-from edu_runtime.auth import Identity, citizens_only, staff_only
+from edu_runtime.auth import citizens_only, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
-from edu_runtime.paging import PageRequest
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from edu_applications.adapters.dependencies import Me, Paging, Req, Sent, Service
 from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore
 from edu_applications.adapters.views import (
     OPEN_INCIDENT,
@@ -56,14 +56,7 @@ from edu_applications.domain.errors import (
     NotPermitted,
 )
 from edu_applications.domain.model import Contact, IssuedItem
-from edu_applications.service import ApplicationService
 from edu_applications.service.sent_messages import SentMessages
-
-Req = Request[Any, Any, Any]
-Service = NamedDependency[ApplicationService]
-Me = NamedDependency[Identity]
-Paging = NamedDependency[PageRequest]
-Sent = NamedDependency[SentMessages]
 
 # The one mapping of refusals to HTTP statuses (registered in app.py; the body
 # is the usual ErrorBody with the rule's reason). The most specific class wins.

@@ -6,7 +6,7 @@ from the token."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.documents import Language
@@ -30,11 +30,11 @@ from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
-from edu_runtime.paging import PageRequest
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from edu_applications.adapters.dependencies import Inbox, Me, Paging, Req, Service
 from edu_applications.adapters.exports import (
     INBOX_HEADERS,
     ITEMS_HEADERS,
@@ -56,13 +56,7 @@ from edu_applications.adapters.views import (
 from edu_applications.domain.errors import DomainError
 from edu_applications.domain.model import Application, DecisionKind
 from edu_applications.domain.statuses import label
-from edu_applications.service import ApplicationService
 
-Req = Request[Any, Any, Any]
-Me = NamedDependency[Identity]
-Inbox = NamedDependency[InboxStore]
-Service = NamedDependency[ApplicationService]
-Paging = NamedDependency[PageRequest]
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
 ItemStateQuery = Annotated[IssuedItemState | None, Parameter(query="state")]
 

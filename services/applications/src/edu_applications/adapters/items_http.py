@@ -4,7 +4,7 @@ the token."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from edu_contracts import labels
@@ -24,22 +24,17 @@ from edu_contracts.items import (
 )
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
-from edu_runtime.auth import Identity, staff_only
+from edu_runtime.auth import staff_only
 from edu_runtime.http import correlation_id
-from edu_runtime.paging import PageRequest
 from edu_runtime.riga import today_in_latvia
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from edu_applications.adapters.dependencies import Me, Paging, Register, Req
 from edu_applications.adapters.exports import to_csv
 from edu_applications.adapters.items_import import HEADERS
 from edu_applications.domain.items import Item, ItemDetails, Stock
-from edu_applications.service.items import ItemRegister
 
-Req = Request[Any, Any, Any]
-Me = NamedDependency[Identity]
-Register = NamedDependency[ItemRegister]
 EXPORT_LIMIT = 20_000
 CSV = "text/csv; charset=utf-8"
 LV = Language.LV
@@ -127,7 +122,7 @@ class StaffItemRegisterController(Controller):
         self,
         identity: Me,
         register: Register,
-        page: NamedDependency[PageRequest],
+        page: Paging,
         text: TextQuery = "",
         states: StatesQuery = None,
         resource_type: TypeQuery = None,

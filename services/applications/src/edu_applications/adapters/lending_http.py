@@ -3,31 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from edu_contracts import staff_api
 from edu_contracts.http import Page
-from edu_contracts.lending import LendingOffer
+from edu_contracts.lending import (
+    LendingOffer,
+)
 from edu_contracts.staff_api import AuditView, LendingSettingsView
-from edu_runtime.auth import Identity, staff_only
+from edu_runtime.auth import staff_only
 from edu_runtime.http import correlation_id
 from edu_runtime.paging import PageRequest
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from pydantic import Field
 
+from edu_applications.adapters.dependencies import Lending, Me, Req
 from edu_applications.adapters.views import Email
 from edu_applications.domain.lending import AuditEntry, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
-    LendingSettingsService,
     new_offer_id,
 )
-
-Req = Request[Any, Any, Any]
-Lending = NamedDependency[LendingSettingsService]
-Me = NamedDependency[Identity]
 
 
 class LendingSettingsChange(staff_api.LendingSettingsChange):

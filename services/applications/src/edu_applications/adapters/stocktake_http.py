@@ -8,17 +8,12 @@ from uuid import UUID
 
 from edu_contracts.http import Page
 from edu_contracts.items import Sighting, StocktakeFinish, StocktakeItem, StocktakeView
-from edu_runtime.auth import Identity, staff_only
-from edu_runtime.paging import PageRequest
+from edu_runtime.auth import staff_only
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from edu_applications.adapters.dependencies import Me, Paging, Takes
 from edu_applications.domain.stocktake import Stocktake
-from edu_applications.service.stocktakes import Stocktakes
-
-Me = NamedDependency[Identity]
-Takes = NamedDependency[Stocktakes]
 
 
 def stocktake_view(stocktake: Stocktake, *, items: bool = True) -> StocktakeView:
@@ -52,7 +47,7 @@ class StaffStocktakeController(Controller):
 
     @get("/")
     async def stocktakes(
-        self, identity: Me, stocktakes: Takes, page: NamedDependency[PageRequest]
+        self, identity: Me, stocktakes: Takes, page: Paging
     ) -> Page[StocktakeView]:
         """Your institution's stocktakes, newest first (counts only; ask for one for its report)."""
         found, total = await stocktakes.list(identity, limit=page.limit, offset=page.offset)

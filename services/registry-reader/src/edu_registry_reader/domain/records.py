@@ -28,6 +28,16 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     COLLECTION: ClassVar[str]
+    # The record's period (its start and end fields): an end never before the start.
+    PERIOD: ClassVar[tuple[str, str] | None] = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.PERIOD is not None:
+            start, end = (getattr(self, name) for name in self.PERIOD)
+            if end is not None and end < start:
+                raise ValueError("the period ends before it starts")
+        return self
 
     def record_id(self) -> str:
         """The MongoDB ``_id``: the record's own id, or a hash of its content so
@@ -49,11 +59,6 @@ class Record(BaseModel):
         if "id" in cls.model_fields:
             values["id"] = doc["_id"]
         return cls.model_validate(values)
-
-
-def _check_period(start: dt.date, end: dt.date | None) -> None:
-    if end is not None and end < start:
-        raise ValueError("the period ends before it starts")
 
 
 class PersonRecord(Record):
@@ -107,6 +112,7 @@ class RepresentationRecord(Record):
     come from the Orphan's Court with their own validity period (inclusive)."""
 
     COLLECTION: ClassVar[str] = "representations"
+    PERIOD = ("valid_from", "valid_to")
 
     id: str | None = None
     representative_code: PersonalCode
@@ -120,7 +126,6 @@ class RepresentationRecord(Record):
     def _consistent(self) -> Self:
         if self.representative_code == self.represented_code:
             raise ValueError("a person cannot represent themself")
-        _check_period(self.valid_from, self.valid_to)
         return self
 
 
@@ -141,6 +146,7 @@ class InstitutionRecord(Record):
 
 class EnrolmentRecord(Record):
     COLLECTION: ClassVar[str] = "enrolments"
+    PERIOD = ("enrolled_from", "enrolled_to")
 
     id: str | None = None
     learner_code: PersonalCode
@@ -152,14 +158,10 @@ class EnrolmentRecord(Record):
     enrolled_from: dt.date
     enrolled_to: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        _check_period(self.enrolled_from, self.enrolled_to)
-        return self
-
 
 class EmploymentRecord(Record):
     COLLECTION: ClassVar[str] = "employees"
+    PERIOD = ("employed_from", "employed_to")
 
     id: str | None = None
     person_code: PersonalCode
@@ -167,11 +169,6 @@ class EmploymentRecord(Record):
     position: str | None = None
     employed_from: dt.date
     employed_to: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        _check_period(self.employed_from, self.employed_to)
-        return self
 
 
 class EducationDocumentRecord(Record):
@@ -192,6 +189,7 @@ class EducationDocumentRecord(Record):
 
 class ScholarshipRecord(Record):
     COLLECTION: ClassVar[str] = "scholarships"
+    PERIOD = ("period_from", "period_to")
 
     id: str | None = None
     learner_code: PersonalCode
@@ -200,11 +198,6 @@ class ScholarshipRecord(Record):
     amount_eur: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     period_from: dt.date
     period_to: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        _check_period(self.period_from, self.period_to)
-        return self
 
 
 class PreschoolQueueRecord(Record):

@@ -28,6 +28,7 @@ from pymongo.errors import OperationFailure
 from edu_retention.clock import Clock
 from edu_retention.domain.model import Deadline, RetryPolicy
 from edu_retention.service import RetentionService
+from edu_retention.settings import RetentionSettings
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,19 @@ class Sweeper:
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_ttl = dt.timedelta(seconds=max(60.0, 2 * interval_seconds))
         self.metrics = SweeperMetrics()
+
+    @classmethod
+    def configured(
+        cls, service: RetentionService, clock: Clock, settings: RetentionSettings
+    ) -> Sweeper:
+        """A sweeper as ``settings`` say: the service's own, ``edu retention sweep``'s."""
+        return cls(
+            service,
+            clock,
+            policy=settings.retry_policy,
+            batch_size=settings.sweep_batch_size,
+            interval_seconds=settings.sweep_interval_seconds,
+        )
 
     async def sweep_once(self) -> SweepResult:
         async with self._lock:

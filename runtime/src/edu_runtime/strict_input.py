@@ -54,7 +54,14 @@ def declared_inputs(app: Litestar) -> dict[int, DeclaredInput]:
                 kwargs_model.is_data_optional
             )
             query = kwargs_model.expected_query_params
-            fields = handler.parsed_fn_signature.parameters
+            # The handler's own parameters and its dependencies' (a filter
+            # declared once as a dependency reads the query too).
+            fields = dict(handler.parsed_fn_signature.parameters)
+            for provider in handler.resolve_dependencies().values():
+                signature = getattr(provider, "parsed_fn_signature", None)
+                if signature is not None:
+                    for name, field in signature.parameters.items():
+                        fields.setdefault(name, field)
             declared[id(handler)] = DeclaredInput(
                 query=frozenset(p.field_alias for p in query),
                 body=_body_name(handler) if needs_body else None,

@@ -364,6 +364,7 @@ async def test_a_purged_application_leaves_its_item_history_without_the_learner(
         return item if all(h["application_id"] is None for h in item["history"]) else None
 
     item = await eventually(forgotten, timeout=30)
+    assert {h["why"] for h in item["history"][1:]} == {""}  # not even its reference
     assert [h["move"] for h in item["history"]] == [h["move"] for h in lent["history"]]
     assert item["state"] == "available"
     gone = await c.get(f"{APPS}/{app['id']}", headers=a.parent)

@@ -91,13 +91,14 @@ def test_a_lending_move_under_another_application_is_refused() -> None:
 def test_forgetting_the_learner_keeps_the_history() -> None:
     item = (
         laptop()
-        .move(ItemMove.RESERVE, at=AT, by="A", application_id=APP)
-        .move(ItemMove.ISSUE, at=AT, by="A")
-        .move(ItemMove.MARK_LOST, at=AT, by="A")
+        .move(ItemMove.RESERVE, at=AT, by="A", application_id=APP, why="PNA-2026-000042")
+        .move(ItemMove.ISSUE, at=AT, by="A", why="PNA-2026-000042")
+        .move(ItemMove.MARK_LOST, at=AT, by="A", why="PNA-2026-000042")
     )
     forgotten = item.forget_learner(APP)
     assert len(forgotten.history) == len(item.history)
     assert all(c.application_id is None for c in forgotten.history)
+    assert [c.why for c in forgotten.history] == ["", "", "", ""]
     assert forgotten.application_id is None
     assert forgotten.state is ItemState.LOST
 

@@ -192,9 +192,11 @@ class Item(ItemDetails):
 
     def forget_learner(self, application_id: UUID) -> Item:
         """Retention: the application is deleted, so is every link to it; the
-        item's history stays (the register needs it) with the moves anonymous."""
+        item's history stays (the register needs it) with the moves anonymous:
+        no application id, and no ``why`` (a lending move's is the application's
+        reference)."""
         history = tuple(
-            c.model_copy(update={"application_id": None})
+            c.model_copy(update={"application_id": None, "why": ""})
             if c.application_id == application_id
             else c
             for c in self.history

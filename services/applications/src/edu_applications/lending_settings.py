@@ -35,6 +35,7 @@ from edu_applications.domain.lending import (
     SettingsValues,
     change_settings,
 )
+from edu_applications.staff import institution_of, utc_now
 
 STAFF_FALLBACK_NAME = "Iestādes darbinieks"
 
@@ -63,27 +64,20 @@ def _register_type(resource_type: str) -> LendingResourceType:
         return LendingResourceType.OTHER
 
 
+@dataclass(eq=False)
 class LendingSettingsService:
-    def __init__(
-        self,
-        runtime: ServiceRuntime,
-        store: LendingSettingsStore,
-        registry: RegistryLookups,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-    ) -> None:
-        self.runtime = runtime
-        self.store = store
-        self.registry = registry
-        self.clock = clock
-        self._pseudonym = Pseudonymizer(runtime.settings.pseudonym_key.get_secret_value().encode())
+    runtime: ServiceRuntime
+    store: LendingSettingsStore
+    registry: RegistryLookups
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def __post_init__(self) -> None:
+        key = self.runtime.settings.pseudonym_key.get_secret_value()
+        self._pseudonym = Pseudonymizer(key.encode())
 
     @staticmethod
     def institution_of(identity: Identity) -> str:
-        if not identity.institution_id:
-            raise ApiError(
-                403, "staff_only", "This endpoint is for staff of an education institution."
-            )
-        return identity.institution_id
+        return institution_of(identity)
 
     async def current(self, identity: Identity) -> CurrentSettings:
         institution_id = self.institution_of(identity)

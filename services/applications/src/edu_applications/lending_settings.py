@@ -75,12 +75,8 @@ class LendingSettingsService:
         key = self.runtime.settings.pseudonym_key.get_secret_value()
         self._pseudonym = Pseudonymizer(key.encode())
 
-    @staticmethod
-    def institution_of(identity: Identity) -> str:
-        return institution_of(identity)
-
     async def current(self, identity: Identity) -> CurrentSettings:
-        institution_id = self.institution_of(identity)
+        institution_id = institution_of(identity)
         saved = await self.store.get(institution_id)
         today = today_in_latvia(self.clock())
         if saved is not None:
@@ -133,7 +129,7 @@ class LendingSettingsService:
     ) -> CurrentSettings:
         """Save ``wanted`` if the stored settings are still at ``version``
         (0 before the first save); 409 ``stale_version`` otherwise."""
-        institution_id = self.institution_of(identity)
+        institution_id = institution_of(identity)
         now = self.clock()
         actor_name = identity.full_name or STAFF_FALLBACK_NAME
 
@@ -179,4 +175,4 @@ class LendingSettingsService:
     async def history(
         self, identity: Identity, *, limit: int, offset: int
     ) -> tuple[list[AuditEntry], int]:
-        return await self.store.history(self.institution_of(identity), limit=limit, offset=offset)
+        return await self.store.history(institution_of(identity), limit=limit, offset=offset)

@@ -26,6 +26,7 @@ from edu_applications.lending_settings import (
     CurrentSettings,
     new_offer_id,
 )
+from edu_applications.staff import institution_of
 
 
 class LendingSettingsChange(staff_api.LendingSettingsChange):
@@ -63,7 +64,7 @@ class StaffLendingSettingsController(Controller):
     ) -> LendingSettingsView:
         """Replace the settings (all of them: accepting, period, offers). An offer
         without ``offer_id`` is new; one left out is withdrawn."""
-        institution_id = lending.institution_of(identity)
+        institution_id = institution_of(identity)
         wanted = SettingsValues(
             accepting_applications=data.accepting_applications,
             accepting_from=data.accepting_from,

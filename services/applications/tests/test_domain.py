@@ -62,19 +62,16 @@ def available(*institutions: RegisteredInstitution) -> frozenset[str]:
 
 OFFERS = [
     Offer(
-        offer_id="o1",
+        offer_id=offer_id,
         institution_id="RIGA-1",
-        resource_type="laptop",
-        description="Klēpjdators",
-        target_group=ResourceTargetGroup.EVERYONE,
-    ),
-    Offer(
-        offer_id="o2",
-        institution_id="RIGA-1",
-        resource_type="tablet",
-        description="Planšete",
-        target_group=ResourceTargetGroup.SOCIALLY_SUPPORTED,
-    ),
+        resource_type=resource_type,
+        description=description,
+        target_group=target_group,
+    )
+    for offer_id, resource_type, description, target_group in (
+        ("o1", "laptop", "Klēpjdators", ResourceTargetGroup.EVERYONE),
+        ("o2", "tablet", "Planšete", ResourceTargetGroup.SOCIALLY_SUPPORTED),
+    )
 ]
 DOCS = [AcknowledgedDocument(code="handover_act", title="Pieņemšanas-nodošanas akts", version="1")]
 

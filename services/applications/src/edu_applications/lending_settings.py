@@ -35,6 +35,7 @@ from edu_applications.domain.lending import (
     SettingsValues,
     change_settings,
 )
+from edu_applications.staff import institution_of, utc_now
 
 STAFF_FALLBACK_NAME = "Iestādes darbinieks"
 
@@ -63,30 +64,19 @@ def _register_type(resource_type: str) -> LendingResourceType:
         return LendingResourceType.OTHER
 
 
+@dataclass(eq=False)
 class LendingSettingsService:
-    def __init__(
-        self,
-        runtime: ServiceRuntime,
-        store: LendingSettingsStore,
-        registry: RegistryLookups,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-    ) -> None:
-        self.runtime = runtime
-        self.store = store
-        self.registry = registry
-        self.clock = clock
-        self._pseudonym = Pseudonymizer(runtime.settings.pseudonym_key.get_secret_value().encode())
+    runtime: ServiceRuntime
+    store: LendingSettingsStore
+    registry: RegistryLookups
+    clock: Callable[[], dt.datetime] = utc_now
 
-    @staticmethod
-    def institution_of(identity: Identity) -> str:
-        if not identity.institution_id:
-            raise ApiError(
-                403, "staff_only", "This endpoint is for staff of an education institution."
-            )
-        return identity.institution_id
+    def __post_init__(self) -> None:
+        key = self.runtime.settings.pseudonym_key.get_secret_value()
+        self._pseudonym = Pseudonymizer(key.encode())
 
     async def current(self, identity: Identity) -> CurrentSettings:
-        institution_id = self.institution_of(identity)
+        institution_id = institution_of(identity)
         saved = await self.store.get(institution_id)
         today = today_in_latvia(self.clock())
         if saved is not None:
@@ -139,7 +129,7 @@ class LendingSettingsService:
     ) -> CurrentSettings:
         """Save ``wanted`` if the stored settings are still at ``version``
         (0 before the first save); 409 ``stale_version`` otherwise."""
-        institution_id = self.institution_of(identity)
+        institution_id = institution_of(identity)
         now = self.clock()
         actor_name = identity.full_name or STAFF_FALLBACK_NAME
 
@@ -185,4 +175,4 @@ class LendingSettingsService:
     async def history(
         self, identity: Identity, *, limit: int, offset: int
     ) -> tuple[list[AuditEntry], int]:
-        return await self.store.history(self.institution_of(identity), limit=limit, offset=offset)
+        return await self.store.history(institution_of(identity), limit=limit, offset=offset)

@@ -26,12 +26,14 @@ from edu_runtime.auth import citizens_only, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
+from edu_runtime.paging import PageRequest
 from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from edu_applications.adapters.dependencies import Me, Paging, Req, Sent, Service
 from edu_applications.adapters.inbox_store import InboxFilter, InboxSort, InboxStore
+from edu_applications.adapters.responses import page_of
 from edu_applications.adapters.views import (
     OPEN_INCIDENT,
     QUERY_MAX,
@@ -132,12 +134,7 @@ class CitizenApplicationsController(Controller):
         """Your applications, newest first."""
         apps, total = await service.applications_of(identity, page.limit, page.offset)
         lang = language_of(request)
-        return Page(
-            items=[summary_of(a, lang) for a in apps],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page_of((summary_of(a, lang) for a in apps), total, page)
 
     @get("/{app_id:str}")
     async def get_one(
@@ -352,12 +349,7 @@ class StaffApplicationsController(Controller):
         total = counts.get(status.value, 0) if status else sum(counts.values())
         apps = await inbox.page(where, InboxSort.NEWEST, limit=limit, offset=offset)
         lang = language_of(request)
-        return Page(
-            items=[summary_of(a, lang) for a in apps],
-            total=total,
-            limit=limit,
-            offset=offset,
-        )
+        return page_of((summary_of(a, lang) for a in apps), total, PageRequest(limit, offset))
 
     @get("/{app_id:str}")
     async def get_one(

@@ -6,6 +6,7 @@ from the token."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from edu_contracts.applications import ApplicationStatus
@@ -47,36 +48,34 @@ from edu_applications.adapters.exports import (
 )
 from edu_applications.adapters.inbox_fields import query_fields
 from edu_applications.adapters.inbox_store import InboxFilter, InboxStore
+from edu_applications.adapters.responses import CSV, XLSX, download
 from edu_applications.adapters.views import (
     ClassGroupQuery,
     IncidentQuery,
     SearchQuery,
     StatusQuery,
 )
+from edu_applications.carry import carried
 from edu_applications.domain.errors import DomainError
 from edu_applications.domain.model import Application, DecisionKind
 from edu_applications.domain.statuses import label
+from edu_applications.staff import institution_of
 
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
 ItemStateQuery = Annotated[IssuedItemState | None, Parameter(query="state")]
 
 EXPORT_LIMIT = 10_000
 EXPORT_CHUNK = 500
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _inbox_row(app: Application, lang: Language) -> InboxRow:
     fields = query_fields(app)
     decision = app.decision
-    return InboxRow(
-        id=app.id,
-        reference=app.reference,
-        version=app.version,
-        status=app.status,
+    return carried(
+        InboxRow,
+        app,  # its id, reference, version, status and updated_at
         status_label=label(app.status, lang),
         submitted_at=fields["submitted_at"],
-        updated_at=app.updated_at,
         learner_name=app.learner.full_name,
         class_group=fields["class_group"],
         resource_type=fields["resource_type"],
@@ -148,15 +147,9 @@ async def inbox_filters(
 Filters = NamedDependency[InboxQuery]
 
 
-def _institution(identity: Identity) -> str:
-    if not identity.institution_id:
-        raise ApiError(403, "staff_only", "This endpoint is for staff of an education institution.")
-    return identity.institution_id
-
-
 def _filter(identity: Identity, filters: InboxQuery) -> InboxFilter:
     return InboxFilter(
-        institution_id=_institution(identity),
+        institution_id=institution_of(identity),
         status=filters.status,
         class_group=filters.class_group,
         resource_type=filters.resource_type,
@@ -166,26 +159,29 @@ def _filter(identity: Identity, filters: InboxQuery) -> InboxFilter:
     )
 
 
-async def _all(inbox: InboxStore, where: InboxFilter, sort: InboxSort) -> list[Application]:
-    """Every matching application for an export, read a chunk at a time."""
+async def _all(
+    read: Callable[[int, int], Awaitable[list[Application]]],
+) -> list[Application]:
+    """Every matching application for an export (at most ``EXPORT_LIMIT``),
+    ``read(limit, offset)`` a chunk at a time."""
     found: list[Application] = []
     while len(found) < EXPORT_LIMIT:
-        chunk = await inbox.page(where, sort, limit=EXPORT_CHUNK, offset=len(found))
+        chunk = await read(EXPORT_CHUNK, len(found))
         found += chunk
         if len(chunk) < EXPORT_CHUNK:
             break
     return found[:EXPORT_LIMIT]
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # personal data
-        },
+async def _inbox_rows(
+    identity: Identity, inbox: InboxStore, filters: InboxQuery
+) -> list[tuple[str, ...]]:
+    """The filtered inbox as an export's rows."""
+    where = _filter(identity, filters)
+    found = await _all(
+        lambda limit, offset: inbox.page(where, filters.sort, limit=limit, offset=offset)
     )
+    return [inbox_row(a) for a in found]
 
 
 def _stamp() -> str:
@@ -230,29 +226,17 @@ class StaffInboxController(Controller):
         )
 
     @get("/export.csv", media_type=CSV)
-    async def export_csv(
-        self,
-        identity: Me,
-        inbox: Inbox,
-        filters: Filters,
-    ) -> Response[bytes]:
+    async def export_csv(self, identity: Me, inbox: Inbox, filters: Filters) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as CSV with Latvian headers."""
-        where = _filter(identity, filters)
-        rows = [inbox_row(a) for a in await _all(inbox, where, filters.sort)]
-        return _download(to_csv(INBOX_HEADERS, rows), CSV, f"iesniegumi-{_stamp()}.csv")
+        rows = await _inbox_rows(identity, inbox, filters)
+        return download(to_csv(INBOX_HEADERS, rows), CSV, f"iesniegumi-{_stamp()}.csv")
 
     @get("/export.xlsx", media_type=XLSX)
-    async def export_xlsx(
-        self,
-        identity: Me,
-        inbox: Inbox,
-        filters: Filters,
-    ) -> Response[bytes]:
+    async def export_xlsx(self, identity: Me, inbox: Inbox, filters: Filters) -> Response[bytes]:
         """The filtered list (up to 10,000 rows) as an Excel workbook."""
-        where = _filter(identity, filters)
-        rows = [inbox_row(a) for a in await _all(inbox, where, filters.sort)]
+        rows = await _inbox_rows(identity, inbox, filters)
         content = to_xlsx("Iesniegumi", INBOX_HEADERS, rows)
-        return _download(content, XLSX, f"iesniegumi-{_stamp()}.xlsx")
+        return download(content, XLSX, f"iesniegumi-{_stamp()}.xlsx")
 
     @post("/bulk-grant", status_code=200)
     async def bulk_grant(
@@ -303,30 +287,24 @@ class StaffIssuedItemsController(Controller):
     ) -> ItemsPage:
         """Which item is with which learner since when; ``state`` = ready, issued,
         incident (open loss/theft report) or returned. Newest issue first."""
-        institution_id = _institution(identity)
+        institution_id = institution_of(identity)
         apps, total = await inbox.issued_items(
             institution_id, item_state, limit=page.limit, offset=page.offset
         )
         lang = language_of(request)
-        return ItemsPage(
-            items=[_item_row(a, lang) for a in apps],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return carried(ItemsPage, page, items=[_item_row(a, lang) for a in apps], total=total)
 
     @get("/export.csv", media_type=CSV)
     async def export_csv(
         self, identity: Me, inbox: Inbox, item_state: ItemStateQuery = None
     ) -> Response[bytes]:
-        institution_id = _institution(identity)
-        found: list[Application] = []
-        while len(found) < EXPORT_LIMIT:
+        institution_id = institution_of(identity)
+
+        async def read(limit: int, offset: int) -> list[Application]:
             chunk, _ = await inbox.issued_items(
-                institution_id, item_state, limit=EXPORT_CHUNK, offset=len(found)
+                institution_id, item_state, limit=limit, offset=offset
             )
-            found += chunk
-            if len(chunk) < EXPORT_CHUNK:
-                break
-        rows = [item_row(a) for a in found[:EXPORT_LIMIT]]
-        return _download(to_csv(ITEMS_HEADERS, rows), CSV, f"izsniegtie-resursi-{_stamp()}.csv")
+            return chunk
+
+        rows = [item_row(a) for a in await _all(read)]
+        return download(to_csv(ITEMS_HEADERS, rows), CSV, f"izsniegtie-resursi-{_stamp()}.csv")

@@ -33,10 +33,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from edu_applications.adapters.dependencies import Me, Paging, Register, Req
 from edu_applications.adapters.exports import to_csv
 from edu_applications.adapters.items_import import HEADERS
+from edu_applications.adapters.responses import CSV, download, page_of
+from edu_applications.carry import carried
 from edu_applications.domain.items import Item, ItemDetails, Stock
 
 EXPORT_LIMIT = 20_000
-CSV = "text/csv; charset=utf-8"
 LV = Language.LV
 
 # The export's columns are the import's (Latvian headers), so a school can
@@ -49,18 +50,9 @@ EXPORT_HEADERS = (
 
 
 def item_view(item: Item, *, history: bool = True) -> ItemView:
-    return ItemView(
-        item_id=item.item_id,
-        resource_type=item.resource_type,
-        model=item.model,
-        inventory_number=item.inventory_number,
-        serial_number=item.serial_number,
-        target_group=item.target_group,
-        funding_note=item.funding_note,
-        condition=item.condition,
-        state=item.state,
-        version=item.version,
-        application_id=item.application_id,
+    return carried(
+        ItemView,
+        item,
         history=tuple(ItemChangeView(**c.model_dump()) for c in item.history) if history else (),
     )
 
@@ -139,12 +131,7 @@ class StaffItemRegisterController(Controller):
             limit=page.limit,
             offset=page.offset,
         )
-        return Page(
-            items=[item_view(i, history=False) for i in found.items],
-            total=found.total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page_of((item_view(i, history=False) for i in found.items), found.total, page)
 
     @post(
         "/items",
@@ -214,22 +201,7 @@ class StaffItemRegisterController(Controller):
 
     @get("/export.csv", media_type=CSV)
     async def export_csv(self, identity: Me, register: Register) -> Response[bytes]:
-        found = await register.search(
-            identity,
-            text="",
-            states=(),
-            resource_type=None,
-            target_group=None,
-            limit=EXPORT_LIMIT,
-            offset=0,
-        )
+        found = await register.search(identity, limit=EXPORT_LIMIT)
         rows = export_rows(found.items)
         stamp = today_in_latvia().isoformat()
-        return Response(
-            to_csv(EXPORT_HEADERS, rows),
-            media_type=CSV,
-            headers={
-                "Content-Disposition": f'attachment; filename="inventars-{stamp}.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return download(to_csv(EXPORT_HEADERS, rows), CSV, f"inventars-{stamp}.csv")

@@ -10,10 +10,9 @@ registered twice."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID
 
 from edu_contracts.items import ItemState
@@ -23,9 +22,21 @@ from edu_runtime.mongo import Doc, bson_safe, replace_versioned
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from edu_applications.adapters.documents import ensure_collection, model_of, read_page
 from edu_applications.domain.items import Item, StockKey
+
+
+class ItemFilters(TypedDict, total=False):
+    """``ItemStore.search``'s filters and page, as the use cases pass them on."""
+
+    text: str
+    states: Sequence[ItemState]
+    resource_type: LendingResourceType | None
+    target_group: ResourceTargetGroup | None
+    limit: int
+    offset: int
 
 
 class NumberTaken(Exception):
@@ -49,8 +60,7 @@ def _doc(item: Item) -> Doc:
 
 
 def _item(doc: Doc) -> Item:
-    data = {k: v for k, v in doc.items() if k not in ("_id", "inventory_key", "serial_key")}
-    return Item.model_validate({**data, "item_id": doc["_id"]})
+    return model_of(Item, doc, "item_id", drop=("inventory_key", "serial_key"))
 
 
 class ItemStore:
@@ -59,11 +69,7 @@ class ItemStore:
         self.items = db["items"]
 
     async def ensure_indexes(self) -> None:
-        # Created up front: nx-27017 loses the transaction when a collection
-        # is created implicitly inside one.
-        if "items" not in await self._db.list_collection_names():
-            with contextlib.suppress(CollectionInvalid):
-                await self._db.create_collection("items")
+        await ensure_collection(self._db, "items")
         await self.items.create_index(
             [("institution_id", ASCENDING), ("inventory_key", ASCENDING)], unique=True
         )
@@ -163,9 +169,10 @@ class ItemStore:
                 {"serial_key": {"$regex": f"^{start}"}},
                 {"model": {"$regex": re.escape(text.strip()), "$options": "i"}},
             ]
-        total = await self.items.count_documents(query)
-        cursor = self.items.find(query).sort("inventory_key", ASCENDING).skip(offset).limit(limit)
-        return [_item(d) async for d in cursor], total
+        docs, total = await read_page(
+            self.items, query, "inventory_key", limit=limit, offset=offset, direction=ASCENDING
+        )
+        return [_item(d) for d in docs], total
 
     async def all_of(
         self, institution_id: str, session: AsyncClientSession | None = None

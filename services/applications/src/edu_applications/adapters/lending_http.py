@@ -18,12 +18,15 @@ from litestar.params import JSONBody
 from pydantic import Field
 
 from edu_applications.adapters.dependencies import Lending, Me, Req
+from edu_applications.adapters.responses import page_of
 from edu_applications.adapters.views import Email
+from edu_applications.carry import carried
 from edu_applications.domain.lending import AuditEntry, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
     new_offer_id,
 )
+from edu_applications.staff import institution_of
 
 
 class LendingSettingsChange(staff_api.LendingSettingsChange):
@@ -38,29 +41,11 @@ class LendingSettingsChange(staff_api.LendingSettingsChange):
 
 
 def _settings_view(current: CurrentSettings) -> LendingSettingsView:
-    v = current.values
-    return LendingSettingsView(
-        institution_id=current.institution_id,
-        saved=current.saved,
-        version=current.version,
-        accepting_applications=v.accepting_applications,
-        accepting_from=v.accepting_from,
-        accepting_to=v.accepting_to,
-        accepting_now=current.accepting_now,
-        offers=list(v.offers),
-        contact_email=v.contact_email,
-        updated_at=current.updated_at,
-        updated_by=current.updated_by,
-    )
+    return carried(LendingSettingsView, current, current.values)
 
 
 def _audit_view(entry: AuditEntry) -> AuditView:
-    return AuditView(
-        at=entry.at,
-        version=entry.version,
-        actor_name=entry.actor_name,
-        changes=list(entry.changes),
-    )
+    return carried(AuditView, entry)
 
 
 class StaffLendingSettingsController(Controller):
@@ -79,7 +64,7 @@ class StaffLendingSettingsController(Controller):
     ) -> LendingSettingsView:
         """Replace the settings (all of them: accepting, period, offers). An offer
         without ``offer_id`` is new; one left out is withdrawn."""
-        institution_id = lending.institution_of(identity)
+        institution_id = institution_of(identity)
         wanted = SettingsValues(
             accepting_applications=data.accepting_applications,
             accepting_from=data.accepting_from,
@@ -110,9 +95,4 @@ class StaffLendingSettingsController(Controller):
     ) -> Page[AuditView]:
         """Who changed what and when, newest first."""
         entries, total = await lending.history(identity, limit=page.limit, offset=page.offset)
-        return Page(
-            items=[_audit_view(e) for e in entries],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page_of((_audit_view(e) for e in entries), total, page)

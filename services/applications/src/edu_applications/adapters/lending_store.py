@@ -5,15 +5,15 @@ institution)."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from edu_runtime.mongo import Doc, StaleVersion, bson_safe, replace_versioned
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import CollectionInvalid, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
+from edu_applications.adapters.documents import ensure_collection, model_of, read_page
 from edu_applications.domain.lending import AuditEntry, LendingSettings
 
 
@@ -36,21 +36,14 @@ class LendingSettingsStore:
         self.audit = db["lending_audit"]
 
     async def ensure_indexes(self) -> None:
-        # Created up front: nx-27017 loses the transaction when a collection
-        # is created implicitly inside one (measured: "No session specified").
-        if "lending_settings" not in await self._db.list_collection_names():
-            with contextlib.suppress(CollectionInvalid):  # another replica was first
-                await self._db.create_collection("lending_settings")
+        await ensure_collection(self._db, "lending_settings")
         await self.audit.create_index([("institution_id", ASCENDING), ("at", DESCENDING)])
 
     async def get(
         self, institution_id: str, session: AsyncClientSession | None = None
     ) -> LendingSettings | None:
         doc = await self.settings.find_one({"_id": institution_id}, session=session)
-        if doc is None:
-            return None
-        data = {k: v for k, v in doc.items() if k != "_id"}
-        return LendingSettings.model_validate(data)
+        return None if doc is None else model_of(LendingSettings, doc, None)
 
     async def save(
         self,
@@ -77,13 +70,5 @@ class LendingSettingsStore:
         self, institution_id: str, *, limit: int, offset: int
     ) -> tuple[list[AuditEntry], int]:
         query = {"institution_id": institution_id}
-        total = await self.audit.count_documents(query)
-        docs = (
-            await self.audit.find(query).sort("at", DESCENDING).skip(offset).limit(limit).to_list()
-        )
-        entries = []
-        for d in docs:
-            data = {k: v for k, v in d.items() if k != "_id"}
-            data["id"] = d["_id"]
-            entries.append(AuditEntry.model_validate(data))
-        return entries, total
+        docs, total = await read_page(self.audit, query, "at", limit=limit, offset=offset)
+        return [model_of(AuditEntry, d, "id") for d in docs], total

@@ -13,6 +13,8 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from edu_applications.adapters.dependencies import Me, Paging, Takes
+from edu_applications.adapters.responses import page_of
+from edu_applications.carry import carried
 from edu_applications.domain.stocktake import Stocktake
 
 
@@ -25,14 +27,9 @@ def stocktake_view(stocktake: Stocktake, *, items: bool = True) -> StocktakeView
             **e.model_dump(), seen_at=s.at if s else None, seen_by=s.by if s else None
         )
 
-    return StocktakeView(
-        stocktake_id=stocktake.stocktake_id,
-        state=stocktake.state,
-        version=stocktake.version,
-        started_at=stocktake.started_at,
-        started_by=stocktake.started_by,
-        finished_at=stocktake.finished_at,
-        finished_by=stocktake.finished_by,
+    return carried(
+        StocktakeView,
+        stocktake,
         expected=len(stocktake.expected),
         seen=len(seen),
         not_seen=tuple(row(e) for e in stocktake.not_seen) if items else (),
@@ -51,12 +48,7 @@ class StaffStocktakeController(Controller):
     ) -> Page[StocktakeView]:
         """Your institution's stocktakes, newest first (counts only; ask for one for its report)."""
         found, total = await stocktakes.list(identity, limit=page.limit, offset=page.offset)
-        return Page(
-            items=[stocktake_view(s, items=False) for s in found],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page_of((stocktake_view(s, items=False) for s in found), total, page)
 
     @post(
         "/",

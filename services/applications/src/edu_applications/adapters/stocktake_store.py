@@ -4,7 +4,6 @@ unique index on ``open_key``)."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +12,9 @@ from edu_runtime.mongo import Doc, bson_safe, replace_versioned
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import CollectionInvalid, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
+from edu_applications.adapters.documents import ensure_collection, model_of, read_page
 from edu_applications.domain.stocktake import Stocktake
 
 
@@ -37,8 +37,7 @@ def _doc(stocktake: Stocktake) -> Doc:
 
 
 def _stocktake(doc: Doc) -> Stocktake:
-    data = {k: v for k, v in doc.items() if k not in ("_id", "open_key")}
-    return Stocktake.model_validate({**data, "stocktake_id": doc["_id"]})
+    return model_of(Stocktake, doc, "stocktake_id", drop=("open_key",))
 
 
 class StocktakeStore:
@@ -47,9 +46,7 @@ class StocktakeStore:
         self.stocktakes = db["stocktakes"]
 
     async def ensure_indexes(self) -> None:
-        if "stocktakes" not in await self._db.list_collection_names():
-            with contextlib.suppress(CollectionInvalid):
-                await self._db.create_collection("stocktakes")
+        await ensure_collection(self._db, "stocktakes")
         await self.stocktakes.create_index([("open_key", ASCENDING)], unique=True)
         await self.stocktakes.create_index(
             [("institution_id", ASCENDING), ("started_at", DESCENDING)]
@@ -84,8 +81,7 @@ class StocktakeStore:
         self, institution_id: str, *, limit: int, offset: int
     ) -> tuple[list[Stocktake], int]:
         query = {"institution_id": institution_id}
-        total = await self.stocktakes.count_documents(query)
-        cursor = (
-            self.stocktakes.find(query).sort("started_at", DESCENDING).skip(offset).limit(limit)
+        docs, total = await read_page(
+            self.stocktakes, query, "started_at", limit=limit, offset=offset
         )
-        return [_stocktake(d) async for d in cursor], total
+        return [_stocktake(d) for d in docs], total

@@ -23,6 +23,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
+from edu_applications.adapters.documents import read_page
 from edu_applications.adapters.inbox_fields import QUERY_FIELDS, query_fields
 from edu_applications.adapters.sent_store import SENT_MESSAGES
 from edu_applications.domain.model import Application
@@ -159,13 +160,8 @@ class ApplicationStore:
         self, code: str, limit: int, offset: int
     ) -> tuple[list[Application], int]:
         query = {"applicant_code": code}
-        total = await self.applications.count_documents(query)
-        docs = (
-            await self.applications.find(query)
-            .sort("created_at", DESCENDING)
-            .skip(offset)
-            .limit(limit)
-            .to_list()
+        docs, total = await read_page(
+            self.applications, query, "created_at", limit=limit, offset=offset
         )
         return [from_doc(d) for d in docs], total
 

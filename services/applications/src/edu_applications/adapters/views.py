@@ -25,6 +25,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from litestar.params import QueryParameter
 from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
+from edu_applications.carry import carried
 from edu_applications.domain.model import (
     Application,
     Incident,
@@ -185,19 +186,14 @@ class ApplicationDetail(ApplicationView):
 
 def summary_of(app: Application, lang: Language) -> ApplicationSummary:
     """The application as one line of a list (``edu_contracts.applications_api``)."""
-    return ApplicationSummary(
-        id=app.id,
-        reference=app.reference,
-        version=app.version,
-        status=app.status,
+    return carried(
+        ApplicationSummary,
+        app,  # its id, reference, version, status, role, created_at and updated_at
         status_label=label(app.status, lang),
-        role=app.role,
         learner_name=app.learner.full_name,
         institution_name=app.institution.name if app.institution else None,
         resource_type=app.resource.resource_type if app.resource else None,
         open_incidents=sum(1 for i in app.incidents if i.is_open),
-        created_at=app.created_at,
-        updated_at=app.updated_at,
     )
 
 

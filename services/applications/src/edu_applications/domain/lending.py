@@ -17,6 +17,7 @@ from edu_contracts.staff_api import MAX_OFFERS as MAX_OFFERS  # noqa: PLC0414
 from edu_contracts.staff_api import FieldChange as FieldChange  # noqa: PLC0414
 from pydantic import BaseModel, ConfigDict
 
+from edu_applications.carry import carried
 from edu_applications.domain.errors import DomainError
 
 
@@ -44,16 +45,7 @@ class LendingSettings(SettingsValues):
         return accepting_on(self.payload(), on)
 
     def payload(self) -> LendingSettingsPayload:
-        return LendingSettingsPayload(
-            institution_id=self.institution_id,
-            version=self.version,
-            accepting_applications=self.accepting_applications,
-            accepting_from=self.accepting_from,
-            accepting_to=self.accepting_to,
-            offers=self.offers,
-            contact_email=self.contact_email,
-            changed_at=self.updated_at,
-        )
+        return carried(LendingSettingsPayload, self, changed_at=self.updated_at)
 
 
 class AuditEntry(Frozen):
@@ -130,14 +122,11 @@ def change_settings(
     changes = changes_between(before, wanted)
     if before is not None and not changes:
         return None
-    after = LendingSettings(
+    after = carried(
+        LendingSettings,
+        wanted,
         institution_id=institution_id,
         version=(before.version if before else 0) + 1,
-        accepting_applications=wanted.accepting_applications,
-        accepting_from=wanted.accepting_from,
-        accepting_to=wanted.accepting_to,
-        offers=wanted.offers,
-        contact_email=wanted.contact_email,
         updated_at=now,
         updated_by=actor_name,
     )

@@ -36,6 +36,7 @@ from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, Purge
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
 
+from edu_applications.carry import carried
 from edu_applications.domain.model import Actor, Application, Incident
 
 PRODUCER = ServiceName.APPLICATIONS
@@ -210,13 +211,7 @@ def _applicant_ref(app: Application) -> PersonRef:
 
 def _institution_ref(app: Application) -> InstitutionRef:
     assert app.institution
-    i = app.institution
-    return InstitutionRef(
-        institution_id=i.institution_id,
-        name=i.name,
-        registration_number=i.registration_number,
-        address=i.address,
-    )
+    return carried(InstitutionRef, app.institution)
 
 
 def _learner_ref(app: Application) -> PersonRef | None:

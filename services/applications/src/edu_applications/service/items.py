@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 from uuid import UUID, uuid4
 
 from edu_contracts.items import (
@@ -20,10 +21,7 @@ from edu_contracts.items import (
     ItemChanged,
     ItemChangePayload,
     ItemMove,
-    ItemState,
 )
-from edu_contracts.lending import LendingResourceType
-from edu_contracts.registry_api import ResourceTargetGroup
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
@@ -32,7 +30,8 @@ from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_applications.adapters.items_import import ImportRefused, RowProblem, read_items
-from edu_applications.adapters.items_store import ItemStore, NumberTaken, number_key
+from edu_applications.adapters.items_store import ItemFilters, ItemStore, NumberTaken, number_key
+from edu_applications.carry import carried
 from edu_applications.domain.items import (
     LENDING_MOVES,
     Item,
@@ -41,7 +40,8 @@ from edu_applications.domain.items import (
     Stock,
     count_stock,
 )
-from edu_applications.lending_settings import STAFF_FALLBACK_NAME, LendingSettingsService
+from edu_applications.lending_settings import STAFF_FALLBACK_NAME
+from edu_applications.staff import found, institution_of, utc_now
 
 # The moves staff make on the register's own pages.
 SCHOOL_MOVES = frozenset({ItemMove.REPAIRED, ItemMove.FOUND, ItemMove.WRITE_OFF})
@@ -52,21 +52,19 @@ def changed_event(item: Item, correlation_id: str) -> ItemChanged:
     return ItemChanged(
         producer=ServiceName.APPLICATIONS,
         correlation_id=correlation_id,
-        payload=ItemChangePayload(
-            item_id=item.item_id,
-            institution_id=item.institution_id,
-            resource_type=item.resource_type,
-            target_group=item.target_group,
-            inventory_number=item.inventory_number,
-            move=last.move,
-            state_before=last.state_before,
-            state_after=last.state_after,
-            version=item.version,
-            at=last.at,
-            by=last.by,
-            why=last.why,
-            application_id=last.application_id,
-        ),
+        payload=carried(ItemChangePayload, last, item),
+    )
+
+
+NO_SUCH_ITEM = ("item_not_found", "Your institution has no such item.")
+
+
+async def item_by_number(store: ItemStore, institution_id: str, number: str) -> Item:
+    """The item with this inventory or serial number, or a 404."""
+    return found(
+        await store.by_number(institution_id, number),
+        "item_not_found",
+        "Your institution has no item with that number.",
     )
 
 
@@ -76,22 +74,17 @@ class Found:
     total: int
 
 
+@dataclass(eq=False)
 class ItemRegister:
-    def __init__(
-        self,
-        runtime: ServiceRuntime,
-        store: ItemStore,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-    ) -> None:
-        self.runtime = runtime
-        self.store = store
-        self.clock = clock
+    runtime: ServiceRuntime
+    store: ItemStore
+    clock: Callable[[], dt.datetime] = utc_now
 
     async def import_items(
         self, identity: Identity, filename: str, content: bytes, correlation_id: str
     ) -> ImportOutcome:
         """Every row registered, or none and every problem (line, reason)."""
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
         try:
             rows = read_items(content, filename)
         except ImportRefused as refused:
@@ -122,7 +115,7 @@ class ItemRegister:
     ) -> Item:
         """409 ``number_registered`` (``extra.field`` names which) if its
         inventory number (in the institution) or serial number is taken."""
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
         taken_inv, taken_ser = await self.store.taken_numbers(
             institution_id, [details.inventory_number], [details.serial_number]
         )
@@ -159,45 +152,23 @@ class ItemRegister:
             ) from None
 
     async def get(self, identity: Identity, item_id: UUID) -> Item:
-        institution_id = LendingSettingsService.institution_of(identity)
-        item = await self.store.get(institution_id, item_id)
-        if item is None:
-            raise ApiError(404, "item_not_found", "Your institution has no such item.")
-        return item
+        institution_id = institution_of(identity)
+        return found(await self.store.get(institution_id, item_id), *NO_SUCH_ITEM)
 
     async def scan(self, identity: Identity, number: str) -> Item:
         """The item with this inventory or serial number (a barcode scanner's input)."""
-        institution_id = LendingSettingsService.institution_of(identity)
-        item = await self.store.by_number(institution_id, number)
-        if item is None:
-            raise ApiError(404, "item_not_found", "Your institution has no item with that number.")
-        return item
+        return await item_by_number(self.store, institution_of(identity), number)
 
     async def search(
         self,
         identity: Identity,
-        *,
-        text: str,
-        states: Sequence[ItemState],
-        resource_type: LendingResourceType | None,
-        target_group: ResourceTargetGroup | None,
-        limit: int,
-        offset: int,
+        **filters: Unpack[ItemFilters],
     ) -> Found:
-        institution_id = LendingSettingsService.institution_of(identity)
-        items, total = await self.store.search(
-            institution_id,
-            text=text,
-            states=states,
-            resource_type=resource_type,
-            target_group=target_group,
-            limit=limit,
-            offset=offset,
-        )
-        return Found(items, total)
+        """A page of the institution's items (``ItemStore.search``)."""
+        return Found(*await self.store.search(institution_of(identity), **filters))
 
     async def stock(self, identity: Identity) -> list[Stock]:
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
         return count_stock(await self.store.stock_keys(institution_id))
 
     async def move(
@@ -218,13 +189,13 @@ class ItemRegister:
                 "move_by_application",
                 "Items are reserved, issued and taken back on the application's page.",
             )
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
         at, by = self.clock(), _name(identity)
 
         async def save(uow: UnitOfWork) -> Item:
-            before = await self.store.get(institution_id, item_id, uow.session)
-            if before is None:
-                raise ApiError(404, "item_not_found", "Your institution has no such item.")
+            before = found(
+                await self.store.get(institution_id, item_id, uow.session), *NO_SUCH_ITEM
+            )
             if before.version != version:
                 raise StaleVersion(str(item_id))
             after = before.move(move, at=at, by=by, why=why)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from edu_runtime.auth import Identity
@@ -17,29 +18,25 @@ from edu_runtime.unit_of_work import UnitOfWork
 from edu_applications.adapters.items_store import ItemStore
 from edu_applications.adapters.stocktake_store import StocktakeOpen, StocktakeStore
 from edu_applications.domain.stocktake import Stocktake
-from edu_applications.lending_settings import STAFF_FALLBACK_NAME, LendingSettingsService
+from edu_applications.lending_settings import STAFF_FALLBACK_NAME
+from edu_applications.service.items import item_by_number
+from edu_applications.staff import found, institution_of, utc_now
 
 # Marking seen is commutative: a scan that lost a race to another is read
 # again and applied again, this many times before the scanner is told.
 SEEN_ATTEMPTS = 8
 
 
+@dataclass(eq=False)
 class Stocktakes:
-    def __init__(
-        self,
-        runtime: ServiceRuntime,
-        store: StocktakeStore,
-        items: ItemStore,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-    ) -> None:
-        self.runtime = runtime
-        self.store = store
-        self.items = items
-        self.clock = clock
+    runtime: ServiceRuntime
+    store: StocktakeStore
+    items: ItemStore
+    clock: Callable[[], dt.datetime] = utc_now
 
     async def start(self, identity: Identity) -> Stocktake:
         """409 ``stocktake_open`` (``extra.stocktake_id``) if one is open."""
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
 
         async def save(uow: UnitOfWork) -> Stocktake:
             items = await self.items.all_of(institution_id, uow.session)
@@ -61,26 +58,25 @@ class Stocktakes:
             ) from None
 
     async def get(self, identity: Identity, stocktake_id: UUID) -> Stocktake:
-        institution_id = LendingSettingsService.institution_of(identity)
-        found = await self.store.get(institution_id, stocktake_id)
-        if found is None:
-            raise ApiError(404, "stocktake_not_found", "Your institution has no such stocktake.")
-        return found
+        institution_id = institution_of(identity)
+        return found(
+            await self.store.get(institution_id, stocktake_id),
+            "stocktake_not_found",
+            "Your institution has no such stocktake.",
+        )
 
     async def list(
         self, identity: Identity, *, limit: int, offset: int
     ) -> tuple[list[Stocktake], int]:
-        institution_id = LendingSettingsService.institution_of(identity)
+        institution_id = institution_of(identity)
         return await self.store.of_institution(institution_id, limit=limit, offset=offset)
 
     async def mark_seen(self, identity: Identity, stocktake_id: UUID, number: str) -> Stocktake:
         """404 ``item_not_found`` for a number the register does not know;
         409 ``item_not_expected`` for an item that should not be on the shelf
         (with a learner, written off), ``stocktake_finished`` after the end."""
-        institution_id = LendingSettingsService.institution_of(identity)
-        item = await self.items.by_number(institution_id, number)
-        if item is None:
-            raise ApiError(404, "item_not_found", "Your institution has no item with that number.")
+        institution_id = institution_of(identity)
+        item = await item_by_number(self.items, institution_id, number)
         for _ in range(SEEN_ATTEMPTS):
             before = await self.get(identity, stocktake_id)
             after = before.mark_seen(item, at=self.clock(), by=_name(identity))

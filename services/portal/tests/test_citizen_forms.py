@@ -5,7 +5,6 @@ English (the same texts the pages showed before the forms were objects)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from edu_contracts.applications import ApplicantRole
 from edu_contracts.applications_api import IncidentKind, SocialGroup
 from edu_contracts.personal_code import old_format_check_digit
 from edu_portal.applications.forms import (
-    ChangeForm,
     ContactForm,
     DocumentsForm,
     IncidentForm,
@@ -26,17 +24,11 @@ from edu_portal.applications.forms import (
 )
 from edu_portal.mydata.forms import TermsForm, WhoseForm
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.forms import NO_VERSION, PageForm
-from edu_portal.web.i18n import Lang, current_lang, set_lang
+from edu_portal.web.forms import NO_VERSION, ChangeForm, PageForm
+from edu_portal.web.i18n import Lang, set_lang
 from edu_runtime.riga import today_in_latvia
 
-
-@pytest.fixture(autouse=True)
-def latvian() -> Iterator[None]:
-    before = current_lang()
-    set_lang(Lang.LV)
-    yield
-    set_lang(before)
+pytestmark = pytest.mark.usefixtures("latvian")
 
 
 def valid_code() -> str:

@@ -14,21 +14,17 @@ from edu_portal.web.session import SESSION_COOKIE, Person
 CODE = "010190-10001"
 
 
-async def test_pages_are_not_stored_static_files_are(
-    portal_site: tuple[str, Portal],
-) -> None:
-    url, portal = portal_site
-    cookie, _ = await portal.sessions.open(Person(personal_code=CODE, auth_method="eid"))
-    async with httpx.AsyncClient(base_url=url, cookies={SESSION_COOKIE: cookie}) as client:
-        for path in ("/", "/mani-dati/", "/mani-dati/persona", "/pieteikumi/", "/nav-tadas"):
-            r = await client.get(path)
-            assert r.headers.get("cache-control") == "no-store", (path, r.status_code)
-        # A page that redirects (a flow not started) is no-store too.
-        r = await client.get("/mani-dati/dati")
-        assert r.headers.get("cache-control") == "no-store"
-        css = await client.get("/static/portal.css")
-        assert css.status_code == 200
-        assert "no-store" not in css.headers.get("cache-control", "")
+async def test_pages_are_not_stored_static_files_are(citizen_client: httpx.AsyncClient) -> None:
+    client = citizen_client
+    for path in ("/", "/mani-dati/", "/mani-dati/persona", "/pieteikumi/", "/nav-tadas"):
+        r = await client.get(path)
+        assert r.headers.get("cache-control") == "no-store", (path, r.status_code)
+    # A page that redirects (a flow not started) is no-store too.
+    r = await client.get("/mani-dati/dati")
+    assert r.headers.get("cache-control") == "no-store"
+    css = await client.get("/static/portal.css")
+    assert css.status_code == 200
+    assert "no-store" not in css.headers.get("cache-control", "")
 
 
 async def test_error_pages_build_links_from_the_route_not_the_raw_path(
@@ -81,18 +77,16 @@ async def test_my_data_reads_are_limited_per_person_not_per_session(
 
 
 async def test_accepting_the_terms_after_sign_in_is_a_post_with_csrf(
-    portal_site: tuple[str, Portal],
+    citizen_client: httpx.AsyncClient,
 ) -> None:
     """Agreed before signing in: the GET after sign-in only asks to continue
     (it would record the acceptance with the applications service, which is
     not running here: a 503); the POST needs the form's CSRF token."""
-    url, portal = portal_site
-    cookie, _ = await portal.sessions.open(Person(personal_code=CODE, auth_method="eid"))
-    cookies = {SESSION_COOKIE: cookie, "edu_terms_b": "yes"}
-    async with httpx.AsyncClient(base_url=url, cookies=cookies) as client:
-        r = await client.get("/pieteikumi/noteikumi/apstiprinati")
-        assert r.status_code == 200
-        assert 'method="post" action="/pieteikumi/noteikumi/apstiprinati"' in r.text
-        assert 'name="_csrf_token"' in r.text
-        forged = await client.post("/pieteikumi/noteikumi/apstiprinati", data={})
-        assert forged.status_code == 403
+    client = citizen_client
+    client.cookies.set("edu_terms_b", "yes")
+    r = await client.get("/pieteikumi/noteikumi/apstiprinati")
+    assert r.status_code == 200
+    assert 'method="post" action="/pieteikumi/noteikumi/apstiprinati"' in r.text
+    assert 'name="_csrf_token"' in r.text
+    forged = await client.post("/pieteikumi/noteikumi/apstiprinati", data={})
+    assert forged.status_code == 403

@@ -11,8 +11,7 @@ import html
 import json
 import re
 import secrets
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -25,7 +24,7 @@ from edu_portal.app import create_app
 from edu_portal.settings import PortalSettings, SignInMode
 from edu_portal.web.session import SESSION_COOKIE
 from edu_runtime.signing import GatewayKeys
-from edu_tools.backends import Backends, free_port
+from edu_tools.backends import free_port
 from edu_tools.testing import serving
 from litestar import Litestar, Request, get, post
 from litestar.response import Redirect, Response
@@ -111,17 +110,15 @@ class FakeProvider:
 
 @pytest.fixture
 async def oidc_site(
-    edu_backends: Backends, tmp_path: Path
+    portal_settings: Callable[..., PortalSettings], tmp_path: Path
 ) -> AsyncIterator[tuple[str, FakeProvider]]:
     provider_port, portal_port = free_port(), free_port()
     provider = FakeProvider(f"http://127.0.0.1:{provider_port}")
     portal_url = f"http://127.0.0.1:{portal_port}"
-    settings = PortalSettings(
-        http_port=portal_port,
-        mongo_db=f"edu_portal_oidc_{uuid.uuid4().hex[:8]}",
-        mongo_url=edu_backends.mongo_url,
-        data_dir=tmp_path,
-        sign_in=SignInMode.OIDC,
+    settings = portal_settings(
+        "oidc",
+        portal_port,
+        SignInMode.OIDC,
         oidc_issuer=provider.base_url,
         oidc_authorization_endpoint=f"{provider.base_url}/authorize",
         oidc_token_endpoint=f"{provider.base_url}/token",

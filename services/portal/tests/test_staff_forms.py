@@ -5,14 +5,12 @@ and what it says is wrong, at which field, in Latvian and English."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
 from edu_contracts.applications import ReturnCondition
 from edu_contracts.staff_api import DecisionKind
 from edu_portal.staff.forms import (
-    UNKNOWN_VERSION,
     BulkGrantForm,
     CloseIncidentForm,
     GrantForm,
@@ -23,7 +21,8 @@ from edu_portal.staff.forms import (
     ReturnForm,
 )
 from edu_portal.staff.lending_form import LendingSettingsForm, lending_as_typed
-from edu_portal.web.i18n import Lang, current_lang, set_lang
+from edu_portal.web.forms import NO_VERSION
+from edu_portal.web.i18n import Lang, set_lang
 
 FILL_IN = {Lang.LV: "Aizpildiet šo lauku", Lang.EN: "Fill in this field"}
 A_DATE = {Lang.LV: "Ievadiet datumu, piemēram, 2026-09-15", Lang.EN: "Enter a date like 2026-09-15"}
@@ -34,12 +33,7 @@ EMAIL = {
 BOTH = [Lang.LV, Lang.EN]
 
 
-@pytest.fixture(autouse=True)
-def latvian() -> Iterator[None]:
-    before = current_lang()
-    set_lang(Lang.LV)
-    yield
-    set_lang(before)
+pytestmark = pytest.mark.usefixtures("latvian")
 
 
 # --- the hidden version ----------------------------------------------------------------------
@@ -53,7 +47,7 @@ def test_the_version_the_page_showed_goes_along_and_a_garbled_one_is_unknown() -
         form, errors = GrantForm.parse(data)
         assert form is not None
         assert not errors
-        assert form.version == UNKNOWN_VERSION
+        assert form.version == NO_VERSION
 
 
 # --- one application's actions ----------------------------------------------------------------

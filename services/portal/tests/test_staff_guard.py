@@ -9,10 +9,6 @@ import uuid
 import httpx
 from edu_portal.staff import STAFF_PAGES
 from edu_portal.staff.common import SIGN_IN
-from edu_portal.web.context import Portal
-from edu_portal.web.session import SESSION_COOKIE, Person
-
-CODE = "010190-10001"
 
 
 def _concrete(path: str) -> str:
@@ -21,23 +17,21 @@ def _concrete(path: str) -> str:
 
 
 async def test_every_staff_page_sends_a_citizen_to_the_staff_sign_in(
-    portal_site: tuple[str, Portal],
+    citizen_client: httpx.AsyncClient,
 ) -> None:
-    url, portal = portal_site
-    cookie, _ = await portal.sessions.open(Person(personal_code=CODE, auth_method="eid"))
-    async with httpx.AsyncClient(base_url=url, cookies={SESSION_COOKIE: cookie}) as client:
-        # A page that sets the CSRF cookie, so that a refused POST is refused
-        # by the guard, not by the CSRF check.
-        await client.get(SIGN_IN)
-        csrf = client.cookies.get("edu_csrf")
-        assert csrf
-        seen = 0
-        for route in STAFF_PAGES.routes:
-            for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-                path = _concrete(route.path)
-                headers = {"x-csrftoken": csrf} if method == "POST" else {}
-                r = await client.request(method, path, headers=headers)
-                assert r.status_code == 303, (method, path, r.status_code)
-                assert r.headers["location"] == SIGN_IN, (method, path)
-                seen += 1
+    client = citizen_client
+    # A page that sets the CSRF cookie, so that a refused POST is refused
+    # by the guard, not by the CSRF check.
+    await client.get(SIGN_IN)
+    csrf = client.cookies.get("edu_csrf")
+    assert csrf
+    seen = 0
+    for route in STAFF_PAGES.routes:
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            path = _concrete(route.path)
+            headers = {"x-csrftoken": csrf} if method == "POST" else {}
+            r = await client.request(method, path, headers=headers)
+            assert r.status_code == 303, (method, path, r.status_code)
+            assert r.headers["location"] == SIGN_IN, (method, path)
+            seen += 1
     assert seen >= 12

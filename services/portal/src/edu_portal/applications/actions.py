@@ -11,27 +11,21 @@ from uuid import UUID
 
 from edu_contracts.applications_api import ApplicationView
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.forms import (
-    ContactForm,
     IncidentForm,
     ReceiptForm,
     posted_version,
 )
-from edu_portal.applications.pages import BASE, app_page, own, problem_page
+from edu_portal.applications.pages import BASE, app_page, contact_saved, own, problem_page
 from edu_portal.applications.texts import CONTACT_EDITABLE, WITHDRAWABLE, incident_kind_names
 from edu_portal.labels import resource_type_names
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.clients import Clients
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
-
-Form = URLEncodedBody[dict[str, Any]]
-Api = NamedDependency[Clients]
+from edu_portal.web.params import Api, Form
 
 
 def _back_to(app_id: UUID) -> Redirect:
@@ -78,24 +72,9 @@ async def edit_contact(app_id: UUID, clients: Api) -> Template:
 
 @post(f"{BASE}/{{app_id:uuid}}/kontakti")
 async def save_contact(app_id: UUID, data: Form, clients: Api) -> Template | Redirect:
-    form, errors = ContactForm.parse(data)
-    if form is not None:
-        try:
-            await clients.applications.update_contact(app_id, form.version, form.phone, form.email)
-            return _back_to(app_id)
-        except ApiProblem as problem:
-            if problem.status != 422:
-                return await problem_page(clients, problem, app_id)
-            errors = ContactForm.refused(problem)
     app = await own(clients, app_id)
-    return app_page(
-        "edit_contact.html",
-        status_code=400,
-        app=app,
-        errors=errors,
-        phone=form_value(data, "phone"),
-        email=form_value(data, "email"),
-        version=posted_version(data),
+    return await contact_saved(
+        clients, app, data, _back_to(app_id), "edit_contact.html", version=posted_version(data)
     )
 
 

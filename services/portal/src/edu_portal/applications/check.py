@@ -3,30 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from edu_contracts.applications_api import ApplicationView
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from edu_portal.applications.flow import FLOW, STEPS, draft, first_unanswered, to_step
-from edu_portal.applications.forms import ContactForm, DocumentsForm, posted_version
-from edu_portal.applications.pages import BASE, app_page, problem_page
+from edu_portal.applications.flow import FLOW, ON_DRAFT, STEPS, Draft, first_unanswered, to_step
+from edu_portal.applications.forms import DocumentsForm, posted_version
+from edu_portal.applications.pages import BASE, app_page, contact_saved, problem_page
 from edu_portal.applications.steps import saved_or_shown
 from edu_portal.applications.texts import role_names, social_group_names
 from edu_portal.labels import resource_type_names
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.clients import Clients
-from edu_portal.web.context import SignedIn
-from edu_portal.web.forms import FormErrors, form_value
-
-Form = URLEncodedBody[dict[str, Any]]
-Me = NamedDependency[SignedIn]
-Api = NamedDependency[Clients]
-
+from edu_portal.web.forms import FormErrors
+from edu_portal.web.params import Api, Form, Me
 
 # --- step 5: documents ------------------------------------------------------------------
 
@@ -45,19 +36,13 @@ async def _documents_page(
     )
 
 
-@get(STEPS[5])
-async def documents(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[5], **ON_DRAFT)
+async def documents(app: Draft, clients: Api) -> Template | Redirect:
     return await _documents_page(clients, app, FormErrors())
 
 
-@post(STEPS[5])
-async def acknowledge_documents(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@post(STEPS[5], **ON_DRAFT)
+async def acknowledge_documents(app: Draft, data: Form, clients: Api) -> Template | Redirect:
     form, errors = DocumentsForm.parse(data)
     if form is None:
         return await _documents_page(clients, app, errors, 400)
@@ -76,48 +61,23 @@ async def acknowledge_documents(data: Form, signed_in: Me, clients: Api) -> Temp
 # --- step 6: contact ----------------------------------------------------------------------
 
 
-@get(STEPS[6])
-async def contact(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[6], **ON_DRAFT)
+async def contact(app: Draft) -> Template | Redirect:
     phone = app.contact.phone if app.contact else ""
     email = app.contact.email if app.contact else ""
     return app_page("contact.html", app=app, errors=FormErrors(), phone=phone, email=email)
 
 
-@post(STEPS[6])
-async def save_contact(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
-    form, errors = ContactForm.parse(data)
-    if form is not None:
-        try:
-            await clients.applications.update_contact(app.id, form.version, form.phone, form.email)
-            return to_step(7)
-        except ApiProblem as problem:
-            if problem.status != 422:
-                return await problem_page(clients, problem, app.id)
-            errors = ContactForm.refused(problem)
-    return app_page(
-        "contact.html",
-        status_code=400,
-        app=app,
-        errors=errors,
-        phone=form_value(data, "phone"),
-        email=form_value(data, "email"),
-    )
+@post(STEPS[6], **ON_DRAFT)
+async def save_contact(app: Draft, data: Form, clients: Api) -> Template | Redirect:
+    return await contact_saved(clients, app, data, to_step(7), "contact.html")
 
 
 # --- step 7: check your answers, submit ---------------------------------------------------
 
 
-@get(STEPS[7])
-async def check(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[7], **ON_DRAFT)
+async def check(app: Draft) -> Template | Redirect:
     if (step := first_unanswered(app)) < 7:
         return to_step(step)
     return app_page(
@@ -130,11 +90,8 @@ async def check(signed_in: Me, clients: Api) -> Template | Redirect:
     )
 
 
-@post(STEPS[7])
-async def submit(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@post(STEPS[7], **ON_DRAFT)
+async def submit(app: Draft, data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
     try:
         await clients.applications.submit(app.id, posted_version(data))
     except ApiProblem as problem:

@@ -7,18 +7,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Stream
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.pages import BASE, own
-from edu_portal.web.clients import Clients
 from edu_portal.web.downloads import pass_on
+from edu_portal.web.params import Api
 
 
 @get(f"{BASE}/{{app_id:uuid}}/dokumenti/{{document_id:uuid}}")
-async def document(app_id: UUID, document_id: UUID, clients: NamedDependency[Clients]) -> Stream:
+async def document(app_id: UUID, document_id: UUID, clients: Api) -> Stream:
     app = await own(clients, app_id)
     if document_id not in {d.document_id for d in app.documents}:
         raise NotFoundException
@@ -28,7 +27,7 @@ async def document(app_id: UUID, document_id: UUID, clients: NamedDependency[Cli
 
 
 @get(f"{BASE}/paraugi/{{code:str}}")
-async def preview(code: str, clients: NamedDependency[Clients]) -> Stream:
+async def preview(code: str, clients: Api) -> Stream:
     """A receipt document's sample (wizard step 5), shown in the browser."""
     if not code.replace("_", "").isalnum() or len(code) > 64:
         raise NotFoundException

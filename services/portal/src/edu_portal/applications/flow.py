@@ -4,7 +4,12 @@ and where a draft goes on. The answers themselves are in the draft."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from edu_contracts.applications_api import ApplicationView
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from litestar.params import SkipValidation
 from litestar.response import Redirect
 
 from edu_portal.applications.forms import CHILD, EMPLOYEE
@@ -12,6 +17,7 @@ from edu_portal.applications.pages import BASE
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
+from edu_portal.web.params import Api, Me
 
 FLOW = "application"
 NEW = f"{BASE}/jauns"
@@ -47,6 +53,34 @@ async def draft(signed_in: SignedIn, clients: Clients) -> ApplicationView | Redi
     if app.status.value != "draft":
         return Redirect(f"{BASE}/{app.id}", status_code=303)
     return app
+
+
+class Elsewhere(Exception):
+    """A step's page was asked for with no draft to fill: go ``to`` instead."""
+
+    def __init__(self, to: Redirect) -> None:
+        super().__init__(to.url)
+        self.to = to
+
+
+async def provide_draft(signed_in: Me, clients: Api) -> ApplicationView:
+    found = await draft(signed_in, clients)
+    if isinstance(found, Redirect):
+        raise Elsewhere(found)
+    return found
+
+
+def _elsewhere(_: Request[Any, Any, Any], exc: Elsewhere) -> Redirect:
+    return exc.to
+
+
+# A step's handler: its ``app: Draft`` is the draft being filled, or the
+# person is sent where the application goes on (``draft``).
+Draft = NamedDependency[SkipValidation[ApplicationView]]
+ON_DRAFT: dict[str, Any] = {
+    "dependencies": {"app": Provide(provide_draft)},
+    "exception_handlers": {Elsewhere: _elsewhere},
+}
 
 
 def first_unanswered(app: ApplicationView) -> int:

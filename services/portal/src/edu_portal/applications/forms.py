@@ -16,19 +16,13 @@ from pydantic_core import PydanticCustomError
 
 from edu_portal.applications.texts import incident_kind_names, social_group_names
 from edu_portal.mydata.forms import TermsForm
-from edu_portal.web.api import ApiProblem
-from edu_portal.web.forms import NO_VERSION, FormErrors, PageForm, Version
+from edu_portal.web.api import ApiProblem, invalid_fields
+from edu_portal.web.forms import NO_VERSION, ChangeForm, FormErrors, PageForm
 from edu_portal.web.i18n import _
 
 __all__ = ["TermsForm"]  # the same checkbox and words as "My data"
 
 ADULT, EMPLOYEE, CHILD = "adult_learner", "employee", "child:"
-
-
-class ChangeForm(PageForm):
-    """A change of an application: the version the page showed."""
-
-    version: Version = NO_VERSION
 
 
 def posted_version(data: Any) -> int:
@@ -229,15 +223,3 @@ def open_application_id(problem: ApiProblem) -> str | None:
     """The open application named by a 409 ``open_application_exists``."""
     found = problem.extra.get("application_id")
     return str(found) if found else None
-
-
-def invalid_fields(problem: ApiProblem) -> set[str]:
-    """The body fields a 422 names (``extra.errors[].loc``)."""
-    fields: set[str] = set()
-    for err in problem.extra.get("errors", []) or []:
-        loc = err.get("loc") if isinstance(err, dict) else None
-        if isinstance(loc, list) and loc:
-            fields.add(str(loc[-1] if loc[-1] not in ("", None) else loc[0]))
-        elif isinstance(loc, str):
-            fields.add(loc)
-    return fields

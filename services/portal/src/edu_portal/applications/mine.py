@@ -5,13 +5,10 @@ confirmation page after submitting. The actions its status allows are in
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import get
-from litestar.di import NamedDependency
-from litestar.params import QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.pages import BASE, app_page, own
@@ -27,36 +24,22 @@ from edu_portal.applications.texts import (
     social_group_names,
 )
 from edu_portal.labels import resource_type_names
-from edu_portal.web.api import ApiProblem
-from edu_portal.web.clients import Clients
-
-PAGE_SIZE = 20
+from edu_portal.web.params import Api, PageNumber, pager, window
 
 
 @get(f"{BASE}/mani")
-async def my_applications(
-    clients: NamedDependency[Clients],
-    page_number: Annotated[int, QueryParameter(name="lapa", ge=1, le=10_000)] = 1,
-) -> Template | Redirect:
-    try:
-        found = await clients.applications.mine(
-            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-        )
-    except ApiProblem as problem:
-        if problem.reason == "terms_not_accepted":
-            return Redirect(f"{BASE}/noteikumi", status_code=303)
-        raise
+async def my_applications(clients: Api, page_number: PageNumber = 1) -> Template:
+    found = await clients.applications.mine(**window(page_number))
     return app_page(
         "list.html",
         found=found,
-        page_number=page_number,
-        has_next=found.offset + len(found.items) < found.total,
         type_names=resource_type_names(),
+        **pager(page_number, found.total),
     )
 
 
 @get(f"{BASE}/{{app_id:uuid}}")
-async def one_application(app_id: UUID, clients: NamedDependency[Clients]) -> Template:
+async def one_application(app_id: UUID, clients: Api) -> Template:
     app = await own(clients, app_id)
     return app_page(
         "application.html",
@@ -77,7 +60,7 @@ async def one_application(app_id: UUID, clients: NamedDependency[Clients]) -> Te
 
 
 @get(f"{BASE}/{{app_id:uuid}}/iesniegts")
-async def submitted(app_id: UUID, clients: NamedDependency[Clients]) -> Template:
+async def submitted(app_id: UUID, clients: Api) -> Template:
     """The confirmation. Until the registers' verdict arrives (a second or
     two) the page says so and reloads itself (meta refresh, no script)."""
     app = await own(clients, app_id)

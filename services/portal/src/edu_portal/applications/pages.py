@@ -11,12 +11,13 @@ from edu_contracts.applications_api import ApplicationView
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from edu_portal.applications.forms import open_application_id
+from edu_portal.applications.forms import ContactForm, open_application_id
 from edu_portal.applications.texts import refusal_message
 from edu_portal.labels import TAG_MODIFIERS, status_labels
 from edu_portal.web.api import ApiProblem
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import page
+from edu_portal.web.forms import form_value
 
 BASE = "/pieteikumi"
 
@@ -70,3 +71,34 @@ async def own(clients: Clients, app_id: UUID) -> ApplicationView:
         if problem.reason == "application_not_found":
             raise NotFoundException from None
         raise
+
+
+async def contact_saved(
+    clients: Clients,
+    app: ApplicationView,
+    data: Any,
+    saved: Redirect,
+    template: str,
+    **context: Any,
+) -> Template | Redirect:
+    """Saves the contact details posted (the wizard's step 6, or an edit of a
+    submitted application) and goes on to ``saved``; else shows ``template``
+    again as typed, with what is wrong at the fields."""
+    form, errors = ContactForm.parse(data)
+    if form is not None:
+        try:
+            await clients.applications.update_contact(app.id, form.version, form.phone, form.email)
+            return saved
+        except ApiProblem as problem:
+            if problem.status != 422:
+                return await problem_page(clients, problem, app.id)
+            errors = ContactForm.refused(problem)
+    return app_page(
+        template,
+        status_code=400,
+        app=app,
+        errors=errors,
+        phone=form_value(data, "phone"),
+        email=form_value(data, "email"),
+        **context,
+    )

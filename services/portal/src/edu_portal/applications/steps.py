@@ -6,21 +6,19 @@ choices at every step, and the service checks every answer again."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from edu_contracts.applications_api import ApplicationView
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.flow import (
     FLOW,
+    ON_DRAFT,
     STEPS,
     TERMS_PAGE,
+    Draft,
     chosen_profile,
-    draft,
     learner_code,
     to_step,
 )
@@ -39,10 +37,8 @@ from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
+from edu_portal.web.params import Api, Form, Me
 
-Form = URLEncodedBody[dict[str, Any]]
-Me = NamedDependency[SignedIn]
-Api = NamedDependency[Clients]
 Again = Callable[[ApplicationView, FormErrors, int], Awaitable[Template | Redirect]]
 
 
@@ -158,25 +154,21 @@ async def _institution_page(
     )
 
 
-@get(STEPS[2])
-async def institution(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[2], **ON_DRAFT)
+async def institution(app: Draft, signed_in: Me, clients: Api) -> Template | Redirect:
     chosen = app.institution.institution_id if app.institution else ""
     return await _institution_page(signed_in, clients, app, FormErrors(), chosen)
 
 
-@post(STEPS[2])
-async def choose_institution(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
+@post(STEPS[2], **ON_DRAFT)
+async def choose_institution(
+    app: Draft, data: Form, signed_in: Me, clients: Api
+) -> Template | Redirect:
     chosen = form_value(data, "institution")
 
     async def again(app: ApplicationView, errors: FormErrors, status: int) -> Template:
         return await _institution_page(signed_in, clients, app, errors, chosen, status)
 
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
     form, errors = InstitutionForm.parse(data)
     if form is None:
         return await again(app, errors, 400)
@@ -201,27 +193,21 @@ def _status_page(
     )
 
 
-@get(STEPS[3])
-async def social_status(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[3], **ON_DRAFT)
+async def social_status(app: Draft) -> Template | Redirect:
     supported = (
         "" if app.socially_supported is None else ("yes" if app.socially_supported else "no")
     )
     return _status_page(app, FormErrors(), supported, app.social_group or "")
 
 
-@post(STEPS[3])
-async def choose_social_status(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
+@post(STEPS[3], **ON_DRAFT)
+async def choose_social_status(app: Draft, data: Form, clients: Api) -> Template | Redirect:
     supported, group = form_value(data, "supported"), form_value(data, "social_group")
 
     async def again(app: ApplicationView, errors: FormErrors, status: int) -> Template:
         return _status_page(app, errors, supported, group, status)
 
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
     form, errors = SocialStatusForm.parse(data)
     if form is None:
         return await again(app, errors, 400)
@@ -258,21 +244,15 @@ async def _resource_page(
     )
 
 
-@get(STEPS[4])
-async def resource(signed_in: Me, clients: Api) -> Template | Redirect:
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
+@get(STEPS[4], **ON_DRAFT)
+async def resource(app: Draft, clients: Api) -> Template | Redirect:
     chosen = app.resource.offer_id if app.resource else ""
     return await _resource_page(clients, app, FormErrors(), chosen)
 
 
-@post(STEPS[4])
-async def choose_resource(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
+@post(STEPS[4], **ON_DRAFT)
+async def choose_resource(app: Draft, data: Form, clients: Api) -> Template | Redirect:
     chosen = form_value(data, "offer")
-    app = await draft(signed_in, clients)
-    if isinstance(app, Redirect):
-        return app
     form, errors = ResourceForm.parse(data)
     if form is None:
         return await _resource_page(clients, app, errors, chosen, 400)

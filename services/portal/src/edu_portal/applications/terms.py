@@ -8,18 +8,17 @@ from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.applications.flow import FLOW, STEPS, TERMS_PAGE, first_unanswered, to_step
 from edu_portal.applications.forms import CHILD, TermsForm
 from edu_portal.applications.pages import BASE, app_page, own
-from edu_portal.web.clients import Clients, provide_clients
-from edu_portal.web.context import Portal, SignedIn, current_session, portal_of, to_sign_in
+from edu_portal.web.clients import provide_clients
+from edu_portal.web.context import Portal, current_session, portal_of, to_sign_in
 from edu_portal.web.forms import FormErrors
+from edu_portal.web.params import Api, Form, Me
 
-Form = URLEncodedBody[dict[str, Any]]
 # "Agreed before signing in": after sign-in a page asks to continue, and that
 # form (POST, CSRF) records the acceptance: no GET changes state (issue #19).
 TERMS_COOKIE = "edu_terms_b"
@@ -58,7 +57,7 @@ async def accept_terms(request: Request[Any, Any, Any], data: Form) -> Response[
 
 @get(f"{TERMS_PAGE}/apstiprinati")
 async def agreed_before_sign_in(
-    request: Request[Any, Any, Any], signed_in: NamedDependency[SignedIn]
+    request: Request[Any, Any, Any], signed_in: Me
 ) -> Template | Redirect:
     if request.cookies.get(TERMS_COOKIE) != "yes":
         return Redirect(TERMS_PAGE, status_code=303)
@@ -68,9 +67,9 @@ async def agreed_before_sign_in(
 @post(f"{TERMS_PAGE}/apstiprinati")
 async def accepted_after_sign_in(
     request: Request[Any, Any, Any],
-    signed_in: NamedDependency[SignedIn],
+    signed_in: Me,
     portal: NamedDependency[Portal],
-    clients: NamedDependency[Clients],
+    clients: Api,
 ) -> Redirect:
     if request.cookies.get(TERMS_COOKIE) != "yes":
         return Redirect(TERMS_PAGE, status_code=303)
@@ -80,9 +79,7 @@ async def accepted_after_sign_in(
 
 
 @get(f"{BASE}/jauns")
-async def new_application(
-    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Redirect:
+async def new_application(signed_in: Me, clients: Api) -> Redirect:
     """ "New application" from the list: a fresh draft, terms first if needed."""
     await signed_in.clear_flow(FLOW)
     if not (await clients.applications.terms()).accepted:
@@ -91,9 +88,7 @@ async def new_application(
 
 
 @get(f"{BASE}/{{app_id:uuid}}/turpinat")
-async def resume_draft(
-    app_id: UUID, signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Redirect:
+async def resume_draft(app_id: UUID, signed_in: Me, clients: Api) -> Redirect:
     """Go on with a draft from "My applications": at its first unanswered step."""
     app = await own(clients, app_id)
     if app.status.value != "draft":

@@ -11,13 +11,13 @@ the address: personal codes stay out of URLs, logs and browser history.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from edu_contracts.documents_api import DocumentStatus
 from edu_contracts.registry_api import RepresentedPersons
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
@@ -35,11 +35,12 @@ from edu_portal.web.context import SignedIn, page
 from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
+from edu_portal.web.params import Api, Form, Me, PageNumber, pager, window
 
 BASE = "/mani-dati"
 FLOW = "mydata"
+T = TypeVar("T")
 MY_DATA_LIMIT = "my-data"  # reads and printouts: PortalSettings.my_data_reads_per_minute
-Form = URLEncodedBody[dict[str, Any]]
 
 
 @get(f"{BASE}/")
@@ -48,12 +49,12 @@ async def start() -> Template:
 
 
 @get(f"{BASE}/noteikumi")
-async def terms(signed_in: NamedDependency[SignedIn]) -> Template:
+async def terms(signed_in: Me) -> Template:
     return page("mydata/terms.html", errors=FormErrors())
 
 
 @post(f"{BASE}/noteikumi")
-async def accept_terms(data: Form, clients: NamedDependency[Clients]) -> Template | Redirect:
+async def accept_terms(data: Form, clients: Api) -> Template | Redirect:
     form, errors = TermsForm.parse(data)
     if form is None:
         return page("mydata/terms.html", status_code=400, errors=errors)
@@ -64,44 +65,36 @@ async def accept_terms(data: Form, clients: NamedDependency[Clients]) -> Templat
 def _whose_page(
     represented: RepresentedPersons,
     errors: FormErrors,
-    chosen: str,
-    typed: str,
+    answers: Mapping[str, Any],
     status_code: int = 200,
 ) -> Template:
+    """The choice of whose data, with the ``answers`` given (``chosen``,
+    ``typed``: as posted, or as kept in the flow)."""
     return page(
         "mydata/whose.html",
         status_code=status_code,
         represented=represented.items,
         basis_names=basis_names(),
         errors=errors,
-        chosen=chosen,
-        typed=typed,
+        chosen=form_value(answers, "chosen"),
+        typed=form_value(answers, "typed"),
     )
 
 
 @get(f"{BASE}/persona")
-async def whose(
-    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Template:
+async def whose(signed_in: Me, clients: Api) -> Template:
     flow = signed_in.session.flow(FLOW)
-    return _whose_page(
-        await clients.registry.represented_persons(),
-        FormErrors(),
-        str(flow.get("chosen", "")),
-        str(flow.get("typed", "")),
-    )
+    return _whose_page(await clients.registry.represented_persons(), FormErrors(), flow)
 
 
 @post(f"{BASE}/persona")
-async def choose_whose(
-    data: Form, signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Template | Redirect:
-    chosen, typed = form_value(data, "whose"), form_value(data, "personal_code")
+async def choose_whose(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
+    answers = {"chosen": form_value(data, "whose"), "typed": form_value(data, "personal_code")}
     represented = await clients.registry.represented_persons()
     form, errors = WhoseForm.parse(data, known={p.personal_code for p in represented.items})
     if form is None:
-        return _whose_page(represented, errors, chosen, typed, status_code=400)
-    await signed_in.save_flow(FLOW, {"subject": form.subject, "chosen": chosen, "typed": typed})
+        return _whose_page(represented, errors, answers, status_code=400)
+    await signed_in.save_flow(FLOW, {"subject": form.subject, **answers})
     return Redirect(f"{BASE}/dati", status_code=303)
 
 
@@ -114,37 +107,36 @@ async def _refused(
     signed_in: SignedIn, clients: Clients, problem: ApiProblem
 ) -> Template | Redirect:
     """The refusals a person can cause, as pages."""
-    if problem.reason == "terms_not_accepted":
-        return Redirect(f"{BASE}/noteikumi", status_code=303)
     if problem.reason in ("not_represented", "invalid_personal_code", "bad_personal_code"):
         flow = signed_in.session.flow(FLOW)
         errors = FormErrors()
         field = "personal_code" if flow.get("chosen") == OTHER else "whose"
-        errors.add(
-            field,
-            _("The registers do not show that you represent this person"),
-        )
-        return _whose_page(
-            await clients.registry.represented_persons(),
-            errors,
-            str(flow.get("chosen", "")),
-            str(flow.get("typed", "")),
-            status_code=403,
-        )
+        errors.add(field, _("The registers do not show that you represent this person"))
+        represented = await clients.registry.represented_persons()
+        return _whose_page(represented, errors, flow, status_code=403)
     raise problem
 
 
-@get(f"{BASE}/dati")
-async def result(
-    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Template | Redirect:
+async def _asked(
+    signed_in: SignedIn, clients: Clients, ask: Callable[[str | None], Awaitable[T]]
+) -> T | Template | Redirect:
+    """The registers' answer about the person chosen (within the person's
+    limit), or the page to show instead: whose data, when not chosen yet; a
+    refusal the person caused."""
     if FLOW not in signed_in.session.flows:
         return Redirect(f"{BASE}/persona", status_code=303)
     await signed_in.within_limit(MY_DATA_LIMIT)
     try:
-        answer = await clients.registry.my_data(_subject(signed_in))
+        return await ask(_subject(signed_in))
     except ApiProblem as problem:
         return await _refused(signed_in, clients, problem)
+
+
+@get(f"{BASE}/dati")
+async def result(signed_in: Me, clients: Api) -> Template | Redirect:
+    answer = await _asked(signed_in, clients, clients.registry.my_data)
+    if isinstance(answer, Template | Redirect):
+        return answer
     blocks = answer.blocks
     shown = [(key, getattr(blocks, key)) for key in BLOCK_ORDER if getattr(blocks, key)]
     return page(
@@ -158,23 +150,15 @@ async def result(
 
 
 @post(f"{BASE}/pdf")
-async def save_pdf(
-    signed_in: NamedDependency[SignedIn], clients: NamedDependency[Clients]
-) -> Template | Redirect:
-    if FLOW not in signed_in.session.flows:
-        return Redirect(f"{BASE}/persona", status_code=303)
-    await signed_in.within_limit(MY_DATA_LIMIT)
-    try:
-        requested = await clients.registry.request_my_data_pdf(_subject(signed_in))
-    except ApiProblem as problem:
-        return await _refused(signed_in, clients, problem)
+async def save_pdf(signed_in: Me, clients: Api) -> Template | Redirect:
+    requested = await _asked(signed_in, clients, clients.registry.request_my_data_pdf)
+    if isinstance(requested, Template | Redirect):
+        return requested
     return Redirect(f"{BASE}/pdf/{requested.document_id}", status_code=303)
 
 
 @get(f"{BASE}/pdf/{{document_id:uuid}}")
-async def pdf_status(
-    document_id: FromPath[uuid.UUID], clients: NamedDependency[Clients]
-) -> Template:
+async def pdf_status(document_id: FromPath[uuid.UUID], clients: Api) -> Template:
     """Waits for the printout: the page reloads itself (meta refresh, no
     script) until the documents service has rendered it."""
     view = await clients.documents.document(document_id)
@@ -190,40 +174,26 @@ async def pdf_status(
 @get(f"{BASE}/pdf/{{document_id:uuid}}/fails")
 async def pdf_file(
     document_id: FromPath[uuid.UUID],
-    signed_in: NamedDependency[SignedIn],
-    clients: NamedDependency[Clients],
+    signed_in: Me,
+    clients: Api,
 ) -> Stream:
     await signed_in.within_limit(MY_DATA_LIMIT)
     return await pass_on(clients.documents.pdf(document_id), filename=f"{document_id}.pdf")
 
 
 @get(f"{BASE}/beigas")
-async def finish(signed_in: NamedDependency[SignedIn]) -> Template:
+async def finish(signed_in: Me) -> Template:
     await signed_in.clear_flow(FLOW)
     return page("mydata/finish.html")
 
 
-PAGE_SIZE = 20
-
-
 @get(f"{BASE}/piekluves")
-async def access_log(
-    clients: NamedDependency[Clients],
-    page_number: Annotated[int, QueryParameter(name="lapa", ge=1, le=10_000)] = 1,
-) -> Template | Redirect:
-    try:
-        log = await clients.registry.access_log(
-            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-        )
-    except ApiProblem as problem:
-        if problem.reason == "terms_not_accepted":
-            return Redirect(f"{BASE}/noteikumi", status_code=303)
-        raise
+async def access_log(clients: Api, page_number: PageNumber = 1) -> Template:
+    log = await clients.registry.access_log(**window(page_number))
     return page(
         "mydata/access_log.html",
+        **pager(page_number, log.total),
         log=log,
-        page_number=page_number,
-        has_next=log.offset + len(log.items) < log.total,
         block_names=block_names(),
         basis_names=basis_names(),
         purpose_names=purpose_names(),

@@ -13,7 +13,7 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromQuery, QueryParameter, URLEncodedBody
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -23,10 +23,10 @@ from edu_portal.web.context import Portal, current_session, page
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
 from edu_portal.web.oidc import BROWSER_COOKIE, LOGIN_TTL, OidcError
+from edu_portal.web.params import Form
 from edu_portal.web.session import SESSION_COOKIE, Person
 
 log = logging.getLogger(__name__)
-Form = URLEncodedBody[dict[str, Any]]
 
 
 class Method(StrEnum):

@@ -12,10 +12,8 @@ from uuid import UUID
 
 from edu_contracts.staff_api import StaffApplication
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
@@ -38,8 +36,8 @@ from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
+from edu_portal.web.params import Api, Form
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Incident = Annotated[str | None, Parameter(query="incidents")]
 CHANGED = frozenset({"stale_version", "illegal_transition"})
 CLOSE = "slegt"
@@ -72,7 +70,7 @@ def _actions_for(app: StaffApplication) -> list[tuple[str, str]]:
 async def application(
     app_id: UUID,
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     done: Annotated[str | None, Parameter(query="ok")] = None,
 ) -> Template | Redirect:
     app = await _application(clients, app_id)
@@ -218,7 +216,7 @@ async def action_form(
     app_id: UUID,
     slug: str,
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     incident: Incident = None,
 ) -> Template | Redirect:
     action, _incident = _action(slug, incident)
@@ -244,7 +242,7 @@ async def action_submit(
     slug: str,
     data: Form,
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     incident: Incident = None,
 ) -> Template | Redirect:
     """First post: check the values and show them for confirmation. Second
@@ -284,9 +282,7 @@ async def action_submit(
 
 
 @get(f"{BASE}/dokumenti/{{document_id:uuid}}")
-async def document(
-    document_id: UUID, signed_in: SignedIn, clients: NamedDependency[Clients]
-) -> Stream | Redirect:
+async def document(document_id: UUID, signed_in: SignedIn, clients: Api) -> Stream | Redirect:
     """A handover or return act of the institution's application (the documents
     service decides whether this staff member may read it)."""
     try:

@@ -3,29 +3,20 @@ then granted each on its own; one that changed meanwhile is named with why."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from litestar import post
-from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.staff.common import BASE, staff_page
 from edu_portal.staff.forms import BulkGrantForm
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.i18n import _
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from edu_portal.web.params import Api, Form
 
 
 @post(f"{BASE}/pieskirt")
-async def bulk_grant_review(
-    data: Form, signed_in: SignedIn, clients: NamedDependency[Clients]
-) -> Template | Redirect:
+async def bulk_grant_review(data: Form, signed_in: SignedIn, clients: Api) -> Template | Redirect:
     """Step 1: the chosen applications, to be confirmed."""
     form, _errors = BulkGrantForm.parse(data)
     if form is None:
@@ -42,9 +33,7 @@ async def bulk_grant_review(
 
 
 @post(f"{BASE}/pieskirt/apstiprinat")
-async def bulk_grant(
-    data: Form, signed_in: SignedIn, clients: NamedDependency[Clients]
-) -> Template | Redirect:
+async def bulk_grant(data: Form, signed_in: SignedIn, clients: Api) -> Template | Redirect:
     """Step 2: granted; each one that changed meanwhile is named with why."""
     form, _errors = BulkGrantForm.parse(data)
     if form is None:

@@ -23,7 +23,7 @@ from edu_contracts.staff_api import (
 )
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 
-from edu_portal.web.forms import PageForm
+from edu_portal.web.forms import ChangeForm, PageForm
 from edu_portal.web.i18n import _
 
 # --- field types ---------------------------------------------------------------------------
@@ -41,25 +41,8 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-def read_version(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return UNKNOWN_VERSION
-
-
 Text = Annotated[str, BeforeValidator(_text)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-
-# The hidden ``version`` of every staff form: the version of what the page
-# showed, sent back so a change made by someone else meanwhile is refused.
-# Missing or not a number: UNKNOWN_VERSION, which no saved change is based on.
-UNKNOWN_VERSION = 0
-Version = Annotated[int, BeforeValidator(read_version)]
-
-
-class StaffForm(PageForm):
-    version: Version = UNKNOWN_VERSION
 
 
 def _fill_in() -> str:
@@ -73,8 +56,9 @@ def date_like() -> str:
 # --- one application's actions ---------------------------------------------------------------
 
 
-class ActionForm(StaffForm):
-    """An action on one application; ``body`` is what the staff API takes."""
+class ActionForm(ChangeForm):
+    """An action on one application; ``body`` is what the staff API takes:
+    the form's fields as they are named there (and the decision)."""
 
     @classmethod
     def messages(cls) -> dict[str, str]:
@@ -83,16 +67,14 @@ class ActionForm(StaffForm):
 
 class GrantForm(ActionForm):
     def body(self) -> DecisionRequest:
-        return DecisionRequest(version=self.version, decision=DecisionKind.GRANT)
+        return DecisionRequest(**self.model_dump(), decision=DecisionKind.GRANT)
 
 
 class RefuseForm(ActionForm):
     reason: Text
 
     def body(self) -> DecisionRequest:
-        return DecisionRequest(
-            version=self.version, decision=DecisionKind.REFUSE, reason=self.reason
-        )
+        return DecisionRequest(**self.model_dump(), decision=DecisionKind.REFUSE)
 
 
 class PostponeForm(ActionForm):
@@ -108,12 +90,7 @@ class PostponeForm(ActionForm):
         }
 
     def body(self) -> DecisionRequest:
-        return DecisionRequest(
-            version=self.version,
-            decision=DecisionKind.POSTPONE,
-            reason=self.reason,
-            postponed_until=self.postponed_until,
-        )
+        return DecisionRequest(**self.model_dump(), decision=DecisionKind.POSTPONE)
 
 
 class ReadyForIssueForm(ActionForm):
@@ -122,12 +99,7 @@ class ReadyForIssueForm(ActionForm):
     serial_number: Text
 
     def body(self) -> ReadyForIssue:
-        return ReadyForIssue(
-            version=self.version,
-            model=self.model,
-            inventory_number=self.inventory_number,
-            serial_number=self.serial_number,
-        )
+        return ReadyForIssue(**self.model_dump())
 
 
 class ReturnForm(ActionForm):
@@ -144,19 +116,14 @@ class ReturnForm(ActionForm):
         }
 
     def body(self) -> ReturnRequest:
-        return ReturnRequest(
-            version=self.version,
-            condition=self.condition,
-            note=self.note,
-            returned_on=self.returned_on,
-        )
+        return ReturnRequest(**self.model_dump())
 
 
 class CloseIncidentForm(ActionForm):
     note: Text
 
     def body(self) -> IncidentClosing:
-        return IncidentClosing(version=self.version, note=self.note)
+        return IncidentClosing(**self.model_dump())
 
 
 # --- bulk grant ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ string (Latvian names); the staff API gets them as ``InboxQuery``."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -12,7 +11,7 @@ from urllib.parse import urlencode
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.staff_api import InboxQuery, InboxSort
 from litestar import get
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream, Template
@@ -20,9 +19,9 @@ from litestar.types import ControllerRouterHandler
 
 from edu_portal.labels import TAG_CLASSES
 from edu_portal.staff.common import BASE, sort_names, staff_page
-from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
+from edu_portal.web.params import Api, PageNumber, pager, window
 
 PAGE_SIZE = 25
 GRANTABLE = frozenset({"submitted", "postponed"})
@@ -107,20 +106,17 @@ FILTERS = {"filters": Provide(inbox_filters)}
 @get(f"{BASE}/", dependencies=FILTERS)
 async def inbox(
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     filters: InboxFilters,
-    page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> Template | Redirect:
-    found = await clients.staff.inbox(
-        filters.query(), limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-    )
+    found = await clients.staff.inbox(filters.query(), **window(page_number, PAGE_SIZE))
     return staff_page(
         "inbox.html",
         signed_in,
         found=found,
         query=filters,
-        page_number=page_number,
-        pages=max(1, math.ceil(found.total / PAGE_SIZE)),
+        **pager(page_number, found.total, PAGE_SIZE),
         everything=sum(found.counts.values()),
         sort_names=sort_names(),
         tag_classes=TAG_CLASSES,
@@ -130,7 +126,7 @@ async def inbox(
 
 @get(f"{BASE}/eksports/{{kind:str}}", dependencies=FILTERS)
 async def export(
-    kind: str, signed_in: SignedIn, clients: NamedDependency[Clients], filters: InboxFilters
+    kind: str, signed_in: SignedIn, clients: Api, filters: InboxFilters
 ) -> Stream | Redirect:
     """The filtered inbox as a file, streamed from applications (``signed_in``:
     staff only, as every page here)."""

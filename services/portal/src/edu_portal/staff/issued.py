@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from edu_contracts.staff_api import IssuedItemState
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
@@ -16,9 +14,9 @@ from litestar.types import ControllerRouterHandler
 from edu_portal.labels import TAG_CLASSES, condition_names
 from edu_portal.staff.common import BASE, item_state_names, staff_page
 from edu_portal.staff.inbox import PAGE_SIZE, clean
-from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
+from edu_portal.web.params import Api, PageNumber, pager, window
 
 StateQuery = Annotated[str | None, Parameter(query="stavoklis")]
 
@@ -31,14 +29,12 @@ def _state(value: str | None) -> IssuedItemState | None:
 @get(f"{BASE}/izsniegtie")
 async def issued_items(
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     item_state: StateQuery = None,
-    page_number: Annotated[int, Parameter(query="lapa", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> Template | Redirect:
     state = _state(item_state)
-    found = await clients.staff.issued_items(
-        state, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-    )
+    found = await clients.staff.issued_items(state, **window(page_number, PAGE_SIZE))
     return staff_page(
         "issued.html",
         signed_in,
@@ -46,15 +42,14 @@ async def issued_items(
         state=state.value if state else "",
         state_names=item_state_names(),
         condition_names=condition_names(),
-        page_number=page_number,
-        pages=max(1, math.ceil(found.total / PAGE_SIZE)),
+        **pager(page_number, found.total, PAGE_SIZE),
         tag_classes=TAG_CLASSES,
     )
 
 
 @get(f"{BASE}/izsniegtie.csv")
 async def issued_items_csv(
-    signed_in: SignedIn, clients: NamedDependency[Clients], item_state: StateQuery = None
+    signed_in: SignedIn, clients: Api, item_state: StateQuery = None
 ) -> Stream | Redirect:
     return await pass_on(
         clients.staff.issued_items_csv(_state(item_state)),

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from edu_contracts.staff_api import AuditPage, LendingSettingsView
+from edu_contracts.staff_api import LendingSettingsView
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import ValidationError
@@ -19,45 +17,33 @@ from pydantic import ValidationError
 from edu_portal.labels import target_group_names
 from edu_portal.staff.common import BASE, staff_page, use_names
 from edu_portal.staff.lending_form import LendingSettingsForm, lending_as_typed
-from edu_portal.web.api import ApiProblem
+from edu_portal.web.api import ApiProblem, invalid_fields
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.forms import FormErrors
 from edu_portal.web.i18n import _
+from edu_portal.web.params import Api, Form
 
-
-def invalid_fields(problem: ApiProblem) -> set[str]:
-    """The body fields a 422 names (``extra.errors[].loc``)."""
-    fields: set[str] = set()
-    for error in problem.extra.get("errors") or []:
-        loc = error.get("loc") if isinstance(error, dict) else None
-        if isinstance(loc, list) and loc:
-            fields.add(str(loc[-1] if loc[-1] not in ("", None) else loc[0]))
-        elif isinstance(loc, str):
-            fields.add(loc)
-    return fields
-
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PAGE = f"{BASE}/iestatijumi"
 
 
-def _page(
+async def _page(
     signed_in: SignedIn,
+    clients: Clients,
     settings: LendingSettingsView | dict[str, Any],
-    history: AuditPage,
     *,
     errors: FormErrors,
     status_code: int = 200,
     saved: bool = False,
     changed: bool = False,
 ) -> Template:
+    """The settings page, with who changed what lately."""
     return staff_page(
         "lending.html",
         signed_in,
         status_code=status_code,
         settings=settings,
-        history=history,
+        history=await clients.staff.lending_history(limit=20),
         errors=errors,
         saved=saved,
         changed=changed,
@@ -82,20 +68,16 @@ def _field_names() -> dict[str, str]:
     }
 
 
-async def _history(clients: Clients) -> AuditPage:
-    return await clients.staff.lending_history(limit=20)
-
-
 @get(PAGE)
 async def lending_settings(
     signed_in: SignedIn,
-    clients: NamedDependency[Clients],
+    clients: Api,
     saved: Annotated[str | None, Parameter(query="saglabats")] = None,
 ) -> Template | Redirect:
-    return _page(
+    return await _page(
         signed_in,
+        clients,
         await clients.staff.lending_settings(),
-        await _history(clients),
         errors=FormErrors(),
         saved=bool(saved),
     )
@@ -103,7 +85,7 @@ async def lending_settings(
 
 @post(PAGE)
 async def save_lending_settings(
-    data: Form, signed_in: SignedIn, clients: NamedDependency[Clients]
+    data: Form, signed_in: SignedIn, clients: Api
 ) -> Template | Redirect:
     form, errors = LendingSettingsForm.parse(data)
     if form is not None:
@@ -114,10 +96,10 @@ async def save_lending_settings(
             errors.add("accepting", _("Check the values"))
         except ApiProblem as problem:
             if problem.reason == "stale_version":
-                return _page(
+                return await _page(
                     signed_in,
+                    clients,
                     await clients.staff.lending_settings(),
-                    await _history(clients),
                     errors=FormErrors(),
                     status_code=409,
                     changed=True,
@@ -129,9 +111,7 @@ async def save_lending_settings(
             else:
                 errors.add("accepting", problem.detail or _("Check the values"))
     # Shown again as typed, with what is wrong.
-    return _page(
-        signed_in, lending_as_typed(data), await _history(clients), errors=errors, status_code=400
-    )
+    return await _page(signed_in, clients, lending_as_typed(data), errors=errors, status_code=400)
 
 
 ROUTES: list[ControllerRouterHandler] = [lending_settings, save_lending_settings]

@@ -22,8 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from edu_portal.staff.forms import IsoDate, StaffForm, date_like, read_version
-from edu_portal.web.forms import FormErrors, form_value
+from edu_portal.staff.forms import IsoDate, date_like
+from edu_portal.web.forms import ChangeForm, FormErrors, form_value, read_version
 from edu_portal.web.i18n import _
 
 # --- lending settings -------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def offer_rows(data: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
     return rows
 
 
-class LendingSettingsForm(StaffForm):
+class LendingSettingsForm(ChangeForm):
     """The school's lending settings: accepting applications (and when), the
     digest's address and the resources offered, one row each."""
 

@@ -6,13 +6,8 @@ employed at two institutions picks one; the staff session's JWT carries
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from edu_contracts.registry_api import LearnerInstitutions
 from litestar import get, post
-from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -21,9 +16,8 @@ from edu_portal.staff.forms import InstitutionChoice
 from edu_portal.web.clients import Clients
 from edu_portal.web.context import Portal, SignedIn, page
 from edu_portal.web.forms import FormErrors
+from edu_portal.web.params import Api, Form
 from edu_portal.web.session import SESSION_COOKIE
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 async def _workplaces(clients: Clients) -> LearnerInstitutions | None:
@@ -32,9 +26,7 @@ async def _workplaces(clients: Clients) -> LearnerInstitutions | None:
 
 
 @get(SIGN_IN)
-async def choose_institution(
-    signed_in: SignedIn, clients: NamedDependency[Clients]
-) -> Template | Redirect:
+async def choose_institution(signed_in: SignedIn, clients: Api) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)
     found = await _workplaces(clients)
@@ -45,7 +37,7 @@ async def choose_institution(
 
 @post(SIGN_IN)
 async def sign_in_as_staff(
-    data: Form, signed_in: SignedIn, portal: Portal, clients: NamedDependency[Clients]
+    data: Form, signed_in: SignedIn, portal: Portal, clients: Api
 ) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)

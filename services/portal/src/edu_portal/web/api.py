@@ -62,3 +62,15 @@ class Backends:
 # One error type for every back-end call, whichever client made it.
 ApiProblem = UpstreamProblem
 Unavailable = UpstreamUnavailable
+
+
+def invalid_fields(problem: ApiProblem) -> set[str]:
+    """The body fields a service's 422 names (``extra.errors[].loc``)."""
+    fields: set[str] = set()
+    for error in problem.extra.get("errors") or []:
+        loc = error.get("loc") if isinstance(error, dict) else None
+        if isinstance(loc, list) and loc:
+            fields.add(str(loc[-1] if loc[-1] not in ("", None) else loc[0]))
+        elif isinstance(loc, str):
+            fields.add(loc)
+    return fields

@@ -3,6 +3,7 @@ language that says what happened and what to do, never JSON or a trace.
 
 - not signed in → to sign-in, coming back afterwards;
 - a session that has ended → a page saying so, with a way back to sign-in;
+- an e-service's terms not agreed to yet → that e-service's terms page;
 - a form without its CSRF token → 403 page ("the form has expired");
 - 404/405 → "page not found"; a back-end that does not answer → 503 page;
 - anything else → 500 page (logged with its trace, shown without it).
@@ -20,6 +21,7 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from edu_portal.web.api import ApiProblem, Unavailable
@@ -28,6 +30,9 @@ from edu_portal.web.i18n import DEFAULT_LANG, LANG_COOKIE, parse_lang, set_lang
 from edu_portal.web.session import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
+
+# Each e-service's pages, and its terms of use (agreed to before it answers).
+TERMS = {"/pieteikumi/": "/pieteikumi/noteikumi", "/mani-dati/": "/mani-dati/noteikumi"}
 
 
 def _error_page(kind: str, status: int) -> Response[Any]:
@@ -60,6 +65,9 @@ def _handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
         log.warning("back end unavailable: %s", exc)
         return _error_page("unavailable", 503)
     if isinstance(exc, ApiProblem):
+        terms = [t for base, t in TERMS.items() if request.url.path.startswith(base)]
+        if exc.reason == "terms_not_accepted" and terms:
+            return Redirect(terms[0], status_code=303)
         if exc.status == 401:
             return _error_page("session_expired", 401)
         if exc.status == 429:

@@ -30,7 +30,7 @@ def _as_tuple(value: Any) -> Any:
 Choices = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 
 
-def _as_version(value: Any) -> Any:
+def read_version(value: Any) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
@@ -41,7 +41,7 @@ def _as_version(value: Any) -> Any:
 # page showed. Absent or garbled it is NO_VERSION, which no record has, so the
 # service refuses the change rather than apply it to a state nobody saw.
 NO_VERSION = 0
-Version = Annotated[int, BeforeValidator(_as_version)]
+Version = Annotated[int, BeforeValidator(read_version)]
 
 
 @dataclass
@@ -95,6 +95,13 @@ class PageForm(BaseModel):
             # form; the person still gets pydantic's (English) words.
             errors.add(field_id, text or error["msg"])
         return errors
+
+
+class ChangeForm(PageForm):
+    """A change of a record (an application, the lending settings): the
+    version the page showed."""
+
+    version: Version = NO_VERSION
 
 
 def _fields(data: Mapping[str, Any] | None) -> dict[str, Any]:

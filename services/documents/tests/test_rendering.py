@@ -8,7 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from edu_contracts.documents import Language, ReturnActContent
+from edu_contracts.documents import (
+    HandoverActContent,
+    Language,
+    MyDataPrintoutContent,
+    ReturnActContent,
+)
 from edu_documents.adapters.previews import render_preview
 from edu_documents.domain.receipt import RECEIPT_DOCUMENTS, receipt_document
 from edu_documents.rendering import FontsMissing, RenderError, render_content
@@ -36,6 +41,16 @@ def pdf_text(pdf: bytes, tmp_path: Path, *pages: int, layout: bool = True) -> st
     ).stdout
 
 
+def rendered_text(
+    content: HandoverActContent | ReturnActContent | MyDataPrintoutContent,
+    number: str,
+    tmp_path: Path,
+    language: Language = Language.LV,
+) -> str:
+    """The text of ``content`` rendered as document ``number``."""
+    return pdf_text(render_content(content, number=number, language=language), tmp_path)
+
+
 def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:
     path = tmp_path / "info.pdf"
     path.write_bytes(pdf)
@@ -46,8 +61,7 @@ def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:
 
 
 def test_handover_act_has_the_latvian_text_intact(tmp_path: Path) -> None:
-    pdf = render_content(samples.handover_act(), number="PNA-2026-000123", language=Language.LV)
-    text = pdf_text(pdf, tmp_path)
+    text = rendered_text(samples.handover_act(), "PNA-2026-000123", tmp_path)
     assert "Pieņemšanas-nodošanas akts" in text
     for name in NAMES:
         assert name in text
@@ -64,11 +78,9 @@ def test_handover_act_has_the_latvian_text_intact(tmp_path: Path) -> None:
 
 def test_acts_show_the_application_reference_when_there_is_one(tmp_path: Path) -> None:
     with_ref = samples.handover_act().model_copy(update={"application_reference": "IR-7K3M-Q9TX"})
-    pdf = render_content(with_ref, number="PNA-2026-000130", language=Language.LV)
-    assert "Iesniegums IR-7K3M-Q9TX" in pdf_text(pdf, tmp_path)
+    assert "Iesniegums IR-7K3M-Q9TX" in rendered_text(with_ref, "PNA-2026-000130", tmp_path)
     # An application older than references: no line at all.
-    pdf = render_content(samples.handover_act(), number="PNA-2026-000131", language=Language.LV)
-    assert "Iesniegums" not in pdf_text(pdf, tmp_path)
+    assert "Iesniegums" not in rendered_text(samples.handover_act(), "PNA-2026-000131", tmp_path)
 
 
 def test_handover_act_in_english(tmp_path: Path) -> None:
@@ -85,8 +97,7 @@ def test_handover_act_in_english(tmp_path: Path) -> None:
 
 
 def test_return_act_renders(tmp_path: Path) -> None:
-    pdf = render_content(samples.return_act(), number="ATA-2026-000007", language=Language.LV)
-    text = pdf_text(pdf, tmp_path)
+    text = rendered_text(samples.return_act(), "ATA-2026-000007", tmp_path)
     assert "Resursa atgriešanas akts" in text
     assert "bojāts" in text
     assert "Ekrāna stūrī plaisa; lādētājs atdots." in text
@@ -104,8 +115,7 @@ def test_return_act_with_an_unknown_condition_is_refused() -> None:
 
 
 def test_my_data_printout_shows_every_block_heading(tmp_path: Path) -> None:
-    pdf = render_content(samples.my_data_printout(), number="IZD-2026-000042", language=Language.LV)
-    text = pdf_text(pdf, tmp_path)
+    text = rendered_text(samples.my_data_printout(), "IZD-2026-000042", tmp_path)
     assert "Mani dati izglītības reģistros" in text
     for heading in HEADINGS_LV:
         assert heading in text
@@ -122,29 +132,21 @@ def test_my_data_printout_shows_only_blocks_present(tmp_path: Path) -> None:
     only_person = full.model_copy(
         update={"blocks": full.blocks.model_copy(update={"scholarships": None, "documents": None})}
     )
-    text = pdf_text(
-        render_content(only_person, number="IZD-2026-000044", language=Language.LV), tmp_path
-    )
+    text = rendered_text(only_person, "IZD-2026-000044", tmp_path)
     assert "Informācija par personu" in text
     assert "Stipendijas" not in text
     assert "Izglītības dokumenti" not in text
 
 
 def test_empty_my_data_printout_says_there_is_no_data(tmp_path: Path) -> None:
-    lv = pdf_text(
-        render_content(samples.no_data_printout(), number="IZD-2026-000043", language=Language.LV),
-        tmp_path,
-    )
+    lv = rendered_text(samples.no_data_printout(), "IZD-2026-000043", tmp_path)
     assert (
         "Valsts izglītības informācijas sistēmā nav pieejama informācija par šo personu"
         in " ".join(lv.split())
     )
     for heading in HEADINGS_LV:
         assert heading not in lv
-    en = pdf_text(
-        render_content(samples.no_data_printout(), number="IZD-2026-000045", language=Language.EN),
-        tmp_path,
-    )
+    en = rendered_text(samples.no_data_printout(), "IZD-2026-000045", tmp_path, Language.EN)
     assert "No information about this person is available in the State Education" in " ".join(
         en.split()
     )

@@ -12,6 +12,7 @@ from edu_contracts.documents import Language
 from edu_contracts.lending import LendingSettingsPayload
 from edu_contracts.notifications import MessageKind
 from edu_notifications.domain import digest as rules
+from edu_tools import testing
 
 PORTAL = "https://portal.example.lv/"
 SCHOOL = "inst-1"
@@ -24,17 +25,18 @@ def change(
     reference: str | None = "IR-7K3M-Q9TX",
     institution_id: str | None = SCHOOL,
 ) -> StatusChangedPayload:
-    return StatusChangedPayload(
-        application_id=uuid.uuid4(),
+    """The system's change of a new application of ``institution_id``."""
+    return testing.status_changed(
+        uuid.uuid4(),
+        3,
+        to,
         application_reference=reference,
         institution_id=institution_id,
         from_status=ApplicationStatus.BEING_VERIFIED,
-        to_status=to,
         changed_at=at,
         actor_role=ActorRole.SYSTEM,
-        version=3,
         contact_email="parent@example.lv",
-    )
+    ).payload
 
 
 def contact(

@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from edu_contracts.applications import (
-    ActorRole,
     ApplicationStatus,
     IncidentReportedPayload,
     StatusChangedPayload,
@@ -19,6 +18,7 @@ from edu_notifications.domain import messages as rules
 from edu_notifications.domain.delivery import DeliveryState, RetryPolicy, after_failure
 from edu_notifications.domain.texts import TEXTS
 from edu_retention.domain.rules import application_purge_date
+from edu_tools import testing
 
 APP = uuid.UUID("00000000-0000-4000-8000-000000000001")
 PORTAL = "https://portal.example.lv/"
@@ -34,20 +34,19 @@ def change(
     reason: str | None = None,
     until: dt.date | None = None,
 ) -> StatusChangedPayload:
-    return StatusChangedPayload(
-        application_id=APP,
+    """A staff member's change of application APP (of inst-1), as applications
+    announces it."""
+    return testing.status_changed(
+        APP,
+        version,
+        to,
         application_reference="IR-7K3M-Q9TX",
-        institution_id="inst-1",
-        from_status=None,
-        to_status=to,
         changed_at=AT,
-        actor_role=ActorRole.STAFF,
-        version=version,
         contact_email=email,
         language=language,
         reason=reason,
         postponed_until=until,
-    )
+    ).payload
 
 
 def test_every_kind_has_both_languages() -> None:

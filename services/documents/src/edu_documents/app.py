@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.singletons import singletons
 from litestar import Litestar
-from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_documents.adapters.consumers import register_consumers
@@ -42,11 +42,7 @@ def create_app(
         description="Handover and return acts, 'Saglabāt kā PDF' printouts: rendering, "
         "storage, download and verification.",
         route_handlers=[DocumentsController, RegisterPrintoutsController],
-        dependencies={
-            "store": Provide(lambda: store, sync_to_thread=False),
-            "service": Provide(lambda: service, sync_to_thread=False),
-            "previews": Provide(lambda: previews, sync_to_thread=False),
-        },
+        dependencies=singletons(store=store, service=service, previews=previews),
         on_startup=[store.ensure_indexes],
         on_shutdown=[shutdown],
         refusals=REFUSALS,

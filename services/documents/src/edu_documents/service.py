@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from edu_contracts.documents import (
     Rendered,
@@ -22,6 +23,7 @@ from edu_contracts.refusals import Conflict, NotFound
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
+from edu_runtime.projection import project
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
@@ -270,36 +272,25 @@ class DocumentService:
 def outcome_event(command: RenderRequested, record: DocumentRecord) -> Rendered | RenderFailed:
     """The announcement of a render command's outcome, from its record."""
     payload = command.payload
+    reply: dict[str, Any] = {
+        "producer": ServiceName.DOCUMENTS,
+        "correlation_id": command.correlation_id,
+        "causation_id": command.event_id,
+    }
+    ids = {"document_id": payload.document_id, "application_id": payload.application_id}
     if record.status is DocumentStatus.FAILED:
         return RenderFailed(
-            producer=ServiceName.DOCUMENTS,
-            correlation_id=command.correlation_id,
-            causation_id=command.event_id,
-            payload=RenderFailedPayload(
-                document_id=payload.document_id,
-                kind=record.kind,
-                application_id=payload.application_id,
+            **reply,
+            payload=project(
+                RenderFailedPayload,
+                record,
+                **ids,
                 reason=record.failure_reason or "unknown",
                 failed_at=record.created_at,
             ),
         )
-    assert record.number is not None
-    assert record.sha256 is not None
-    assert record.size_bytes is not None
     return Rendered(
-        producer=ServiceName.DOCUMENTS,
-        correlation_id=command.correlation_id,
-        causation_id=command.event_id,
-        payload=RenderedPayload(
-            document_id=payload.document_id,
-            number=record.number,
-            kind=record.kind,
-            application_id=payload.application_id,
-            institution_id=record.institution_id,
-            sha256=record.sha256,
-            size_bytes=record.size_bytes,
-            rendered_at=record.created_at,
-        ),
+        **reply, payload=project(RenderedPayload, record, **ids, rendered_at=record.created_at)
     )
 
 

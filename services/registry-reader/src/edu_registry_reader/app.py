@@ -8,8 +8,8 @@ from edu_contracts import topics
 from edu_runtime.http import create_http_app
 from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.runtime import ServiceRuntime
+from edu_runtime.singletons import singletons
 from litestar import Litestar
-from litestar.di import Provide
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from edu_registry_reader.adapters.consumers import register_consumers
@@ -40,10 +40,7 @@ def create_app(
         description="Replica of the VIIS registers: 'My data in the education registers', "
         "lookups for the application wizard, eligibility verdicts, access log.",
         route_handlers=[MyDataController, LookupsController],
-        dependencies={
-            "service": Provide(lambda: service, sync_to_thread=False),
-            "runtime": Provide(lambda: runtime, sync_to_thread=False),
-        },
+        dependencies=singletons(service=service, runtime=runtime),
         on_startup=[store.ensure_indexes],
         refusals=REFUSALS,
     )

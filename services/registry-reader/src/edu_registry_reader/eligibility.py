@@ -21,6 +21,7 @@ from edu_contracts.registry import EligibilityVerdict, EligibilityVerdictPayload
 from edu_contracts.services import ServiceName
 from edu_runtime.batches import Delivery
 from edu_runtime.consumer import Inbox
+from edu_runtime.projection import project
 from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_registry_reader.adapters.store import AccessRecord, RegisterStore
@@ -85,13 +86,9 @@ async def gather_facts(
     )
 
     async def facts_of(p: VerificationRequestedPayload) -> EligibilityFacts:
-        return EligibilityFacts(
-            role=p.role,
-            applicant_code=p.applicant_code,
-            learner_code=p.learner_code,
-            institution_id=p.institution_id,
-            resource_offer_id=p.resource_offer_id,
-            socially_supported=p.socially_supported,
+        return project(
+            EligibilityFacts,
+            p,
             learner=persons.get(p.learner_code),
             relations=await store.relations(p.applicant_code, p.learner_code)
             if p.applicant_code != p.learner_code
@@ -115,14 +112,11 @@ def verdict_for(
         producer=ServiceName.REGISTRY_READER,
         correlation_id=request.correlation_id,
         causation_id=request.event_id,
-        payload=EligibilityVerdictPayload(
+        payload=project(
+            EligibilityVerdictPayload,
+            outcome,
             application_id=request.payload.application_id,
             request_event_id=request.event_id,
-            eligible=outcome.eligible,
-            reasons=outcome.reasons,
-            learner_full_name=outcome.learner_full_name,
-            institution_name=outcome.institution_name,
-            resource_type=outcome.resource_type,
             checked_at=now,
         ),
     )

@@ -23,11 +23,13 @@ from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
 from edu_runtime.language import LangQuery, negotiate
 from edu_runtime.paging import PageRequest
+from edu_runtime.projection import project
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
 
+from edu_documents.adapters.pdf import PDF, pdf_response
 from edu_documents.adapters.previews import Previews
 from edu_documents.domain.model import DocumentRecord
 from edu_documents.domain.numbering import NUMBER_PATTERN, is_document_number
@@ -58,31 +60,13 @@ PreviewCache = NamedDependency[Previews]
 
 def view_of(record: DocumentRecord) -> DocumentView:
     rendered = record.number is not None
-    return DocumentView(
+    return project(
+        DocumentView,
+        record,
         id=UUID(record.id),
-        kind=record.kind,
         status=DocumentStatus(record.status.value),
-        number=record.number,
-        language=record.language,
         application_id=UUID(record.application_id) if record.application_id else None,
-        institution_id=record.institution_id,
-        sha256=record.sha256,
-        size_bytes=record.size_bytes,
-        failure_reason=record.failure_reason,
-        created_at=record.created_at,
         pdf_path=f"{PREFIX}/{record.id}/pdf" if rendered else None,
-    )
-
-
-def _pdf_response(pdf: bytes, filename: str, *, cache: str) -> Response[bytes]:
-    return Response(
-        content=pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": cache,
-            "X-Content-Type-Options": "nosniff",
-        },
     )
 
 
@@ -121,7 +105,7 @@ class DocumentsController(Controller):
             )
         )
 
-    @get("/receipt-documents/{code:str}/preview", media_type="application/pdf")
+    @get("/receipt-documents/{code:str}/preview", media_type=PDF)
     async def receipt_document_preview(
         self,
         request: Req,
@@ -135,7 +119,7 @@ class DocumentsController(Controller):
             raise ApiError(404, "receipt_document_not_found", "No such receipt document.")
         language = negotiate(lang, request.headers.get("accept-language"))
         pdf = await previews.get(spec, language)
-        return _pdf_response(
+        return pdf_response(
             pdf, f"{spec.code}-{spec.version}-{language.value}.pdf", cache="private, max-age=3600"
         )
 
@@ -208,9 +192,9 @@ class DocumentsController(Controller):
             )
         return Response(content=view_of(record).model_dump(mode="json"), media_type=MediaType.JSON)
 
-    @get("/{document_id:uuid}/pdf", media_type="application/pdf", opt=NOT_RENDERED)
+    @get("/{document_id:uuid}/pdf", media_type=PDF, opt=NOT_RENDERED)
     async def get_pdf(
         self, document_id: FromPath[UUID], identity: Me, service: Service
     ) -> Response[bytes]:
         record, pdf = await service.download(identity, str(document_id))
-        return _pdf_response(pdf, f"{record.number}.pdf", cache="private, no-store")
+        return pdf_response(pdf, f"{record.number}.pdf", cache="private, no-store")

@@ -15,22 +15,9 @@ from edu_runtime.language import LangQuery, negotiate
 from litestar import Controller, Request, Response, post
 from litestar.params import JSONBody
 
+from edu_documents.adapters.pdf import PDF, pdf_response
 from edu_documents.rendering.labels import render_labels
 from edu_documents.rendering.stocktake import render_stocktake_report
-
-PDF = "application/pdf"
-
-
-def _pdf(pdf: bytes, filename: str) -> Response[bytes]:
-    return Response(
-        pdf,
-        media_type=PDF,
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 class RegisterPrintoutsController(Controller):
@@ -49,7 +36,7 @@ class RegisterPrintoutsController(Controller):
             institution=data.institution_name,
             symbology=data.symbology,
         )
-        return _pdf(pdf, "inventara-uzlimes.pdf")
+        return pdf_response(pdf, "inventara-uzlimes.pdf")
 
     @post("/stocktake-reports", status_code=200, media_type=PDF)
     async def stocktake_report(
@@ -61,4 +48,4 @@ class RegisterPrintoutsController(Controller):
         """A stocktake's report: the items not seen, then those seen."""
         language = negotiate(lang, request.headers.get("accept-language"))
         pdf = await asyncio.to_thread(render_stocktake_report, data, language=language)
-        return _pdf(pdf, "inventarizacija.pdf")
+        return pdf_response(pdf, "inventarizacija.pdf")

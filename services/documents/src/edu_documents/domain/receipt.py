@@ -25,7 +25,7 @@ USAGE_RULES = "usage_rules"
 class ReceiptDocumentSpec:
     code: str
     titles: dict[Language, str]
-    version: str
+    version: str = RECEIPT_VERSION
 
 
 RECEIPT_DOCUMENTS: tuple[ReceiptDocumentSpec, ...] = (
@@ -35,7 +35,6 @@ RECEIPT_DOCUMENTS: tuple[ReceiptDocumentSpec, ...] = (
             Language.LV: "Izglītības resursa lietošanas noteikumi",
             Language.EN: "Terms of use of the education resource",
         },
-        version=RECEIPT_VERSION,
     ),
     ReceiptDocumentSpec(
         code=HANDOVER_ACT,
@@ -43,7 +42,6 @@ RECEIPT_DOCUMENTS: tuple[ReceiptDocumentSpec, ...] = (
             Language.LV: "Pieņemšanas-nodošanas akts",
             Language.EN: "Handover-acceptance act",
         },
-        version=RECEIPT_VERSION,
     ),
 )
 

@@ -300,6 +300,23 @@ def _numbered_canvas(page: _Page) -> Callable[..., Any]:
     return NumberedCanvas
 
 
+# What every document shares: the A4 page, its margins, the producer, and
+# reproducible output (the same content gives the same bytes).
+_PAGE_SETUP: dict[str, Any] = {
+    "pagesize": A4,
+    "leftMargin": MARGIN,
+    "rightMargin": MARGIN,
+    "topMargin": 22 * mm,
+    "bottomMargin": 22 * mm,
+    "creator": CREATOR,
+    "producer": CREATOR,
+    "invariant": 1,
+    # Not Helvetica: nothing on the page may refer to a font without Latvian glyphs.
+    "initialFontName": REGULAR,
+    "initialFontSize": 10,
+}
+
+
 def build_pdf(
     flow: list[Any],
     *,
@@ -316,22 +333,12 @@ def build_pdf(
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=22 * mm,
-        bottomMargin=22 * mm,
+        **_PAGE_SETUP,
         title=title,
         author=author,
         subject=subject,
-        creator=CREATOR,
-        producer=CREATOR,
         keywords=number,
         lang=language.value,
-        invariant=1,
-        # Not Helvetica: nothing on the page may refer to a font without Latvian glyphs.
-        initialFontName=REGULAR,
-        initialFontSize=10,
     )
     if sample:
         flow = [_sample_banner(language), Spacer(1, 4 * mm), *flow]

@@ -3,7 +3,8 @@ e-service's order, with the seeds' message when there is no data."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from edu_contracts.documents import DocumentKind, Language, MyDataPrintoutContent
 from edu_contracts.my_data import MyDataBlocks
@@ -87,78 +88,77 @@ def _my_data_blocks(blocks: MyDataBlocks, lang: Language) -> list[Any]:
             ],
         )
     if blocks.institutions:
-        rows = [
+        flow += _table(
+            lang,
+            "institutions",
+            blocks.institutions,
             [
-                e.institution_name,
-                " ".join(p for p in (e.programme_code, e.programme_name) if p) or "—",
-                e.class_group or "—",
-                format_date(e.enrolled_from),
-                format_date(e.enrolled_to),
-            ]
-            for e in blocks.institutions
-        ]
-        header = [text(lang, k) for k in ("col.institution", "col.programme", "col.class_group")]
-        header += [text(lang, "col.from"), text(lang, "col.to")]
-        flow += table_section(
-            text(lang, "block.institutions"), grid(header, rows, [50, 56, 22, 21, 21])
+                ("col.institution", 50, lambda e: e.institution_name),
+                (
+                    "col.programme",
+                    56,
+                    lambda e: " ".join(p for p in (e.programme_code, e.programme_name) if p) or "—",
+                ),
+                ("col.class_group", 22, lambda e: e.class_group or "—"),
+                ("col.from", 21, lambda e: format_date(e.enrolled_from)),
+                ("col.to", 21, lambda e: format_date(e.enrolled_to)),
+            ],
         )
     if blocks.documents:
-        rows = [
+        flow += _table(
+            lang,
+            "documents",
+            blocks.documents,
             [
-                d.document_type,
-                d.series_and_number,
-                format_date(d.issue_date),
-                d.institution_name,
-                " / ".join(p for p in (d.programme_name, d.qualification) if p) or "—",
-            ]
-            for d in blocks.documents
-        ]
-        header = [
-            text(lang, k)
-            for k in (
-                "col.document_type",
-                "col.series_and_number",
-                "col.issue_date",
-                "col.institution",
-                "col.qualification",
-            )
-        ]
-        flow += table_section(
-            text(lang, "block.documents"), grid(header, rows, [33, 25, 21, 45, 46])
+                ("col.document_type", 33, lambda d: d.document_type),
+                ("col.series_and_number", 25, lambda d: d.series_and_number),
+                ("col.issue_date", 21, lambda d: format_date(d.issue_date)),
+                ("col.institution", 45, lambda d: d.institution_name),
+                (
+                    "col.qualification",
+                    46,
+                    lambda d: (
+                        " / ".join(p for p in (d.programme_name, d.qualification) if p) or "—"
+                    ),
+                ),
+            ],
         )
     if blocks.scholarships:
-        rows = [
+        flow += _table(
+            lang,
+            "scholarships",
+            blocks.scholarships,
             [
-                g.institution_name,
-                g.scholarship_type,
-                format_amount(g.amount_eur, lang),
-                format_date(g.period_from),
-                format_date(g.period_to),
-            ]
-            for g in blocks.scholarships
-        ]
-        header = [
-            text(lang, k)
-            for k in ("col.institution", "col.scholarship_type", "col.amount", "col.from", "col.to")
-        ]
-        flow += table_section(
-            text(lang, "block.scholarships"), grid(header, rows, [52, 48, 24, 23, 23])
+                ("col.institution", 52, lambda g: g.institution_name),
+                ("col.scholarship_type", 48, lambda g: g.scholarship_type),
+                ("col.amount", 24, lambda g: format_amount(g.amount_eur, lang)),
+                ("col.from", 23, lambda g: format_date(g.period_from)),
+                ("col.to", 23, lambda g: format_date(g.period_to)),
+            ],
         )
     if blocks.preschool_queue:
-        rows = [
+        flow += _table(
+            lang,
+            "preschool_queue",
+            blocks.preschool_queue,
             [
-                q.institution_name,
-                format_date(q.registered_on),
-                format_date(q.desired_start_date),
-                str(q.position),
-            ]
-            for q in blocks.preschool_queue
-        ]
-        header = [
-            text(lang, k)
-            for k in ("col.institution", "col.registered_on", "col.desired_start", "col.position")
-        ]
-        flow += table_section(
-            text(lang, "block.preschool_queue"), grid(header, rows, [72, 32, 38, 28])
+                ("col.institution", 72, lambda q: q.institution_name),
+                ("col.registered_on", 32, lambda q: format_date(q.registered_on)),
+                ("col.desired_start", 38, lambda q: format_date(q.desired_start_date)),
+                ("col.position", 28, lambda q: str(q.position)),
+            ],
         )
     return flow
+
+
+E = TypeVar("E")
+# A column of a block's table: its header's text key, its width (of 170 mm) and its cell.
+Column = tuple[str, float, Callable[[E], object]]
+
+
+def _table(lang: Language, block: str, entries: Sequence[E], columns: list[Column[E]]) -> list[Any]:
+    """One block as a table with a heading, a column a field of its entries."""
+    header = [text(lang, key) for key, _, _ in columns]
+    rows = [[cell(entry) for _, _, cell in columns] for entry in entries]
+    widths = [width for _, width, _ in columns]
+    return table_section(text(lang, f"block.{block}"), grid(header, rows, widths))

@@ -67,6 +67,17 @@ _MY_DATA_RESPONSES = {
 }
 
 
+def _about_a_learner(path: str) -> post:
+    """A lookup about a learner the caller names in the body: theirs to ask
+    about only if it is the caller or someone they represent today."""
+    return post(
+        path,
+        status_code=200,
+        guards=[citizens_only],
+        opt={"errors": {403: "not_represented: the learner is not the caller's to ask about."}},
+    )
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -184,12 +195,7 @@ class LookupsController(Controller):
 
     # A POST with the code in the body, not GET /learners/{code}/institutions:
     # a personal code in a URL ends up in proxies' and access logs.
-    @post(
-        "/learner-institutions",
-        status_code=200,
-        guards=[citizens_only],
-        opt={"errors": {403: "not_represented: the learner is not the caller's to ask about."}},
-    )
+    @_about_a_learner("/learner-institutions")
     async def learner_institutions(
         self,
         request: Request[Any, Any, Any],
@@ -227,12 +233,7 @@ class LookupsController(Controller):
         asks for a learner's with the POST below)."""
         return await service.resource_offers(institution_id)
 
-    @post(
-        "/institutions/{institution_id:str}/resource-offers/for-learner",
-        status_code=200,
-        guards=[citizens_only],
-        opt={"errors": {403: "not_represented: the learner is not the caller's to ask about."}},
-    )
+    @_about_a_learner("/institutions/{institution_id:str}/resource-offers/for-learner")
     async def resource_offers_for_learner(
         self,
         request: Request[Any, Any, Any],

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from edu_contracts import topics
 from edu_contracts.lending import LendingEvent, LendingOffer, LendingSettingsPayload
 from edu_runtime.mongo import Doc
-from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 from pymongo import ASCENDING
@@ -98,15 +98,9 @@ class LendingAwareStore(RegisterStore):
     """The register store, with institutions and offers as the schools' saved
     lending settings make them (the register's data where none are saved)."""
 
-    def __init__(
-        self,
-        db: AsyncDatabase[Doc],
-        pseudonymize: Pseudonymizer,
-        *,
-        observe_log_batch: Callable[[int], None] | None = None,
-    ) -> None:
-        super().__init__(db, pseudonymize, observe_log_batch=observe_log_batch)
-        self.lending = LendingReadModel(db)
+    @cached_property
+    def lending(self) -> LendingReadModel:
+        return LendingReadModel(self._db)
 
     async def ensure_indexes(self) -> None:
         await super().ensure_indexes()

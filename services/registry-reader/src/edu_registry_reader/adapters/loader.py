@@ -16,15 +16,12 @@ from pymongo.database import Database
 
 from edu_registry_reader.adapters.store import INDEXES
 from edu_registry_reader.domain.records import (
+    AT_INSTITUTION,
+    PERSONAL,
     REGISTERS,
-    EducationDocumentRecord,
-    EnrolmentRecord,
     InstitutionRecord,
     PersonRecord,
-    PreschoolQueueRecord,
     Record,
-    RepresentationRecord,
-    ScholarshipRecord,
 )
 from edu_registry_reader.domain.views import VIEWS, build_views, view_doc
 
@@ -188,35 +185,21 @@ def import_dir(
     return report
 
 
-_SUBJECT_FIELD: dict[str, str] = {
-    PersonRecord.COLLECTION: "_id",
-    EnrolmentRecord.COLLECTION: "learner_code",
-    ScholarshipRecord.COLLECTION: "learner_code",
-    EducationDocumentRecord.COLLECTION: "holder_code",
-    PreschoolQueueRecord.COLLECTION: "child_code",
-    RepresentationRecord.COLLECTION: "represented_code",
-}
-_BY_INSTITUTION = (
-    EnrolmentRecord.COLLECTION,
-    ScholarshipRecord.COLLECTION,
-    PreschoolQueueRecord.COLLECTION,
-)
-
-
 def _touched_codes(model: type[Record], docs: list[Doc], db: Database[Doc]) -> set[str]:
     """Persons whose read model an imported file changes; an institution's
     new name reaches everyone enrolled, paid or queued there."""
-    field_name = _SUBJECT_FIELD.get(model.COLLECTION)
+    field_name = PERSONAL.get(model)
     if field_name is not None:
         return {d[field_name] for d in docs}
     if model is InstitutionRecord:
         ids = [d["_id"] for d in docs]
         codes: set[str] = set()
-        for name in _BY_INSTITUTION:
-            field = _SUBJECT_FIELD[name]
+        for register in AT_INSTITUTION:
+            field = PERSONAL[register]
             for start in range(0, len(ids), BATCH):
                 query = {"institution_id": {"$in": ids[start : start + BATCH]}}
-                codes.update(d[field] for d in db[name].find(query, {field: 1}))
+                found = db[register.COLLECTION].find(query, {field: 1})
+                codes.update(d[field] for d in found)
         return codes
     return set()
 
@@ -229,14 +212,10 @@ def rebuild_views(db: Database[Doc], codes: Iterable[str], chunk: int = 1000) ->
     for start in range(0, len(wanted), chunk):
         part = wanted[start : start + chunk]
         records: list[Record] = []
-        for name, field_name in _SUBJECT_FIELD.items():
-            model = REGISTERS[name]
-            records.extend(model.from_doc(d) for d in db[name].find({field_name: {"$in": part}}))
-        used = {
-            r.institution_id
-            for r in records
-            if isinstance(r, EnrolmentRecord | ScholarshipRecord | PreschoolQueueRecord)
-        }
+        for model, field_name in PERSONAL.items():
+            found = db[model.COLLECTION].find({field_name: {"$in": part}})
+            records.extend(model.from_doc(d) for d in found)
+        used = {r.institution_id for r in records if isinstance(r, AT_INSTITUTION)}
         institutions = {
             i.institution_id: i
             for i in (

@@ -19,6 +19,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from edu_registry_reader.domain.records import (
+    AT_INSTITUTION,
+    PERSONAL,
     EducationDocumentRecord,
     EmploymentRecord,
     EnrolmentRecord,
@@ -154,20 +156,10 @@ class RegisterStore:
         return await self.live_view(code)
 
     async def live_view(self, code: str) -> PersonView:
-        person = await self.person(code)
-        enrolments = await self.enrolments(code)
-        documents = await self._find(EducationDocumentRecord, {"holder_code": code})
-        scholarships = await self._find(ScholarshipRecord, {"learner_code": code})
-        queue = await self._find(PreschoolQueueRecord, {"child_code": code})
-        relations = await self._find(RepresentationRecord, {"represented_code": code})
-        records: list[Record] = [*enrolments, *documents, *scholarships, *queue, *relations]
-        if person is not None:
-            records.append(person)
-        ids = {
-            *(e.institution_id for e in enrolments),
-            *(s.institution_id for s in scholarships),
-            *(q.institution_id for q in queue),
-        }
+        records: list[Record] = []
+        for model, field_name in PERSONAL.items():
+            records += await self._find(model, {field_name: code})
+        ids = {r.institution_id for r in records if isinstance(r, AT_INSTITUTION)}
         return build_views(records, await self.institutions(ids)).get(code, PersonView())
 
     # --- terms --------------------------------------------------------------

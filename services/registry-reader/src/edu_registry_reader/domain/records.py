@@ -30,6 +30,9 @@ class Record(BaseModel):
     COLLECTION: ClassVar[str]
     # The record's period (its start and end fields): an end never before the start.
     PERIOD: ClassVar[tuple[str, str] | None] = None
+    # The field naming the person the record is about, for the records that
+    # make up a person's read model (None: not one of those).
+    SUBJECT: ClassVar[str | None] = None
 
     @model_validator(mode="after")
     def _period(self) -> Self:
@@ -38,6 +41,10 @@ class Record(BaseModel):
             if end is not None and end < start:
                 raise ValueError("the period ends before it starts")
         return self
+
+    def subject_code(self) -> str | None:
+        """Whose read model the record belongs to."""
+        return None if self.SUBJECT is None else str(getattr(self, self.SUBJECT))
 
     def record_id(self) -> str:
         """The MongoDB ``_id``: the record's own id, or a hash of its content so
@@ -65,6 +72,7 @@ class PersonRecord(Record):
     """A person as VIIS knows them from the Population Register."""
 
     COLLECTION: ClassVar[str] = "persons"
+    SUBJECT = "personal_code"
 
     personal_code: PersonalCode
     given_name: str = Field(min_length=1, max_length=100)
@@ -112,6 +120,7 @@ class RepresentationRecord(Record):
     come from the Orphan's Court with their own validity period (inclusive)."""
 
     COLLECTION: ClassVar[str] = "representations"
+    SUBJECT = "represented_code"
     PERIOD = ("valid_from", "valid_to")
 
     id: str | None = None
@@ -146,6 +155,7 @@ class InstitutionRecord(Record):
 
 class EnrolmentRecord(Record):
     COLLECTION: ClassVar[str] = "enrolments"
+    SUBJECT = "learner_code"
     PERIOD = ("enrolled_from", "enrolled_to")
 
     id: str | None = None
@@ -173,6 +183,7 @@ class EmploymentRecord(Record):
 
 class EducationDocumentRecord(Record):
     COLLECTION: ClassVar[str] = "education_documents"
+    SUBJECT = "holder_code"
 
     id: str | None = None
     holder_code: PersonalCode
@@ -189,6 +200,7 @@ class EducationDocumentRecord(Record):
 
 class ScholarshipRecord(Record):
     COLLECTION: ClassVar[str] = "scholarships"
+    SUBJECT = "learner_code"
     PERIOD = ("period_from", "period_to")
 
     id: str | None = None
@@ -202,6 +214,7 @@ class ScholarshipRecord(Record):
 
 class PreschoolQueueRecord(Record):
     COLLECTION: ClassVar[str] = "preschool_queues"
+    SUBJECT = "child_code"
 
     id: str | None = None
     child_code: PersonalCode
@@ -243,3 +256,14 @@ REGISTERS: dict[str, type[Record]] = {
     )
 }
 """Collection name → record model; ``<collection>.jsonl`` is its import file."""
+
+PERSONAL: dict[type[Record], str] = {
+    model: "_id" if model is PersonRecord else model.SUBJECT
+    for model in REGISTERS.values()
+    if model.SUBJECT is not None
+}
+"""The registers a person's read model is built from, each with the stored
+field naming the person (a person's own record is stored under its code)."""
+
+AT_INSTITUTION = (EnrolmentRecord, ScholarshipRecord, PreschoolQueueRecord)
+"""A person's records at an institution: their read model shows its name."""

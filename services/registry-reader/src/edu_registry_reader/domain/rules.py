@@ -29,6 +29,7 @@ from edu_contracts.registry_api import (
 
 # The Riga date and the 18th birthday are shared by every service; re-exported
 # because this service's layers ask the rules for them.
+from edu_runtime.projection import project
 from edu_runtime.riga import adulthood_date as adulthood_date  # noqa: PLC0414
 from edu_runtime.riga import today_in_latvia as today_in_latvia  # noqa: PLC0414
 
@@ -140,57 +141,26 @@ def build_blocks(extract: RegisterExtract) -> MyDataBlocks:
     """The blocks of seeds part A step 4; a block with no data is None (absent)."""
     names = extract.institutions
     institutions = tuple(
-        InstitutionEntry(
-            institution_id=e.institution_id,
-            institution_name=_institution_name(names, e.institution_id),
-            programme_code=e.programme_code,
-            programme_name=e.programme_name,
-            class_group=e.class_group,
-            enrolled_from=e.enrolled_from,
-            enrolled_to=e.enrolled_to,
-        )
+        project(InstitutionEntry, e, institution_name=_institution_name(names, e.institution_id))
         for e in sorted(extract.enrolments, key=lambda e: e.enrolled_from, reverse=True)
     )
     documents = tuple(
-        EducationDocumentEntry(
-            document_type=d.document_type,
-            series_and_number=d.series_and_number,
-            issue_date=d.issue_date,
-            institution_name=d.institution_name,
-            programme_name=d.programme_name,
-            qualification=d.qualification,
-        )
+        project(EducationDocumentEntry, d)
         for d in sorted(extract.documents, key=lambda d: d.issue_date, reverse=True)
     )
     scholarships = tuple(
-        ScholarshipEntry(
-            institution_name=_institution_name(names, s.institution_id),
-            scholarship_type=s.scholarship_type,
-            amount_eur=s.amount_eur,
-            period_from=s.period_from,
-            period_to=s.period_to,
-        )
+        project(ScholarshipEntry, s, institution_name=_institution_name(names, s.institution_id))
         for s in sorted(extract.scholarships, key=lambda s: s.period_from, reverse=True)
     )
     queue = tuple(
-        PreschoolQueueEntry(
-            institution_name=_institution_name(names, q.institution_id),
-            registered_on=q.registered_on,
-            desired_start_date=q.desired_start_date,
-            position=q.position,
-        )
+        project(PreschoolQueueEntry, q, institution_name=_institution_name(names, q.institution_id))
         for q in sorted(extract.preschool_queue, key=lambda q: q.registered_on)
     )
     has_records = bool(institutions or documents or scholarships or queue)
     person = extract.person
     person_block = None
     if person is not None and (person.registered_in_viis or has_records):
-        person_block = PersonBlock(
-            personal_code=person.personal_code,
-            given_name=person.given_name,
-            family_name=person.family_name,
-            birth_date=person.birth_date,
-        )
+        person_block = project(PersonBlock, person)
     return MyDataBlocks(
         person=person_block,
         institutions=institutions or None,
@@ -220,14 +190,9 @@ def eligible_for_applications(institution: InstitutionRecord) -> bool:
 
 
 def summary(institution: InstitutionRecord) -> InstitutionSummary:
-    return InstitutionSummary(
-        institution_id=institution.institution_id,
-        name=institution.name,
-        registration_number=institution.registration_number,
-        address=institution.address,
-        founder_type=institution.founder_type,
-        programme_types=institution.programme_types,
-        accepting_applications=institution.accepting_applications,
+    return project(
+        InstitutionSummary,
+        institution,
         eligible_for_applications=eligible_for_applications(institution),
     )
 

@@ -11,7 +11,9 @@ queries, which is what keeps p99 within budget on the embedded MongoDB
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
+from edu_runtime.projection import project
 from pydantic import BaseModel, ConfigDict
 
 from edu_registry_reader.domain.records import (
@@ -28,6 +30,8 @@ from edu_registry_reader.domain.rules import RegisterExtract
 
 VIEWS = "my_data_views"
 
+R = TypeVar("R", bound=Record)
+
 
 class PersonView(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,33 +45,10 @@ class PersonView(BaseModel):
     represented_by: tuple[RepresentationRecord, ...] = ()
 
     def extract(self) -> RegisterExtract:
-        return RegisterExtract(
-            person=self.person,
-            enrolments=self.enrolments,
-            documents=self.documents,
-            scholarships=self.scholarships,
-            preschool_queue=self.preschool_queue,
-            institutions=self.institutions,
-        )
+        return project(RegisterExtract, self)
 
     def relations_with(self, representative: str) -> list[RepresentationRecord]:
         return [r for r in self.represented_by if r.representative_code == representative]
-
-
-def subject_code(record: Record) -> str | None:
-    """Whose view a record belongs to (None: institutions, offers, employment)."""
-    match record:
-        case PersonRecord():
-            return record.personal_code
-        case EnrolmentRecord() | ScholarshipRecord():
-            return record.learner_code
-        case EducationDocumentRecord():
-            return record.holder_code
-        case PreschoolQueueRecord():
-            return record.child_code
-        case RepresentationRecord():
-            return record.represented_code
-    return None
 
 
 def build_views(
@@ -77,47 +58,35 @@ def build_views(
     of those persons' records (a family batch, or a chunk read back by code)."""
     grouped: dict[str, dict[str, list[Record]]] = {}
     for record in records:
-        code = subject_code(record)
+        code = record.subject_code()
         if code is not None:
             grouped.setdefault(code, {}).setdefault(type(record).__name__, []).append(record)
     views: dict[str, PersonView] = {}
     for code, parts in grouped.items():
-        persons = parts.get(PersonRecord.__name__, [])
-        enrolments = tuple(
-            r for r in parts.get(EnrolmentRecord.__name__, ()) if isinstance(r, EnrolmentRecord)
-        )
-        scholarships = tuple(
-            r for r in parts.get(ScholarshipRecord.__name__, ()) if isinstance(r, ScholarshipRecord)
-        )
-        queue = tuple(
-            r
-            for r in parts.get(PreschoolQueueRecord.__name__, ())
-            if isinstance(r, PreschoolQueueRecord)
-        )
+        persons = _of(parts, PersonRecord)
+        enrolments = _of(parts, EnrolmentRecord)
+        scholarships = _of(parts, ScholarshipRecord)
+        queue = _of(parts, PreschoolQueueRecord)
         used = {
             *(e.institution_id for e in enrolments),
             *(s.institution_id for s in scholarships),
             *(q.institution_id for q in queue),
         }
-        person = persons[0] if persons else None
         views[code] = PersonView(
-            person=person if isinstance(person, PersonRecord) else None,
+            person=persons[0] if persons else None,
             enrolments=enrolments,
-            documents=tuple(
-                r
-                for r in parts.get(EducationDocumentRecord.__name__, ())
-                if isinstance(r, EducationDocumentRecord)
-            ),
+            documents=_of(parts, EducationDocumentRecord),
             scholarships=scholarships,
             preschool_queue=queue,
             institutions={i: institutions[i] for i in sorted(used) if i in institutions},
-            represented_by=tuple(
-                r
-                for r in parts.get(RepresentationRecord.__name__, ())
-                if isinstance(r, RepresentationRecord)
-            ),
+            represented_by=_of(parts, RepresentationRecord),
         )
     return views
+
+
+def _of(parts: Mapping[str, list[Record]], kind: type[R]) -> tuple[R, ...]:
+    """The records of one kind among a person's grouped records."""
+    return tuple(r for r in parts.get(kind.__name__, ()) if isinstance(r, kind))
 
 
 def view_doc(code: str, view: PersonView) -> dict[str, str]:

@@ -27,8 +27,8 @@ from edu_contracts.retention import (
     PurgeConfirmedPayload,
     PurgeSubjectKind,
 )
-from edu_contracts.services import ServiceName
 from edu_runtime.mongo import Doc, StaleVersion, replace_versioned
+from edu_runtime.projection import project
 from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -52,9 +52,6 @@ from edu_retention.domain.rules import (
 )
 
 log = logging.getLogger(__name__)
-
-PRODUCER = ServiceName.RETENTION.value
-MAX_REASON = 500
 
 
 def deadline_to_doc(d: Deadline) -> Doc:
@@ -436,15 +433,4 @@ class RetentionStore:
 
 
 def _unconfirmed(d: Deadline) -> UnconfirmedPurge:
-    assert d.order_id is not None
-    assert d.first_ordered_at is not None
-    return UnconfirmedPurge(
-        kind=d.kind,
-        subject_id=d.subject_id,
-        order_id=d.order_id,
-        attempt=d.attempt,
-        first_ordered_at=d.first_ordered_at,
-        next_attempt_at=d.next_attempt_at,
-        missing_owners=d.missing_owners,
-        held=d.held,
-    )
+    return project(UnconfirmedPurge, d)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from edu_contracts.envelope import Contract
@@ -164,25 +165,31 @@ def new_application_deadline(
     source: int,
     held: bool,
 ) -> Deadline:
-    return Deadline(
-        kind=PurgeSubjectKind.APPLICATION,
-        subject_id=application_id,
-        state=DeadlineState.SCHEDULED,
+    return _scheduled(
+        PurgeSubjectKind.APPLICATION,
+        application_id,
         due_at=due_at,
+        held=held,
         closed_on=closed_on,
         closing_status=status,
         source_version=source,
-        held=held,
-        version=1,
     )
 
 
 def new_document_deadline(document_id: str, *, due_at: dt.datetime, held: bool) -> Deadline:
+    return _scheduled(PurgeSubjectKind.DOCUMENT, document_id, due_at=due_at, held=held)
+
+
+def _scheduled(
+    kind: PurgeSubjectKind, subject_id: str, *, due_at: dt.datetime, held: bool, **details: Any
+) -> Deadline:
+    """A deadline newly scheduled (the first version of its document)."""
     return Deadline(
-        kind=PurgeSubjectKind.DOCUMENT,
-        subject_id=document_id,
+        kind=kind,
+        subject_id=subject_id,
         state=DeadlineState.SCHEDULED,
         due_at=due_at,
         held=held,
         version=1,
+        **details,
     )

@@ -26,15 +26,19 @@ def field_names(target: type[Any]) -> Iterable[str]:
     return (f.name for f in dataclasses.fields(target))
 
 
-def project(target: type[T], source: object, /, **values: Any) -> T:
+def project(target: type[T], /, *sources: object, **values: Any) -> T:
     """A ``target`` (pydantic model or dataclass) whose fields are ``values``,
-    and, for every other field, the same-named attribute of ``source`` where it
-    has one (a field it lacks keeps its default). The target validates as usual."""
-    copied = {
-        name: getattr(source, name)
-        for name in field_names(target)
-        if name not in values and hasattr(source, name)
-    }
+    and, for every other field, the same-named attribute of the first of
+    ``sources`` that has one (a field none has keeps its default). The target
+    validates as usual."""
+    copied: dict[str, Any] = {}
+    for name in field_names(target):
+        if name in values:
+            continue
+        for source in sources:
+            if hasattr(source, name):
+                copied[name] = getattr(source, name)
+                break
     build: Any = target
     result: T = build(**copied, **values)
     return result

@@ -31,6 +31,7 @@ from edu_runtime.auth import Identity, staff_only
 from edu_runtime.errors import ApiError
 from edu_runtime.http import correlation_id
 from edu_runtime.language import LANGUAGE_QUERY, language_of
+from edu_runtime.projection import project
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
@@ -55,7 +56,6 @@ from edu_applications.adapters.views import (
     SearchQuery,
     StatusQuery,
 )
-from edu_applications.carry import carried
 from edu_applications.domain.errors import DomainError
 from edu_applications.domain.model import Application, DecisionKind
 from edu_applications.domain.statuses import label
@@ -71,7 +71,7 @@ EXPORT_CHUNK = 500
 def _inbox_row(app: Application, lang: Language) -> InboxRow:
     fields = query_fields(app)
     decision = app.decision
-    return carried(
+    return project(
         InboxRow,
         app,  # its id, reference, version, status and updated_at
         status_label=label(app.status, lang),
@@ -292,7 +292,7 @@ class StaffIssuedItemsController(Controller):
             institution_id, item_state, limit=page.limit, offset=page.offset
         )
         lang = language_of(request)
-        return carried(ItemsPage, page, items=[_item_row(a, lang) for a in apps], total=total)
+        return project(ItemsPage, page, items=[_item_row(a, lang) for a in apps], total=total)
 
     @get("/export.csv", media_type=CSV)
     async def export_csv(

@@ -26,6 +26,7 @@ from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 from edu_runtime.auth import staff_only
 from edu_runtime.http import correlation_id
+from edu_runtime.projection import project
 from edu_runtime.riga import today_in_latvia
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -34,7 +35,6 @@ from edu_applications.adapters.dependencies import Me, Paging, Register, Req
 from edu_applications.adapters.exports import to_csv
 from edu_applications.adapters.items_import import HEADERS
 from edu_applications.adapters.responses import CSV, download, page_of
-from edu_applications.carry import carried
 from edu_applications.domain.items import Item, ItemDetails, Stock
 
 EXPORT_LIMIT = 20_000
@@ -50,7 +50,7 @@ EXPORT_HEADERS = (
 
 
 def item_view(item: Item, *, history: bool = True) -> ItemView:
-    return carried(
+    return project(
         ItemView,
         item,
         history=tuple(ItemChangeView(**c.model_dump()) for c in item.history) if history else (),

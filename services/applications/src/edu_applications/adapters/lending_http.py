@@ -12,6 +12,7 @@ from edu_contracts.staff_api import AuditView, LendingSettingsView
 from edu_runtime.auth import staff_only
 from edu_runtime.http import correlation_id
 from edu_runtime.paging import PageRequest
+from edu_runtime.projection import project
 from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -20,7 +21,6 @@ from pydantic import Field
 from edu_applications.adapters.dependencies import Lending, Me, Req
 from edu_applications.adapters.responses import page_of
 from edu_applications.adapters.views import Email
-from edu_applications.carry import carried
 from edu_applications.domain.lending import AuditEntry, SettingsValues
 from edu_applications.lending_settings import (
     CurrentSettings,
@@ -41,11 +41,11 @@ class LendingSettingsChange(staff_api.LendingSettingsChange):
 
 
 def _settings_view(current: CurrentSettings) -> LendingSettingsView:
-    return carried(LendingSettingsView, current, current.values)
+    return project(LendingSettingsView, current, current.values)
 
 
 def _audit_view(entry: AuditEntry) -> AuditView:
-    return carried(AuditView, entry)
+    return project(AuditView, entry)
 
 
 class StaffLendingSettingsController(Controller):

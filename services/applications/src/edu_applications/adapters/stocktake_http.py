@@ -9,12 +9,12 @@ from uuid import UUID
 from edu_contracts.http import Page
 from edu_contracts.items import Sighting, StocktakeFinish, StocktakeItem, StocktakeView
 from edu_runtime.auth import staff_only
+from edu_runtime.projection import project
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from edu_applications.adapters.dependencies import Me, Paging, Takes
 from edu_applications.adapters.responses import page_of
-from edu_applications.carry import carried
 from edu_applications.domain.stocktake import Stocktake
 
 
@@ -27,7 +27,7 @@ def stocktake_view(stocktake: Stocktake, *, items: bool = True) -> StocktakeView
             **e.model_dump(), seen_at=s.at if s else None, seen_by=s.by if s else None
         )
 
-    return carried(
+    return project(
         StocktakeView,
         stocktake,
         expected=len(stocktake.expected),

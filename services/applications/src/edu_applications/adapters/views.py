@@ -21,11 +21,11 @@ from edu_contracts.staff_api import IncidentClosing as IncidentClosing  # noqa: 
 from edu_contracts.staff_api import ReadyForIssue as ReadyForIssue  # noqa: PLC0414
 from edu_contracts.staff_api import ReturnRequest as ReturnRequest  # noqa: PLC0414
 from edu_runtime.mongo import Doc
+from edu_runtime.projection import project
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from litestar.params import QueryParameter
 from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
-from edu_applications.carry import carried
 from edu_applications.domain.model import (
     Application,
     Incident,
@@ -186,7 +186,7 @@ class ApplicationDetail(ApplicationView):
 
 def summary_of(app: Application, lang: Language) -> ApplicationSummary:
     """The application as one line of a list (``edu_contracts.applications_api``)."""
-    return carried(
+    return project(
         ApplicationSummary,
         app,  # its id, reference, version, status, role, created_at and updated_at
         status_label=label(app.status, lang),

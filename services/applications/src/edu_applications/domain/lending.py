@@ -15,9 +15,9 @@ from uuid import UUID
 from edu_contracts.lending import LendingOffer, LendingSettingsPayload, accepting_on
 from edu_contracts.staff_api import MAX_OFFERS as MAX_OFFERS  # noqa: PLC0414
 from edu_contracts.staff_api import FieldChange as FieldChange  # noqa: PLC0414
+from edu_runtime.projection import project
 from pydantic import BaseModel, ConfigDict
 
-from edu_applications.carry import carried
 from edu_applications.domain.errors import DomainError
 
 
@@ -45,7 +45,7 @@ class LendingSettings(SettingsValues):
         return accepting_on(self.payload(), on)
 
     def payload(self) -> LendingSettingsPayload:
-        return carried(LendingSettingsPayload, self, changed_at=self.updated_at)
+        return project(LendingSettingsPayload, self, changed_at=self.updated_at)
 
 
 class AuditEntry(Frozen):
@@ -122,7 +122,7 @@ def change_settings(
     changes = changes_between(before, wanted)
     if before is not None and not changes:
         return None
-    after = carried(
+    after = project(
         LendingSettings,
         wanted,
         institution_id=institution_id,

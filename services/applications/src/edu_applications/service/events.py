@@ -35,8 +35,8 @@ from edu_contracts.documents import (
 from edu_contracts.retention import PurgeConfirmed, PurgeConfirmedPayload, PurgeOrdered
 from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity, Role
+from edu_runtime.projection import project
 
-from edu_applications.carry import carried
 from edu_applications.domain.model import Actor, Application, Incident
 
 PRODUCER = ServiceName.APPLICATIONS
@@ -211,7 +211,7 @@ def _applicant_ref(app: Application) -> PersonRef:
 
 def _institution_ref(app: Application) -> InstitutionRef:
     assert app.institution
-    return carried(InstitutionRef, app.institution)
+    return project(InstitutionRef, app.institution)
 
 
 def _learner_ref(app: Application) -> PersonRef | None:

@@ -26,12 +26,12 @@ from edu_contracts.services import ServiceName
 from edu_runtime.auth import Identity
 from edu_runtime.errors import ApiError
 from edu_runtime.mongo import StaleVersion
+from edu_runtime.projection import project
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
 from edu_applications.adapters.items_import import ImportRefused, RowProblem, read_items
 from edu_applications.adapters.items_store import ItemFilters, ItemStore, NumberTaken, number_key
-from edu_applications.carry import carried
 from edu_applications.domain.items import (
     LENDING_MOVES,
     Item,
@@ -52,7 +52,7 @@ def changed_event(item: Item, correlation_id: str) -> ItemChanged:
     return ItemChanged(
         producer=ServiceName.APPLICATIONS,
         correlation_id=correlation_id,
-        payload=carried(ItemChangePayload, last, item),
+        payload=project(ItemChangePayload, last, item),
     )
 
 

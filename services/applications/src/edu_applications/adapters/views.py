@@ -8,9 +8,8 @@ from typing import Annotated
 
 from edu_contracts import applications_api
 from edu_contracts.applications import ApplicationStatus
-from edu_contracts.applications_api import ApplicationSummary, Versioned
+from edu_contracts.applications_api import ApplicationSummary
 from edu_contracts.documents import Language
-from edu_contracts.http import JsonDate
 from edu_contracts.notifications import MessageChannel, MessageKind
 from edu_contracts.staff_api import CLASS_GROUP_MAX as CLASS_GROUP_MAX  # noqa: PLC0414
 from edu_contracts.staff_api import OPEN_INCIDENT as OPEN_INCIDENT  # noqa: PLC0414
@@ -29,7 +28,6 @@ from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 from edu_applications.domain.model import (
     Application,
     Incident,
-    IncidentKind,
 )
 from edu_applications.domain.statuses import label
 
@@ -131,16 +129,6 @@ StatusQuery = Annotated[
 class ContactStep(applications_api.ContactStep):
     phone: Phone
     email: Email
-
-
-class Withdrawal(Versioned):
-    reason: str | None = Field(default=None, max_length=1000)
-
-
-class IncidentReport(Versioned):
-    kind: IncidentKind
-    description: str = Field(min_length=10, max_length=4000)
-    occurred_on: JsonDate | None = None
 
 
 class ApplicationView(Application):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -94,10 +95,20 @@ async def provide_portal(request: Request[Any, Any, Any]) -> Portal:
 
 
 async def current_session(request: Request[Any, Any, Any]) -> SignedIn | None:
-    """The signed-in session, if any (for pages that work both ways)."""
-    cached = request.scope.get("state", {}).get("edu_signed_in")
-    if isinstance(cached, SignedIn):
-        return cached
+    """The signed-in session, if any (for pages that work both ways). Read once
+    per request: Litestar resolves a handler's dependencies concurrently (both
+    ``signed_in`` and ``clients`` ask), so the one read in flight is shared."""
+    state = request.scope.setdefault("state", {})
+    loading = state.get("edu_session_read")
+    if loading is None:
+        loading = state["edu_session_read"] = asyncio.ensure_future(_load_session(request))
+    signed_in: SignedIn | None = await loading
+    if signed_in is not None:
+        state["edu_signed_in"] = signed_in  # the layout shows who is signed in
+    return signed_in
+
+
+async def _load_session(request: Request[Any, Any, Any]) -> SignedIn | None:
     cookie_value = request.cookies.get(SESSION_COOKIE)
     if not cookie_value:
         return None
@@ -105,9 +116,7 @@ async def current_session(request: Request[Any, Any, Any]) -> SignedIn | None:
     session = await portal.sessions.load(cookie_value)
     if session is None:
         return None
-    signed_in = SignedIn(session, cookie_value, portal)
-    request.state["edu_signed_in"] = signed_in
-    return signed_in
+    return SignedIn(session, cookie_value, portal)
 
 
 async def provide_signed_in(request: Request[Any, Any, Any]) -> SignedIn:

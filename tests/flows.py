@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from tests.world import World
 
 APPS = "/api/v1/applications"
 STAFF = "/api/v1/staff/applications"
+REGISTER = "/api/v1/staff/item-register"
 
 
 @dataclass
@@ -172,6 +174,35 @@ async def submitted(stack: Stack, a: Actors, **kwargs: Any) -> dict[str, Any]:
     )
     assert app["status"] == "being_verified"
     return await wait_status(stack, app["id"], headers, "submitted")
+
+
+async def register_items(
+    stack: Stack,
+    headers: dict[str, str],
+    n: int,
+    resource_type: str = "laptop",
+    target_group: str = "everyone",
+) -> list[dict[str, Any]]:
+    """``n`` items in the staff member's register (a bulk grant grants no more
+    applications of a type and target group than it has free)."""
+    tag = uuid.uuid4().hex[:8].upper()
+    return [
+        await ok(
+            await stack.applications.client.post(
+                f"{REGISTER}/items",
+                json={
+                    "resource_type": resource_type,
+                    "model": "Lenovo 300e",
+                    "inventory_number": f"{tag}-{i:03d}",
+                    "serial_number": f"SN-{tag}-{i:03d}",
+                    "target_group": target_group,
+                },
+                headers=headers,
+            ),
+            201,
+        )
+        for i in range(1, n + 1)
+    ]
 
 
 async def staff_post(

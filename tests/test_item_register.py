@@ -89,6 +89,10 @@ async def test_a_school_imports_finds_counts_writes_off_and_exports(
     lines = {(s["resource_type"], s["target_group"]): s for s in stock["lines"]}
     assert lines[("laptop", "everyone")]["available"] == 2
     assert lines[("tablet", "socially_supported")]["available"] == 1
+    assert (lines[("laptop", "everyone")]["awaiting"], lines[("laptop", "everyone")]["free"]) == (
+        0,
+        2,
+    )
 
     found = await ok(await c.get(f"{REG}/items", params={"q": f"{p.lower()}-000"}, headers=a.staff))
     assert found["total"] == 3
@@ -244,6 +248,13 @@ async def test_the_item_moves_with_its_application_from_reservation_to_return(
     before = await stock_of_laptops()
     app = await submitted(stack, a)
     app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
+    # Granted, no item yet: promised, so no longer free.
+    granted = await stock_of_laptops()
+    assert (granted["available"], granted["awaiting"], granted["free"]) == (
+        before["available"],
+        before["awaiting"] + 1,
+        before["free"] - 1,
+    )
     body = {"version": app["version"], "item_id": tablet["item_id"]}
     await refused(
         await c.post(f"{STAFF}/{app['id']}/item-reservation", json=body, headers=a.staff),
@@ -258,9 +269,11 @@ async def test_the_item_moves_with_its_application_from_reservation_to_return(
     item = await ok(await c.get(item_url, headers=a.staff))
     assert (item["state"], item["application_id"]) == ("reserved", app["id"])
     after = await stock_of_laptops()
-    assert (after["available"], after["reserved"]) == (
+    assert (after["available"], after["reserved"], after["awaiting"], after["free"]) == (
         before["available"] - 1,
         before["reserved"] + 1,
+        before["awaiting"],
+        before["free"] - 1,
     )
 
     app = await ok(

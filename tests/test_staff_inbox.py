@@ -6,13 +6,25 @@ nothing."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
+from edu_contracts.registry_api import ProgrammeType
+from edu_registry_reader.domain.records import EnrolmentRecord
 from openpyxl import load_workbook
 
 from tests.conftest import Stack
-from tests.flows import APPS, Actors, ok, refused, staff_post, submitted
+from tests.flows import (
+    APPS,
+    REGISTER,
+    Actors,
+    ok,
+    refused,
+    register_items,
+    staff_post,
+    submitted,
+)
 
 INBOX = "/api/v1/staff/inbox"
 ITEMS = "/api/v1/staff/issued-items"
@@ -120,6 +132,7 @@ async def test_bulk_grant_then_issue_and_the_issued_items_list(
     a, c = actors, stack.applications.client
     first = await submitted(stack, a)
     second = await submitted(stack, a, headers=a.employee_citizen, role="employee")
+    await register_items(stack, a.staff, 2)  # a bulk grant grants no more than is free
 
     # Another school cannot grant ours: reported as not found, nothing changes.
     theirs = await ok(
@@ -192,3 +205,100 @@ async def test_bulk_grant_then_issue_and_the_issued_items_list(
     assert rows[0][4:7] == ["Modelis", "Inventāra numurs", "Sērijas numurs"]
     assert rows[1][4:7] == ["Lenovo ThinkPad E14", "INV-7", "SN-7"]
     assert (await ok(await c.get(ITEMS, headers=a.other_staff)))["total"] == 0
+
+
+async def bulk_grant(stack: Stack, headers: dict[str, str], *apps: dict[str, Any]) -> Any:
+    targets = [{"id": app["id"], "version": app["version"]} for app in apps]
+    return await ok(
+        await stack.applications.client.post(
+            f"{INBOX}/bulk-grant", json={"applications": targets}, headers=headers
+        )
+    )
+
+
+async def laptop_line(stack: Stack, a: Actors) -> dict[str, Any]:
+    stock = await ok(await stack.applications.client.get(f"{REGISTER}/stock", headers=a.staff))
+    return next(
+        s
+        for s in stock["lines"]
+        if (s["resource_type"], s["target_group"]) == ("laptop", "everyone")
+    )
+
+
+async def three_laptop_applications(stack: Stack, a: Actors) -> list[dict[str, Any]]:
+    """The child's, the employee's and (enrolled at the school too) the adult
+    learner's: three applications for the school's laptops."""
+    w = a.world
+    enrolment = EnrolmentRecord(
+        learner_code=w.adult_learner.code,
+        institution_id=w.institution_id,
+        programme_name="Vakara vidusskola",
+        programme_type=ProgrammeType.GENERAL_SECONDARY,
+        class_group="12.v",
+        enrolled_from=dt.date.today() - dt.timedelta(days=400),
+    )
+    await stack.db(stack.registry_settings)[EnrolmentRecord.COLLECTION].insert_one(
+        enrolment.to_doc()
+    )
+    return [
+        await submitted(stack, a),
+        await submitted(stack, a, headers=a.employee_citizen, role="employee"),
+        await submitted(stack, a, headers=a.adult, role="adult_learner"),
+    ]
+
+
+async def test_bulk_grant_stops_at_the_free_stock(stack: Stack, actors: Actors) -> None:
+    """Three submitted, two laptops free: the first two (in the order given)
+    are granted, the third is out_of_stock and left as it was."""
+    a, c = actors, stack.applications.client
+    apps = await three_laptop_applications(stack, a)
+    await register_items(stack, a.staff, 2)
+    await register_items(stack, a.staff, 3, "tablet", "everyone")  # another line: not laptops
+    line = await laptop_line(stack, a)
+    assert (line["available"], line["awaiting"], line["free"]) == (2, 0, 2)
+
+    result = await bulk_grant(stack, a.staff, *apps)
+    assert (result["granted"], result["refused"], result["out_of_stock"]) == (2, 1, 1)
+    assert [(o["granted"], o["reason"]) for o in result["outcomes"]] == [
+        (True, None),
+        (True, None),
+        (False, "out_of_stock"),
+    ]
+    last = await ok(await c.get(f"/api/v1/staff/applications/{apps[2]['id']}", headers=a.staff))
+    assert (last["status"], last["version"]) == ("submitted", apps[2]["version"])
+    line = await laptop_line(stack, a)
+    assert (line["available"], line["awaiting"], line["free"]) == (2, 2, 0)
+    assert (await inbox(stack, a.staff))["counts"] == {"granted": 2, "submitted": 1}
+
+
+async def test_granted_applications_waiting_for_an_item_use_up_the_stock(
+    stack: Stack, actors: Actors
+) -> None:
+    """A laptop promised to a granted application is not free, though still on
+    the shelf; reserved for it, it is no longer available either; a new one
+    in the register lets the next grant through."""
+    a, c = actors, stack.applications.client
+    child, employee, adult = await three_laptop_applications(stack, a)
+    (laptop,) = await register_items(stack, a.staff, 1)
+    child = await staff_post(stack, a, child, "decision", {"decision": "grant"})
+    line = await laptop_line(stack, a)
+    assert (line["available"], line["awaiting"], line["free"]) == (1, 1, 0)
+
+    result = await bulk_grant(stack, a.staff, employee, adult)
+    assert (result["granted"], result["out_of_stock"]) == (0, 2)
+
+    child = await staff_post(stack, a, child, "item-reservation", {"item_id": laptop["item_id"]})
+    assert child["status"] == "ready_for_issue"
+    line = await laptop_line(stack, a)
+    assert (line["available"], line["reserved"], line["awaiting"], line["free"]) == (0, 1, 0, 0)
+    assert (await bulk_grant(stack, a.staff, employee))["out_of_stock"] == 1
+
+    await register_items(stack, a.staff, 1)
+    result = await bulk_grant(stack, a.staff, employee, adult)
+    assert [o["reason"] for o in result["outcomes"]] == [None, "out_of_stock"]
+    line = await laptop_line(stack, a)
+    assert (line["available"], line["awaiting"], line["free"]) == (1, 1, 0)
+    # An application that cannot be granted anyway is told why, not out_of_stock.
+    stale = {"applications": [{"id": adult["id"], "version": adult["version"] + 1}]}
+    body = await ok(await c.post(f"{INBOX}/bulk-grant", json=stale, headers=a.staff))
+    assert body["outcomes"][0]["reason"] == "stale_version"

@@ -262,6 +262,18 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
         202,
     )
     await wait_status(stack, own["id"], a.employee_citizen, "submitted")
+    for n in (1, 2):  # two laptops in the register: a bulk grant grants no more than is free
+        item = {"resource_type": "laptop", "model": "Lenovo 300e", "target_group": "everyone"}
+        item |= {
+            "inventory_number": f"BG-{own['id'][:8]}-{n}",
+            "serial_number": f"SN-{own['id']}-{n}",
+        }
+        await ok(
+            await stack.applications.client.post(
+                "/api/v1/staff/item-register/items", json=item, headers=a.staff
+            ),
+            201,
+        )
 
     # Bulk grant of both, with a confirmation.
     await staff_sign_in(page, site, sign_in, world)

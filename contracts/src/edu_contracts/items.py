@@ -119,6 +119,14 @@ class StockLine(Contract):
     lost: int
     stolen: int
     written_off: int
+    awaiting: int = Field(
+        description="Granted applications of this type and target group still waiting for "
+        "an item (status granted, no item reserved yet)."
+    )
+    free: int = Field(
+        description="available - awaiting, never below 0: how many more applications "
+        "may be granted (a bulk grant stops here)."
+    )
 
 
 class StockView(Contract):

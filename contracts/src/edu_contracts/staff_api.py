@@ -176,7 +176,9 @@ class BulkOutcome(BaseModel):
     id: UUID
     granted: bool
     reason: str | None = Field(
-        default=None, description="Why not: stale_version, illegal_transition, not found…"
+        default=None,
+        description="Why not: stale_version, illegal_transition, application_not_found, "
+        "out_of_stock (no free item of its type and target group is left: not changed)…",
     )
     version: int | None = None
     status: ApplicationStatus | None = None
@@ -184,7 +186,11 @@ class BulkOutcome(BaseModel):
 
 class BulkGrantResult(BaseModel):
     granted: int
-    refused: int
+    refused: int = Field(description="Not granted, for any reason (out_of_stock included).")
+    out_of_stock: int = Field(
+        description="Of the refused, how many were not granted because no free item of their "
+        "type and target group was left (the register's stock line's free).",
+    )
     outcomes: list[BulkOutcome]
 
 

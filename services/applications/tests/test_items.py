@@ -12,11 +12,14 @@ from edu_applications.adapters.items_http import EXPORT_HEADERS, export_rows
 from edu_applications.adapters.items_import import ImportRefused, read_items
 from edu_applications.domain.items import (
     MOVES,
+    GrantBudget,
     Item,
     ItemDetails,
     ItemMoveRefused,
+    OutOfStock,
     StockKey,
     count_stock,
+    stock_key_of,
 )
 from edu_applications.domain.stocktake import NotExpected, Stocktake, StocktakeClosed
 from edu_contracts.items import ItemCondition, ItemMove, ItemState, StocktakeState
@@ -124,6 +127,53 @@ def test_stock_is_counted_per_type_and_target_group() -> None:
     ]
     assert stock[0].available == 2
     assert stock[1].available == 0
+    assert [(s.awaiting, s.free) for s in stock] == [(0, 2), (0, 0)]
+
+
+def test_stock_counts_what_is_promised_to_granted_applications() -> None:
+    """``awaiting``: one per granted application with no item yet; ``free`` =
+    available - awaiting, never below 0; a line with only promises appears."""
+    laptops = StockKey(
+        resource_type=LendingResourceType.LAPTOP, target_group=ResourceTargetGroup.EVERYONE
+    )
+    tablets = StockKey(
+        resource_type=LendingResourceType.TABLET,
+        target_group=ResourceTargetGroup.SOCIALLY_SUPPORTED,
+    )
+    others = StockKey(
+        resource_type=LendingResourceType.TABLET, target_group=ResourceTargetGroup.EVERYONE
+    )
+    stock = count_stock(
+        [(laptops, ItemState.AVAILABLE)] * 3 + [(tablets, ItemState.AVAILABLE)],
+        [laptops, tablets, tablets, others],
+    )
+    assert [(s.key, s.available, s.awaiting, s.free) for s in stock] == [
+        (laptops, 3, 1, 2),
+        (others, 0, 1, 0),
+        (tablets, 1, 2, 0),
+    ]
+    assert stock_key_of("laptop", ResourceTargetGroup.EVERYONE) == laptops
+    assert stock_key_of("projector", ResourceTargetGroup.EVERYONE) is None
+
+
+def test_a_grant_budget_is_the_free_stock_taken_one_grant_at_a_time() -> None:
+    laptops = StockKey(
+        resource_type=LendingResourceType.LAPTOP, target_group=ResourceTargetGroup.EVERYONE
+    )
+    tablets = StockKey(
+        resource_type=LendingResourceType.TABLET, target_group=ResourceTargetGroup.EVERYONE
+    )
+    budget = GrantBudget(count_stock([(laptops, ItemState.AVAILABLE)] * 2, [laptops]))
+    budget.take(laptops)
+    with pytest.raises(OutOfStock) as refused:
+        budget.take(laptops)
+    assert refused.value.reason == "out_of_stock"
+    assert refused.value.extra == {"resource_type": "laptop", "target_group": "everyone"}
+    with pytest.raises(OutOfStock):
+        budget.take(tablets)  # no line at all: nothing free
+    budget.give_back(laptops)  # the grant did not happen after all
+    budget.take(laptops)
+    budget.take(None)  # no resource, or a type the register does not hold: no limit
 
 
 CSV_LV = (

@@ -86,7 +86,7 @@ def create_app(
     inbox = InboxStore(store.applications)
     lending_store = LendingSettingsStore(runtime.db)
     lending = LendingSettingsService(runtime, lending_store, service.registry)
-    register = ItemRegister(runtime, items)
+    register = ItemRegister(runtime, items, inbox)
     stocktake_store = StocktakeStore(runtime.db)
     stocktakes = Stocktakes(runtime, stocktake_store, items)
 

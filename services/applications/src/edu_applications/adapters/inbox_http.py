@@ -36,7 +36,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from edu_applications.adapters.dependencies import Inbox, Me, Paging, Req, Service
+from edu_applications.adapters.dependencies import Inbox, Me, Paging, Register, Req, Service
 from edu_applications.adapters.exports import (
     INBOX_HEADERS,
     ITEMS_HEADERS,
@@ -57,7 +57,8 @@ from edu_applications.adapters.views import (
     StatusQuery,
 )
 from edu_applications.domain.errors import DomainError
-from edu_applications.domain.model import Application, DecisionKind
+from edu_applications.domain.items import GrantBudget, OutOfStock
+from edu_applications.domain.model import Application
 from edu_applications.domain.statuses import label
 from edu_applications.staff import institution_of
 
@@ -245,29 +246,36 @@ class StaffInboxController(Controller):
         data: JSONBody[BulkGrant],
         identity: Me,
         service: Service,
+        register: Register,
     ) -> BulkGrantResult:
-        """Grant several submitted (or postponed) applications at once. Each is
-        its own change: one that changed meanwhile or cannot be granted is
-        reported with its reason and the others are granted."""
+        """Grant several submitted (or postponed) applications at once, in the
+        order given, no more of each resource type and target group than the
+        item register has free (its stock line's ``free``: available items not
+        yet promised to granted applications). Each is its own change: one that
+        changed meanwhile or cannot be granted is reported with its reason and
+        the others are granted. Reasons: ``stale_version``, ``illegal_transition``,
+        ``application_not_found``, and ``out_of_stock``: beyond the free stock,
+        left as it is (``out_of_stock`` counts them)."""
         cid = correlation_id(request)
+        budget = GrantBudget(await register.stock(identity))
         outcomes: list[BulkOutcome] = []
         for target in data.applications:
             app_id = str(target.id)
             try:
-                app = await service.decide(
-                    identity, app_id, target.version, DecisionKind.GRANT, None, None, cid
-                )
-            except ApiError as err:
-                outcomes.append(BulkOutcome(id=target.id, granted=False, reason=err.reason))
-                continue
-            except DomainError as err:
+                app = await service.grant_within(identity, app_id, target.version, budget, cid)
+            except (ApiError, DomainError) as err:
                 outcomes.append(BulkOutcome(id=target.id, granted=False, reason=err.reason))
                 continue
             outcomes.append(
                 BulkOutcome(id=target.id, granted=True, version=app.version, status=app.status)
             )
         granted = sum(1 for o in outcomes if o.granted)
-        return BulkGrantResult(granted=granted, refused=len(outcomes) - granted, outcomes=outcomes)
+        return BulkGrantResult(
+            granted=granted,
+            refused=len(outcomes) - granted,
+            out_of_stock=sum(1 for o in outcomes if o.reason == OutOfStock.REASON),
+            outcomes=outcomes,
+        )
 
 
 class StaffIssuedItemsController(Controller):

@@ -86,6 +86,8 @@ def stock_line(stock: Stock) -> StockLine:
         lost=n(ItemState.LOST, 0),
         stolen=n(ItemState.STOLEN, 0),
         written_off=n(ItemState.WRITTEN_OFF, 0),
+        awaiting=stock.awaiting,
+        free=stock.free,
     )
 
 
@@ -196,7 +198,9 @@ class StaffItemRegisterController(Controller):
 
     @get("/stock")
     async def stock(self, identity: Me, register: Register) -> StockView:
-        """How many items of each type and target group are in each state: counted, not typed."""
+        """How many items of each type and target group are in each state: counted, not
+        typed; ``awaiting``: granted applications still waiting for an item; ``free``:
+        available - awaiting (never below 0), what a bulk grant may still grant."""
         return StockView(lines=tuple(stock_line(s) for s in await register.stock(identity)))
 
     @get("/export.csv", media_type=CSV)

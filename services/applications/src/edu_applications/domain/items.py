@@ -211,24 +211,91 @@ class StockKey(Frozen):
 
 
 class Stock(Frozen):
-    """Items of one type and target group, counted per state."""
+    """Items of one type and target group, counted per state, and what is
+    promised of them: ``awaiting`` granted applications with no item yet."""
 
     key: StockKey
     counts: dict[ItemState, int]
+    awaiting: int = 0
 
     @property
     def available(self) -> int:
         return self.counts.get(ItemState.AVAILABLE, 0)
 
+    @property
+    def free(self) -> int:
+        """Available and not promised: what may still be granted (never below 0)."""
+        return max(0, self.available - self.awaiting)
 
-def count_stock(items: Iterable[tuple[StockKey, ItemState]]) -> list[Stock]:
-    """Counted, never typed: one ``Stock`` per (type, target group) seen."""
+
+def stock_key_of(resource_type: str, target_group: ResourceTargetGroup) -> StockKey | None:
+    """The stock an application of this resource draws on; ``None`` for a
+    resource type the register does not hold."""
+    try:
+        kind = LendingResourceType(resource_type)
+    except ValueError:
+        return None
+    return StockKey(resource_type=kind, target_group=target_group)
+
+
+def count_stock(
+    items: Iterable[tuple[StockKey, ItemState]], awaiting: Iterable[StockKey] = ()
+) -> list[Stock]:
+    """Counted, never typed: one ``Stock`` per (type, target group) that has
+    items or granted applications awaiting one (``awaiting``: one key per
+    application)."""
     per_key: dict[StockKey, Counter[ItemState]] = {}
     for key, state in items:
         per_key.setdefault(key, Counter())[state] += 1
+    promised = Counter(awaiting)
+    for key in promised:
+        per_key.setdefault(key, Counter())
     return [
-        Stock(key=key, counts=dict(counts))
+        Stock(key=key, counts=dict(counts), awaiting=promised[key])
         for key, counts in sorted(
             per_key.items(), key=lambda kv: (kv[0].resource_type, kv[0].target_group.value)
         )
     ]
+
+
+class OutOfStock(Conflict):
+    """No free item of the application's type and target group is left to grant."""
+
+    REASON = "out_of_stock"
+
+    def __init__(self, key: StockKey) -> None:
+        super().__init__(
+            self.REASON,
+            "No free item of this type and target group is left to grant.",
+            resource_type=key.resource_type.value,
+            target_group=key.target_group.value,
+        )
+
+
+class GrantBudget:
+    """How many more applications a bulk grant may grant per (type, target
+    group): each line's ``free`` at the start, one taken per grant."""
+
+    def __init__(self, stock: Iterable[Stock]) -> None:
+        self._left = {s.key: s.free for s in stock}
+
+    def left(self, key: StockKey) -> int:
+        return self._left.get(key, 0)
+
+    def take(self, key: StockKey | None) -> None:
+        """One item of ``key`` promised; ``OutOfStock`` if none is free.
+
+        ``None`` (an application without a resource, or of a type the register
+        does not hold) is not limited: a submitted application always has a
+        resource (wizard step 4), and an item the register cannot hold can
+        never be counted, so refusing it would block its grant for good."""
+        if key is None:
+            return
+        if self.left(key) <= 0:
+            raise OutOfStock(key)
+        self._left[key] -= 1
+
+    def give_back(self, key: StockKey | None) -> None:
+        """The grant ``take`` was for did not happen."""
+        if key is not None and key in self._left:
+            self._left[key] += 1

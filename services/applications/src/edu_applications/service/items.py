@@ -30,6 +30,7 @@ from edu_runtime.projection import project
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 
+from edu_applications.adapters.inbox_store import InboxStore
 from edu_applications.adapters.items_import import ImportRefused, RowProblem, read_items
 from edu_applications.adapters.items_store import ItemFilters, ItemStore, NumberTaken, number_key
 from edu_applications.domain.items import (
@@ -78,6 +79,7 @@ class Found:
 class ItemRegister:
     runtime: ServiceRuntime
     store: ItemStore
+    inbox: InboxStore  # the granted applications the stock is promised to
     clock: Callable[[], dt.datetime] = utc_now
 
     async def import_items(
@@ -168,8 +170,13 @@ class ItemRegister:
         return Found(*await self.store.search(institution_of(identity), **filters))
 
     async def stock(self, identity: Identity) -> list[Stock]:
+        """Items per type, target group and state, and the granted
+        applications still waiting for one (``Stock.free``: what is left to grant)."""
         institution_id = institution_of(identity)
-        return count_stock(await self.store.stock_keys(institution_id))
+        return count_stock(
+            await self.store.stock_keys(institution_id),
+            await self.inbox.awaiting_items(institution_id),
+        )
 
     async def move(
         self,

@@ -35,7 +35,7 @@ from edu_applications.adapters.store import ApplicationStore, ReferenceTaken
 from edu_applications.adapters.upstream import ReceiptDocumentsCatalog, RegistryLookups
 from edu_applications.domain import workflow
 from edu_applications.domain.errors import Conflict, NotFound
-from edu_applications.domain.items import RETURN_MOVES, Item
+from edu_applications.domain.items import RETURN_MOVES, GrantBudget, Item, stock_key_of
 from edu_applications.domain.model import (
     SYSTEM,
     AcknowledgedDocument,
@@ -351,6 +351,25 @@ class ApplicationService:
         app = await self.institutions(identity, app_id, version)
         changed = workflow.decide(app, kind, reason, until, actor_of(identity), self.clock())
         return await self._save(app, changed, actor_of(identity), cid)
+
+    async def grant_within(
+        self, identity: Identity, app_id: str, version: int, budget: GrantBudget, cid: str
+    ) -> Application:
+        """A grant (as ``decide``) that takes one free item of the application's
+        type and target group from ``budget`` (a bulk grant's): ``OutOfStock``,
+        nothing changed, when none is left. The other refusals come first, so
+        an application that could not be granted anyway uses up nothing."""
+        app = await self.institutions(identity, app_id, version)
+        actor, now = actor_of(identity), self.clock()
+        changed = workflow.decide(app, DecisionKind.GRANT, None, None, actor, now)
+        resource = app.resource
+        key = stock_key_of(resource.resource_type, resource.target_group) if resource else None
+        budget.take(key)
+        try:
+            return await self._save(app, changed, actor, cid)
+        except BaseException:
+            budget.give_back(key)
+            raise
 
     async def mark_ready(
         self, identity: Identity, app_id: str, version: int, item: IssuedItem, cid: str

@@ -22,13 +22,10 @@ import asyncio
 import datetime as dt
 import os
 import random
-import statistics
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 from edu_applications.adapters.store import to_doc
 from edu_applications.domain.model import (
     Application,
@@ -39,12 +36,12 @@ from edu_applications.domain.model import (
 )
 from edu_contracts.applications import ActorRole, ApplicantRole, ApplicationStatus
 from edu_contracts.registry_api import ResourceTargetGroup
-from edu_portal.web.session import SESSION_COOKIE, SessionStore
+from edu_portal.web.session import SESSION_COOKIE
 from edu_portal.web.session import Person as SessionPerson
-from edu_runtime.mongo import CODEC_OPTIONS
 from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
+from edu_tools.bench_http import measure, report, staff_sessions
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import UniqueCodes
 from edu_tools.stack import free_ports, local_url, start_stack
@@ -66,13 +63,24 @@ STATUSES = [ApplicationStatus.SUBMITTED] * 6 + [
 ]
 
 
-def _application(rng: random.Random, codes: UniqueCodes, i: int, now: dt.datetime) -> Application:
+def _application(
+    rng: random.Random,
+    codes: UniqueCodes,
+    i: int,
+    now: dt.datetime,
+    *,
+    institution_id: str = INSTITUTION,
+    status: ApplicationStatus | None = None,
+    kind: str | None = None,
+) -> Application:
+    """One application as the service stores it; its status, resource type
+    and names picked at random unless given."""
     created = now - dt.timedelta(minutes=i)
-    status = rng.choice(STATUSES)
+    status = status or rng.choice(STATUSES)
     name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
     child = codes.old(dt.date(2012 + i % 6, 1 + i % 12, 1 + i % 28))
     parent = codes.old(dt.date(1980 + i % 10, 1 + i % 12, 1 + i % 28))
-    kind = rng.choice(["laptop", "tablet"])
+    kind = kind or rng.choice(["laptop", "tablet"])
     history = [
         Transition(
             at=created,
@@ -116,13 +124,13 @@ def _application(rng: random.Random, codes: UniqueCodes, i: int, now: dt.datetim
         applicant=Person(personal_code=parent, full_name="Vecāks Bench"),
         learner=Person(personal_code=child, full_name=name),
         institution=InstitutionSnapshot(
-            institution_id=INSTITUTION,
+            institution_id=institution_id,
             name="Benchmarka vidusskola",
             class_group=f"{1 + i % 12}.{'abc'[i % 3]}",
         ),
         socially_supported=i % 4 == 0,
         resource=ResourceSnapshot(
-            offer_id=f"{INSTITUTION}-{kind.upper()}",
+            offer_id=f"{institution_id}-{kind.upper()}",
             resource_type=kind,
             description="Klēpjdators" if kind == "laptop" else "Planšetdators",
             target_group=ResourceTargetGroup.EVERYONE,
@@ -147,61 +155,6 @@ async def _seed(mongo_url: str, n: int) -> int:
         return n
     finally:
         await client.close()
-
-
-async def _sessions(mongo_url: str, count: int, person: SessionPerson) -> list[str]:
-    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
-    store = SessionStore(
-        client.get_database(PORTAL_DB, codec_options=CODEC_OPTIONS),
-        idle=dt.timedelta(hours=2),
-        longest=dt.timedelta(hours=8),
-    )
-    try:
-        cookies = []
-        for _ in range(count):
-            cookie, _session = await store.open(
-                person,
-                role="staff",
-                institution_id=INSTITUTION,
-                institution_name="Benchmarka vidusskola",
-            )
-            cookies.append(cookie)
-        return cookies
-    finally:
-        await client.close()
-
-
-async def _measure(
-    requests: list[tuple[str, dict[str, str]]], base: str, warm_up: int
-) -> tuple[list[float], int]:
-    """One request at a time; the first ``warm_up`` are not counted."""
-    latencies: list[float] = []
-    errors = 0
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        for i, (path, headers) in enumerate(requests):
-            start = time.perf_counter()
-            r = await client.get(path, headers=headers)
-            elapsed = (time.perf_counter() - start) * 1000
-            if i < warm_up:
-                continue
-            latencies.append(elapsed)
-            if r.status_code != 200:
-                errors += 1
-    return latencies, errors
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _report(label: str, latencies: list[float], errors: int) -> float:
-    p50, p95, p99 = (_quantile(latencies, q) for q in (0.5, 0.95, 0.99))
-    print(
-        f"{label}: {len(latencies)} requests, errors {errors}; ms p50 {p50:.1f}  p95 {p95:.1f}  "
-        f"p99 {p99:.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}"
-    )
-    return p95 if not errors else float("inf")
 
 
 def run(*, n: int, requests: int, data_dir: Path) -> int:
@@ -251,23 +204,32 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
         offset = (PAGE - 1) * PAGE_SIZE
         api_path = f"/api/v1/staff/inbox/?status=submitted&limit={PAGE_SIZE}&offset={offset}"
         api = [(api_path, {"Authorization": f"Bearer {token}"})] * (requests + warm_up)
-        cookies = asyncio.run(_sessions(backends.mongo_url, requests + warm_up, staff))
+        cookies = asyncio.run(
+            staff_sessions(
+                backends.mongo_url,
+                PORTAL_DB,
+                requests + warm_up,
+                staff,
+                institution_id=INSTITUTION,
+                institution_name="Benchmarka vidusskola",
+            )
+        )
         page = [
             (f"/skola/?statuss=submitted&lapa={PAGE}", {"Cookie": f"{SESSION_COOKIE}={c}"})
             for c in cookies
         ]
         api_latencies, api_errors = asyncio.run(
-            _measure(api, f"http://127.0.0.1:{apps_port}", warm_up)
+            measure(api, f"http://127.0.0.1:{apps_port}", warm_up)
         )
-        _report(
+        report(
             f"API  GET /api/v1/staff/inbox/ status=submitted, page {PAGE} (applications direct)",
             api_latencies,
             api_errors,
         )
         page_latencies, page_errors = asyncio.run(
-            _measure(page, f"http://127.0.0.1:{gateway_port}", warm_up)
+            measure(page, f"http://127.0.0.1:{gateway_port}", warm_up)
         )
-        page_p95 = _report(
+        page_p95 = report(
             f"page GET /skola/?statuss=submitted&lapa={PAGE} (through nginx + portal)",
             page_latencies,
             page_errors,

@@ -23,7 +23,6 @@ budget: the page p99 <= 100 ms at 100 pages/s.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import os
@@ -40,11 +39,11 @@ from edu_runtime.riga import today_in_latvia
 from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
+from edu_tools.bench_http import group_cpu, nginx_pids
 from edu_tools.gateway import GatewayKeys
 from edu_tools.registry.bench import (
     DB_NAME,
     WARM_UP_SECONDS,
-    _cpu_seconds,
     _ensure_loaded,
     _plan,
     _quantile,
@@ -149,22 +148,6 @@ async def _drive(
     while not pool.empty():
         pool.get_nowait().close()
     return latencies, errors, elapsed
-
-
-def _group_cpu(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            total += _cpu_seconds(pid)
-    return total
-
-
-def _nginx_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    found = [master]
-    if children.exists():
-        found += [int(p) for p in children.read_text().split()]
-    return found
 
 
 async def _prepare(
@@ -274,7 +257,7 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
         groups = {
             "registry-reader": [procs["registry-reader"].proc.pid],
             "portal": [procs["portal"].proc.pid],
-            "nginx": _nginx_pids(gateway.proc.pid),
+            "nginx": nginx_pids(gateway.proc.pid),
             "MongoDB (nx-27017)": [mongo_pid],
         }
         print(
@@ -293,11 +276,11 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
             # and verified once per session, not once per page).
             warm_up = max(WARM_UP_SECONDS, len(requests) / rate)
             asyncio.run(_drive(port, requests, rate, warm_up))
-            before = {g: _group_cpu(p) for g, p in groups.items()}
+            before = {g: group_cpu(p) for g, p in groups.items()}
             latencies, errors, elapsed = asyncio.run(_drive(port, requests, rate, duration))
             results[label] = _report(label, latencies, errors, elapsed)
             cpu = ", ".join(
-                f"{g} {(_group_cpu(p) - before[g]) / len(latencies) * 1000:.2f}"
+                f"{g} {(group_cpu(p) - before[g]) / len(latencies) * 1000:.2f}"
                 for g, p in groups.items()
             )
             print(f"     CPU ms per request: {cpu}")

@@ -255,6 +255,21 @@ def bench_inbox(
     raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir))
 
 
+@bench_app.command("items")
+def bench_items(
+    n: Annotated[int, typer.Option(help="Items in the register, over 50 institutions.")] = 20_000,
+    requests: Annotated[int, typer.Option(help="Measured requests of each kind.")] = 200,
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the benchmark's own embedded servers keep data.")
+    ] = Path(".edu/bench-items"),
+) -> None:
+    """An item found by its number: the API search, and the ready-for-issue page
+    through nginx + portal (p95 <= 150 ms)."""
+    from edu_tools.bench_items import run
+
+    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir))
+
+
 portal_app = typer.Typer(help="The portal's pages.", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")
 

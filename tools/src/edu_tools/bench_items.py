@@ -248,7 +248,9 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
         token = keys.mint(
             staff.personal_code, role="staff", institution_id=inst, ttl=dt.timedelta(hours=1)
         )
-        prefixes = [inventory_number(MEASURED, k)[:6] for k in range(0, n // INSTITUTIONS, 100)]
+        # "B07-001" and the like: the start of a hundred numbers, of which the
+        # available laptops for everyone are a third
+        prefixes = [inventory_number(MEASURED, k)[:7] for k in range(0, n // INSTITUTIONS, 100)]
         api = [
             (
                 f"/api/v1/staff/item-register/items?q={prefixes[i % len(prefixes)]}"

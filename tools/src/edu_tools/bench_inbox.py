@@ -45,6 +45,7 @@ from edu_runtime.mongo import CODEC_OPTIONS
 from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
+from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import UniqueCodes
 from edu_tools.stack import free_ports, local_url, start_stack
@@ -204,7 +205,7 @@ def _report(label: str, latencies: list[float], errors: int) -> float:
     return p95 if not errors else float("inf")
 
 
-def run(*, n: int, requests: int, data_dir: Path) -> int:
+def run(*, n: int, requests: int, data_dir: Path) -> BenchResult:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = GatewayKeys(data_dir).ensure()
@@ -275,8 +276,28 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
     finally:
         stack.stop()
     verdict = "PASS" if page_p95 <= BUDGET_P95_MS else "FAIL"
+    figures = [
+        Figure(
+            name=f"inbox: {key} p{q * 100:.0f}",
+            value=_quantile(values, q),
+            unit="ms",
+            direction=LOWER,
+            budget=BUDGET_P95_MS if key == "page" and q == 0.95 else None,
+        )
+        for key, values in (("API", api_latencies), ("page", page_latencies))
+        for q in (0.5, 0.95)
+    ]
+    figures.append(
+        Figure(
+            name="inbox: errors",
+            value=api_errors + page_errors,
+            unit="requests",
+            direction=LOWER,
+            budget=0,
+        )
+    )
     print(
         f"budget: the page p95 <= {BUDGET_P95_MS:.0f} ms with {n} applications, filtered, "
         f"page {PAGE} -> {verdict}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
-    return 0 if verdict == "PASS" else 1
+    return BenchResult(bench="inbox", exit_code=0 if verdict == "PASS" else 1, figures=figures)

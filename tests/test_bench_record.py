@@ -117,7 +117,7 @@ def test_the_table_has_a_column_per_profile_and_marks_figures_over_budget() -> N
     full = _profile([RecordedFigure(**_fig("rate", 120, budget=100).model_dump())], "full")
     table = br.render_table(br.Record(profiles={"full": full, "short": short}))
     assert "| figure | short | full | unit | budget | noise |" in table
-    assert "| rate | **80.0** | 120 | /s | ≥ 100 | 5 % / — |" in table
+    assert "| rate | **80** | 120 | /s | ≥ 100 | 5 % / — |" in table
     assert "| p95 | 40.5 (CPU 3.25 ms) | — | /s | — | — / — |" in table
     assert "commit `abc1234`" in table
     assert "AMD EPYC, 2 cores" in table

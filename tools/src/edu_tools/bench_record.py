@@ -296,6 +296,8 @@ def number(value: float | None) -> str:
     if value is None:
         return "—"
     size = abs(value)
+    if value == int(value):
+        return f"{int(value):,}"
     if size >= 1000:
         return f"{value:,.0f}"
     if size >= 100:

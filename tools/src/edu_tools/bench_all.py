@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from rich.table import Table
 
 from edu_tools import bench_record as br
 
-console = Console()
+# Piped to a file or a log, the comparison table keeps its rows on one line each.
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def _applications(p: dict[str, Any]) -> br.BenchResult:
@@ -198,6 +200,9 @@ def main(
         console.print(f"[red]missing:[/] {m.bench}: {m.error}")
     if write:
         record = br.load(record_path)
+        kept = record.profiles.get(profile) if only else None
+        if kept:  # --only: the other benches' recorded figures stay as they were
+            combined += [f for f in kept.figures if f.name.split(":")[0] not in only]
         record.profiles[profile] = br.ProfileRecord(
             profile=profile,
             date=date,

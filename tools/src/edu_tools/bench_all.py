@@ -201,7 +201,7 @@ def main(
     if write:
         record = br.load(record_path)
         kept = record.profiles.get(profile) if only else None
-        if kept:  # --only: the other benches' recorded figures stay as they were
+        if kept and only:  # --only: the other benches' recorded figures stay as they were
             combined += [f for f in kept.figures if f.name.split(":")[0] not in only]
         record.profiles[profile] = br.ProfileRecord(
             profile=profile,

@@ -36,13 +36,10 @@ typecheck: bootstrap
 schemas: bootstrap
 	$(VENV)/edu schemas write
 
-# Every benchmark in turn (each prints its figures and its budget; minutes, not seconds).
+# Every benchmark in turn with its defaults (minutes, not seconds), each figure beside
+# the last committed one (docs/benchmarks.json); `edu bench all --help` for the rest.
 bench: bootstrap
-	$(VENV)/edu bench applications
-	$(VENV)/edu registry bench
-	$(VENV)/edu bench documents
-	$(VENV)/edu retention bench
-	$(VENV)/edu bench notifications
+	$(VENV)/edu bench all --profile full
 
 # Re-resolve dependencies after editing a pyproject.toml.
 lock:

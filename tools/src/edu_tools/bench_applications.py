@@ -38,6 +38,7 @@ from rich.console import Console
 from rich.table import Table
 
 from edu_tools import hops, traces
+from edu_tools.bench_record import HIGHER, LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import old_code
 from edu_tools.stack import free_ports, local_url, start_stack
@@ -183,7 +184,9 @@ async def _check(r: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def run(n: int, concurrency: int, receipts: int, rate: float, trace_hops: bool) -> int:  # noqa: PLR0915
+async def run(  # noqa: PLR0915
+    n: int, concurrency: int, receipts: int, rate: float, trace_hops: bool
+) -> BenchResult:
     work = Path(tempfile.mkdtemp(prefix="edu-bench-"))
     keys = GatewayKeys(work).ensure()
     traces_file = work / "traces.jsonl"
@@ -301,6 +304,21 @@ async def run(n: int, concurrency: int, receipts: int, rate: float, trace_hops: 
                 await watcher.stop()
             elapsed = watcher.last_at - t0
             rate_submissions = n / elapsed
+            figures = [
+                Figure(
+                    name="applications: submissions end to end",
+                    value=rate_submissions,
+                    unit="/s",
+                    direction=HIGHER,
+                    budget=BUDGET_SUBMISSIONS_PER_S,
+                ),
+                Figure(
+                    name="applications: submissions accepted over HTTP",
+                    value=n / accepted,
+                    unit="/s",
+                    direction=HIGHER,
+                ),
+            ]
             console.print(
                 f"submissions: {n} in {elapsed:.2f}s end to end (HTTP accepted in {accepted:.2f}s) → "
                 f"[bold]{rate_submissions:.0f}/s[/] (budget ≥ {BUDGET_SUBMISSIONS_PER_S:.0f}/s)"
@@ -346,10 +364,25 @@ async def run(n: int, concurrency: int, receipts: int, rate: float, trace_hops: 
                 f"[bold]p95 {p95 * 1000:.0f} ms[/], max {latencies[-1] * 1000:.0f} ms (budget p95 ≤ {BUDGET_P95_S * 1000:.0f} ms)"
             )
             receipts_measured = True
+            figures += [
+                Figure(
+                    name="applications: receipt → act linked, p50",
+                    value=p50 * 1000,
+                    unit="ms",
+                    direction=LOWER,
+                ),
+                Figure(
+                    name="applications: receipt → act linked, p95",
+                    value=p95 * 1000,
+                    unit="ms",
+                    direction=LOWER,
+                    budget=BUDGET_P95_S * 1000,
+                ),
+            ]
             await mongo.close()
             ok = rate_submissions >= BUDGET_SUBMISSIONS_PER_S and p95 <= BUDGET_P95_S
             console.print("[green]within budget[/]" if ok else "[red]over budget[/]")
-            return 0 if ok else 1
+            return BenchResult(bench="applications", exit_code=0 if ok else 1, figures=figures)
     finally:
         stack.stop()
         if receipts_measured and trace_hops:
@@ -431,5 +464,5 @@ def main(
     receipts: int = 200,
     rate: float = 20.0,
     trace_hops: bool = False,
-) -> int:
+) -> BenchResult:
     return asyncio.run(run(n, concurrency, receipts, rate, trace_hops))

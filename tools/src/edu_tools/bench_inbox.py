@@ -42,8 +42,10 @@ from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
 from edu_tools.bench_http import measure, report, staff_sessions
+from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import UniqueCodes
+from edu_tools.registry.bench import _quantile
 from edu_tools.stack import free_ports, local_url, start_stack
 
 BUDGET_P95_MS = 150.0
@@ -157,7 +159,7 @@ async def _seed(mongo_url: str, n: int) -> int:
         await client.close()
 
 
-def run(*, n: int, requests: int, data_dir: Path) -> int:
+def run(*, n: int, requests: int, data_dir: Path) -> BenchResult:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = GatewayKeys(data_dir).ensure()
@@ -237,8 +239,28 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
     finally:
         stack.stop()
     verdict = "PASS" if page_p95 <= BUDGET_P95_MS else "FAIL"
+    figures = [
+        Figure(
+            name=f"inbox: {key} p{q * 100:.0f}",
+            value=_quantile(values, q),
+            unit="ms",
+            direction=LOWER,
+            budget=BUDGET_P95_MS if key == "page" and q == 0.95 else None,
+        )
+        for key, values in (("API", api_latencies), ("page", page_latencies))
+        for q in (0.5, 0.95)
+    ]
+    figures.append(
+        Figure(
+            name="inbox: errors",
+            value=api_errors + page_errors,
+            unit="requests",
+            direction=LOWER,
+            budget=0,
+        )
+    )
     print(
         f"budget: the page p95 <= {BUDGET_P95_MS:.0f} ms with {n} applications, filtered, "
         f"page {PAGE} -> {verdict}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
-    return 0 if verdict == "PASS" else 1
+    return BenchResult(bench="inbox", exit_code=0 if verdict == "PASS" else 1, figures=figures)

@@ -35,6 +35,7 @@ from edu_contracts.applications import (
 )
 
 from edu_tools.backends import free_port
+from edu_tools.bench_record import HIGHER, LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.stack import RunningStack, free_ports, start_stack
 
@@ -105,7 +106,7 @@ async def publish(bootstrap: str, events: list[StatusChanged]) -> None:
         await producer.stop()
 
 
-def main(n: int = 10_000, timeout: float = 600.0) -> int:
+def main(n: int = 10_000, timeout: float = 600.0) -> BenchResult:
     work = Path(tempfile.mkdtemp(prefix="edu-bench-notifications-"))
     GatewayKeys(work).ensure()
     counter = Counter()
@@ -140,7 +141,38 @@ def main(n: int = 10_000, timeout: float = 600.0) -> int:
             f"service CPU:              {cpu:.1f} s, {1000 * cpu / max(delivered, 1):.2f} ms per message"
         )
         print(f"delivered twice:          {counter.duplicates()}")
-        return 0 if delivered == n and counter.duplicates() == 0 else 1
+        cpu_ms = 1000 * cpu / max(delivered, 1)
+        figures = [
+            Figure(
+                name="notifications: messages delivered end to end",
+                value=delivered / elapsed,
+                unit="/s",
+                direction=HIGHER,
+                cpu_ms=cpu_ms,
+            ),
+            Figure(
+                name="notifications: service CPU per message",
+                value=cpu_ms,
+                unit="ms",
+                direction=LOWER,
+            ),
+            Figure(
+                name="notifications: delivered twice",
+                value=counter.duplicates(),
+                unit="messages",
+                direction=LOWER,
+                budget=0,
+            ),
+            Figure(
+                name="notifications: not delivered",
+                value=n - delivered,
+                unit="messages",
+                direction=LOWER,
+                budget=0,
+            ),
+        ]
+        ok = delivered == n and counter.duplicates() == 0
+        return BenchResult(bench="notifications", exit_code=0 if ok else 1, figures=figures)
     finally:
         if stack is not None:
             stack.stop()
@@ -149,4 +181,4 @@ def main(n: int = 10_000, timeout: float = 600.0) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000))
+    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000).exit_code)

@@ -40,6 +40,7 @@ from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
 from edu_tools.bench_http import group_cpu, nginx_pids
+from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.registry.bench import (
     DB_NAME,
@@ -213,7 +214,7 @@ def _report(name: str, latencies: list[float], errors: int, elapsed: float) -> f
     return p99
 
 
-def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
+def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> BenchResult:
     on = today_in_latvia()
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -267,9 +268,10 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
             f"at {rate:.0f}/s"
         )
         results: dict[str, float] = {}
-        for label, port, requests in (
-            ("API  GET /api/v1/my-data (registry-reader direct)", registry_port, api),
-            ("page GET /mani-dati/dati (through nginx + portal)", gateway_port, pages),
+        figures: list[Figure] = []
+        for key, label, port, requests in (
+            ("API", "API  GET /api/v1/my-data (registry-reader direct)", registry_port, api),
+            ("page", "page GET /mani-dati/dati (through nginx + portal)", gateway_port, pages),
         ):
             # Warm-up: at least one request per person, so the measured
             # phase sees what a person's later pages cost (their JWT minted
@@ -279,13 +281,46 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
             before = {g: group_cpu(p) for g, p in groups.items()}
             latencies, errors, elapsed = asyncio.run(_drive(port, requests, rate, duration))
             results[label] = _report(label, latencies, errors, elapsed)
-            cpu = ", ".join(
-                f"{g} {(group_cpu(p) - before[g]) / len(latencies) * 1000:.2f}"
-                for g, p in groups.items()
-            )
+            cpu_ms = {
+                g: (group_cpu(p) - before[g]) / len(latencies) * 1000 for g, p in groups.items()
+            }
+            cpu = ", ".join(f"{g} {ms:.2f}" for g, ms in cpu_ms.items())
             print(f"     CPU ms per request: {cpu}")
             if errors:
                 results[label] = float("inf")
+            total_cpu = sum(cpu_ms.values())
+            for q in (0.50, 0.99):
+                figures.append(
+                    Figure(
+                        name=f"portal: my-data {key} p{q * 100:.0f}",
+                        value=_quantile(latencies, q),
+                        unit="ms",
+                        direction=LOWER,
+                        budget=BUDGET_P99_MS if key == "page" and q == 0.99 else None,
+                        cpu_ms=total_cpu if q == 0.99 else None,
+                    )
+                )
+            figures += [
+                Figure(name=f"portal: my-data {key} CPU, {g}", value=ms, unit="ms", direction=LOWER)
+                for g, ms in cpu_ms.items()
+            ]
+            figures.append(
+                Figure(
+                    name=f"portal: my-data {key} CPU, total",
+                    value=total_cpu,
+                    unit="ms",
+                    direction=LOWER,
+                )
+            )
+            figures.append(
+                Figure(
+                    name=f"portal: my-data {key} errors",
+                    value=errors,
+                    unit="requests",
+                    direction=LOWER,
+                    budget=0,
+                )
+            )
     finally:
         stack.stop()
     page_p99 = list(results.values())[-1]
@@ -295,4 +330,4 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
         f"learners (this run: {rate:.0f}/s, {learners} learners) -> {verdict}; "
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
-    return 0 if verdict == "PASS" else 1
+    return BenchResult(bench="portal", exit_code=0 if verdict == "PASS" else 1, figures=figures)

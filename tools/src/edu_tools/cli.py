@@ -165,7 +165,7 @@ def bench_applications(
     """Submissions/s and receipt → handover act linked latency, on the real stack."""
     from edu_tools.bench_applications import main as run_bench
 
-    raise typer.Exit(run_bench(n, concurrency, receipts, rate, hops))
+    raise typer.Exit(run_bench(n, concurrency, receipts, rate, hops).exit_code)
 
 
 @bench_app.command("notifications")
@@ -175,7 +175,7 @@ def bench_notifications(
     """Status changes → e-mails delivered to a real SMTP server: messages/s, CPU per message."""
     from edu_tools.bench_notifications import main as run_bench
 
-    raise typer.Exit(run_bench(changes))
+    raise typer.Exit(run_bench(changes).exit_code)
 
 
 @app.command()
@@ -223,7 +223,9 @@ def bench_documents(
     from edu_tools.documents.bench import main as run_bench
 
     argv = ["--seconds", str(seconds), "--concurrency", str(concurrency)]
-    raise typer.Exit(run_bench([*argv, *(["--mongo-url", mongo_url] if mongo_url else [])]))
+    raise typer.Exit(
+        run_bench([*argv, *(["--mongo-url", mongo_url] if mongo_url else [])]).exit_code
+    )
 
 
 @bench_app.command("portal")
@@ -238,7 +240,9 @@ def bench_portal(
     """The My data result page through nginx + portal vs the API read (budget p99 <= 100 ms)."""
     from edu_tools.bench_portal import run
 
-    raise typer.Exit(run(learners=learners, rate=rate, duration=duration, data_dir=data_dir))
+    raise typer.Exit(
+        run(learners=learners, rate=rate, duration=duration, data_dir=data_dir).exit_code
+    )
 
 
 @bench_app.command("inbox")
@@ -252,7 +256,63 @@ def bench_inbox(
     """The staff inbox page (filtered, page 50) through nginx + portal vs the API (p95 <= 150 ms)."""
     from edu_tools.bench_inbox import run
 
-    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir))
+    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir).exit_code)
+
+
+@bench_app.command("all")
+def bench_all(
+    profile: Annotated[
+        str, typer.Option(help="short (~5 min on 2 cores) or full (the benches' defaults).")
+    ] = "short",
+    repeat: Annotated[
+        int, typer.Option(min=1, help="Runs of everything; 2+ measures each figure's noise.")
+    ] = 1,
+    write: Annotated[
+        bool, typer.Option(help="Record the figures in docs/benchmarks.json.")
+    ] = False,
+    noise_from: Annotated[
+        Path | None,
+        typer.Option(help="Take the noise from this record (default: the committed one)."),
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option(help="Exit 1 when a figure moved the wrong way beyond its noise.")
+    ] = False,
+    only: Annotated[list[str] | None, typer.Option(help="Only these benches (repeatable).")] = None,
+) -> None:
+    """Every benchmark in turn; each figure beside the last committed one, regressions flagged."""
+    from edu_tools.bench_all import PROFILES, main
+
+    if profile not in PROFILES:
+        typer.echo(f"error: --profile is one of {', '.join(PROFILES)}", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(
+        main(
+            profile,
+            repeat=repeat,
+            write=write,
+            noise_from=noise_from,
+            fail_on_regression=fail_on_regression,
+            only=only,
+        )
+    )
+
+
+@bench_app.command("table")
+def bench_table(
+    check: Annotated[bool, typer.Option(help="Only check README's table is current.")] = False,
+) -> None:
+    """Render README's performance table from docs/benchmarks.json (between its markers)."""
+    from edu_tools.bench_record import README, load, render_table, with_table
+
+    text = README.read_text()
+    new = with_table(text, render_table(load()))
+    if check:
+        if new != text:
+            typer.echo(f"{README} is out of date: run `edu bench table`", err=True)
+            raise typer.Exit(1)
+        return
+    README.write_text(new)
+    typer.echo(f"wrote {README}")
 
 
 @bench_app.command("items")

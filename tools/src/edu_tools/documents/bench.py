@@ -36,6 +36,8 @@ from edu_documents.service import DocumentService, Renderer
 from edu_documents.settings import DocumentsSettings
 from edu_runtime.runtime import ServiceRuntime
 
+from edu_tools.bench_record import HIGHER, LOWER, BenchResult, Figure
+
 BUDGET_ACTS_PER_SECOND = 100.0
 READER = "320000-00001"
 
@@ -164,7 +166,7 @@ def _line(label: str, r: Result, extra: str = "") -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> BenchResult:
     parser = argparse.ArgumentParser(prog="edu bench documents", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=8, help="acts in flight at once")
@@ -202,8 +204,32 @@ def main(argv: list[str] | None = None) -> int:
         f"{'OK' if ok else 'BELOW BUDGET'} ({both.rate:.1f} acts/s, concurrency "
         f"{args.concurrency}, load average {os.getloadavg()[0]:.1f})"
     )
-    return 0 if ok else 1
+    figures = [
+        Figure(
+            name=f"documents: acts {label}, one core",
+            value=r.rate,
+            unit="/s",
+            direction=HIGHER,
+            budget=BUDGET_ACTS_PER_SECOND if label == "rendered + stored" else None,
+            cpu_ms=r.cpu_ms,
+        )
+        for label, r in (
+            ("rendered + stored", both),
+            ("rendered only", render),
+            ("stored only", store),
+        )
+    ]
+    figures += [
+        Figure(
+            name="documents: CPU per act rendered + stored",
+            value=both.cpu_ms,
+            unit="ms",
+            direction=LOWER,
+        ),
+        Figure(name="documents: peak RSS", value=peak_mb, unit="MB", direction=LOWER),
+    ]
+    return BenchResult(bench="documents", exit_code=0 if ok else 1, figures=figures)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main().exit_code)

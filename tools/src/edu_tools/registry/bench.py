@@ -35,6 +35,7 @@ from edu_registry_reader.adapters import loader
 from edu_registry_reader.domain import rules
 from edu_registry_reader.domain.records import PersonRecord, RepresentationRecord
 
+from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.registry.seeding import DEFAULT_SEED, load_synthetic
 
 BUDGET_P99_MS = 50.0
@@ -249,7 +250,7 @@ async def _measure(
     return result
 
 
-def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
+def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> BenchResult:
     from edu_tools.backends import Backends, free_port
     from edu_tools.gateway import GatewayKeys
 
@@ -316,4 +317,23 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> int:
         f"budget: p99 <= {BUDGET_P99_MS:.0f} ms at 200 req/s"
         f"{'' if rate == 200 else f' (this run: {rate:.0f} req/s)'} -> {verdict}"
     )
-    return 0 if verdict == "PASS" else 1
+    figures = [
+        Figure(
+            name=f"registry: my-data API p{q * 100:.0f}",
+            value=v,
+            unit="ms",
+            direction=LOWER,
+            budget=BUDGET_P99_MS if q == 0.99 else None,
+        )
+        for q, v in ((0.50, p50), (0.95, p95), (0.99, p99))
+    ]
+    figures.append(
+        Figure(
+            name="registry: my-data API errors",
+            value=errors,
+            unit="requests",
+            direction=LOWER,
+            budget=0,
+        )
+    )
+    return BenchResult(bench="registry", exit_code=0 if verdict == "PASS" else 1, figures=figures)

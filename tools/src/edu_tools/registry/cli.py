@@ -145,4 +145,6 @@ def bench(
     """Latency of GET /api/v1/my-data at a steady rate over loopback (budget p99 ≤ 50 ms)."""
     from edu_tools.registry.bench import run
 
-    raise typer.Exit(run(learners=learners, rate=rate, duration=duration, data_dir=data_dir))
+    raise typer.Exit(
+        run(learners=learners, rate=rate, duration=duration, data_dir=data_dir).exit_code
+    )

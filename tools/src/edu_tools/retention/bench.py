@@ -43,6 +43,8 @@ from edu_retention.domain.model import new_application_deadline
 from edu_retention.service import RetentionService
 from edu_retention.settings import RetentionSettings
 
+from edu_tools.bench_record import HIGHER, LOWER, BenchResult, Figure
+
 NOW = dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC)
 SCALE_BUDGET = 1.5
 
@@ -152,7 +154,7 @@ async def run_size(
     }
 
 
-async def main_async(sizes: list[int], due: int, batch: int, repeats: int) -> int:
+async def main_async(sizes: list[int], due: int, batch: int, repeats: int) -> BenchResult:
     # A development tool: the embedded servers come from the workspace's tools.
     from edu_tools.backends import Backends
 
@@ -182,10 +184,36 @@ async def main_async(sizes: list[int], due: int, batch: int, repeats: int) -> in
         f"\nsweep time {int(large['stored']):,} vs {int(small['stored']):,} stored, same number "
         f"due: x{ratio:.2f} (budget x{SCALE_BUDGET}) -> {'OK' if ok else 'OVER BUDGET'}"
     )
-    return 0 if ok else 1
+    figures = [
+        Figure(
+            name="retention: sweep time, largest vs smallest store",
+            value=ratio,
+            unit="x",
+            direction=LOWER,
+            budget=SCALE_BUDGET,
+        )
+    ]
+    for r in rows:
+        size = f"{int(r['stored']):,} stored, {int(r['due']):,} due"
+        figures += [
+            Figure(name=f"retention: sweep, {size}", value=r["sweep_s"], unit="s", direction=LOWER),
+            Figure(
+                name=f"retention: empty sweep, {size}",
+                value=r["empty_sweep_ms"],
+                unit="ms",
+                direction=LOWER,
+            ),
+            Figure(
+                name=f"retention: relay, {size}",
+                value=r["published_per_s"],
+                unit="/s",
+                direction=HIGHER,
+            ),
+        ]
+    return BenchResult(bench="retention", exit_code=0 if ok else 1, figures=figures)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> BenchResult:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--sizes", default="100000,1000000", help="Store sizes, comma-separated (ascending)."
@@ -201,4 +229,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main().exit_code)

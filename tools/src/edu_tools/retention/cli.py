@@ -27,4 +27,6 @@ def bench(
     """Benchmark the sweeper on fresh embedded servers."""
     from edu_tools.retention.bench import main as run_bench
 
-    raise typer.Exit(run_bench(["--sizes", sizes, "--due", str(due), "--batch", str(batch)]))
+    raise typer.Exit(
+        run_bench(["--sizes", sizes, "--due", str(due), "--batch", str(batch)]).exit_code
+    )

@@ -386,3 +386,25 @@ async def messages_shown(
         return shown if len(shown) >= count else None
 
     return await eventually(probe, timeout=60)
+
+
+ITEMS = "/api/v1/staff/item-register/items"
+
+
+async def register_item(
+    stack: Stack,
+    a: Actors,
+    inventory_number: str,
+    *,
+    resource_type: str = "laptop",
+    target_group: str = "everyone",
+) -> dict[str, Any]:
+    """An item in the school's register, as staff add one by hand."""
+    body = {
+        "resource_type": resource_type,
+        "model": "Lenovo ThinkPad E14",
+        "inventory_number": inventory_number,
+        "serial_number": f"SN-{inventory_number}",
+        "target_group": target_group,
+    }
+    return await ok(await stack.applications.client.post(ITEMS, json=body, headers=a.staff), 201)

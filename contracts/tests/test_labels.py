@@ -10,7 +10,7 @@ import pytest
 from edu_contracts import labels
 from edu_contracts.applications import ApplicationStatus, ReturnCondition
 from edu_contracts.documents import Language
-from edu_contracts.items import ItemCondition, ItemState
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 
@@ -21,6 +21,7 @@ TABLES = [
     (ReturnCondition, labels.RETURN_CONDITION),
     (ItemState, labels.ITEM_STATE),
     (ItemCondition, labels.ITEM_CONDITION),
+    (ItemMove, labels.ITEM_MOVE),
 ]
 
 

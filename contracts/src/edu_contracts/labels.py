@@ -17,7 +17,7 @@ from typing import Final, TypeAlias
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.applications import ReturnCondition
 from edu_contracts.documents import Language
-from edu_contracts.items import ItemCondition, ItemState
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 
@@ -86,5 +86,21 @@ ITEM_CONDITION: Final[Mapping[ItemCondition, Words]] = MappingProxyType(
         ItemCondition.NEW: {LV: "Jauns", EN: "New"},
         ItemCondition.GOOD: {LV: "Labā stāvoklī", EN: "Good"},
         ItemCondition.DAMAGED: {LV: "Bojāts", EN: "Damaged"},
+    }
+)
+
+ITEM_MOVE: Final[Mapping[ItemMove, Words]] = MappingProxyType(
+    {
+        ItemMove.REGISTER: {LV: "Reģistrēts", EN: "Registered"},
+        ItemMove.RESERVE: {LV: "Rezervēts iesniegumam", EN: "Reserved for an application"},
+        ItemMove.RELEASE: {LV: "Rezervācija atcelta", EN: "Reservation released"},
+        ItemMove.ISSUE: {LV: "Izsniegts", EN: "Issued"},
+        ItemMove.RETURN: {LV: "Atgriezts", EN: "Returned"},
+        ItemMove.RETURN_DAMAGED: {LV: "Atgriezts bojāts", EN: "Returned damaged"},
+        ItemMove.REPAIRED: {LV: "Salabots", EN: "Repaired"},
+        ItemMove.MARK_LOST: {LV: "Nozaudēts", EN: "Lost"},
+        ItemMove.MARK_STOLEN: {LV: "Nozagts", EN: "Stolen"},
+        ItemMove.FOUND: {LV: "Atrasts", EN: "Found"},
+        ItemMove.WRITE_OFF: {LV: "Norakstīts", EN: "Written off"},
     }
 )

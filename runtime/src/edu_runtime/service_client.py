@@ -147,12 +147,19 @@ class ServiceClient:
 
     @asynccontextmanager
     async def download(
-        self, path: str, *, params: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        method: str = "GET",
+        body: BaseModel | None = None,
     ) -> AsyncIterator[httpx.Response]:
         """A file, streamed: the answer's body is read as the caller passes it on
-        (``aiter_bytes``), never held whole in memory."""
+        (``aiter_bytes``), never held whole in memory. ``POST`` with a ``body``
+        for a file drawn from what is sent (labels, a report)."""
         try:
-            response = await self._http.send(self._request("GET", path, None, params), stream=True)
+            request = self._request(method, path, body, params)
+            response = await self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise UpstreamUnavailable(503, f"{self.name}_unavailable", repr(exc)) from None
         try:

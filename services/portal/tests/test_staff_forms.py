@@ -16,7 +16,6 @@ from edu_portal.staff.forms import (
     GrantForm,
     InstitutionChoice,
     PostponeForm,
-    ReadyForIssueForm,
     RefuseForm,
     ReturnForm,
 )
@@ -97,22 +96,6 @@ def test_postponing_needs_a_reason_and_a_date_like_2026_09_15(lang: Lang) -> Non
     )
     assert form is not None
     assert form.body().postponed_until == dt.date(2026, 9, 15)
-
-
-@pytest.mark.parametrize("lang", BOTH)
-def test_ready_for_issue_needs_the_items_three_numbers(lang: Lang) -> None:
-    set_lang(lang)
-    form, errors = ReadyForIssueForm.parse({"version": "4", "model": "Lenovo"})
-    assert form is None
-    assert errors.items() == [
-        ("inventory_number", FILL_IN[lang]),
-        ("serial_number", FILL_IN[lang]),
-    ]
-    form, _ = ReadyForIssueForm.parse(
-        {"version": "4", "model": "Lenovo", "inventory_number": "INV-1", "serial_number": "S1"}
-    )
-    assert form is not None
-    assert form.body().inventory_number == "INV-1"
 
 
 @pytest.mark.parametrize("lang", BOTH)

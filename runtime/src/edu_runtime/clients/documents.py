@@ -1,5 +1,6 @@
 """The documents service's API: receipt documents (wizard step 5), a
-document's state, and its file."""
+document's state, and its file; the item register's printouts (labels, a
+stocktake's report), drawn from what is sent."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
 import httpx
-from edu_contracts.documents_api import DocumentView, ReceiptDocuments
+from edu_contracts.documents_api import (
+    DocumentView,
+    ItemLabels,
+    ReceiptDocuments,
+    StocktakeReport,
+)
 
 from edu_runtime.service_client import ServiceClient
 
@@ -35,3 +41,13 @@ class DocumentsClient:
     def pdf(self, document_id: UUID) -> AbstractAsyncContextManager[httpx.Response]:
         """The rendered PDF, streamed."""
         return self.service.download(f"{API}/{document_id}/pdf")
+
+    def item_labels(self, labels: ItemLabels) -> AbstractAsyncContextManager[httpx.Response]:
+        """A PDF sheet of item labels, streamed."""
+        return self.service.download(f"{API}/item-labels", method="POST", body=labels)
+
+    def stocktake_report(
+        self, report: StocktakeReport
+    ) -> AbstractAsyncContextManager[httpx.Response]:
+        """A stocktake's report as a PDF, streamed."""
+        return self.service.download(f"{API}/stocktake-reports", method="POST", body=report)

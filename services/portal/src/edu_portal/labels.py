@@ -17,6 +17,7 @@ from edu_contracts import labels
 from edu_contracts.applications import ApplicationStatus as S
 from edu_contracts.applications import ReturnCondition
 from edu_contracts.documents import Language
+from edu_contracts.items import ItemCondition, ItemMove, ItemState
 from edu_contracts.lending import LendingResourceType
 from edu_contracts.registry_api import ResourceTargetGroup
 
@@ -99,3 +100,30 @@ def target_group_names() -> dict[ResourceTargetGroup, str]:
 def condition_names() -> dict[ReturnCondition, str]:
     """The state a resource came back in, as the staff pages and exports name it."""
     return _words(labels.RETURN_CONDITION)
+
+
+def item_state_names() -> dict[ItemState, str]:
+    return _words(labels.ITEM_STATE)
+
+
+def item_condition_names() -> dict[ItemCondition, str]:
+    return _words(labels.ITEM_CONDITION)
+
+
+def item_move_names() -> dict[ItemMove, str]:
+    return _words(labels.ITEM_MOVE)
+
+
+ITEM_STATE_CLASSES: Final[Mapping[ItemState, str]] = MappingProxyType(
+    {
+        ItemState.AVAILABLE: f"tag {TagColour.GREEN.value}",
+        ItemState.RESERVED: f"tag {TagColour.YELLOW.value}",
+        ItemState.ISSUED: "tag",
+        ItemState.IN_REPAIR: f"tag {TagColour.YELLOW.value}",
+        ItemState.LOST: f"tag {TagColour.RED.value}",
+        ItemState.STOLEN: f"tag {TagColour.RED.value}",
+        ItemState.WRITTEN_OFF: f"tag {TagColour.GREY.value}",
+    }
+)
+"""An item's state → its tag's class: green on the shelf, yellow held back,
+blue with a learner, red gone, grey written off."""

@@ -67,6 +67,8 @@ VALUES: dict[str, dict[str, str]] = {
     "target_group": _words(
         labels.TARGET_GROUP,
         ("visiem", ResourceTargetGroup.EVERYONE),
+        ("visi", ResourceTargetGroup.EVERYONE),
+        ("visi izglītojamie", ResourceTargetGroup.EVERYONE),
         ("every learner", ResourceTargetGroup.EVERYONE),
         ("sociāli atbalstāmajiem", ResourceTargetGroup.SOCIALLY_SUPPORTED),
         ("sociāli atbalstāmie", ResourceTargetGroup.SOCIALLY_SUPPORTED),

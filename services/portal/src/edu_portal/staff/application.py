@@ -25,7 +25,6 @@ from edu_portal.staff.forms import (
     CloseIncidentForm,
     GrantForm,
     PostponeForm,
-    ReadyForIssueForm,
     RefuseForm,
     ReturnForm,
 )
@@ -43,7 +42,7 @@ CHANGED = frozenset({"stale_version", "illegal_transition"})
 CLOSE = "slegt"
 
 
-async def _application(clients: Clients, app_id: UUID) -> StaffApplication:
+async def application_of(clients: Clients, app_id: UUID) -> StaffApplication:
     app = await clients.staff.application(app_id)
     if app is None:
         raise NotFoundException
@@ -73,7 +72,7 @@ async def application(
     clients: Api,
     done: Annotated[str | None, Parameter(query="ok")] = None,
 ) -> Template | Redirect:
-    app = await _application(clients, app_id)
+    app = await application_of(clients, app_id)
     return staff_page(
         "application.html",
         signed_in,
@@ -119,10 +118,6 @@ async def _decide(clients: Clients, app_id: UUID, _i: UUID | None, form: Any) ->
     return await clients.staff.decide(app_id, form.body())
 
 
-async def _ready(clients: Clients, app_id: UUID, _i: UUID | None, form: Any) -> StaffApplication:
-    return await clients.staff.ready_for_issue(app_id, form.body())
-
-
 async def _return(clients: Clients, app_id: UUID, _i: UUID | None, form: Any) -> StaffApplication:
     return await clients.staff.record_return(app_id, form.body())
 
@@ -155,17 +150,6 @@ def _actions() -> dict[str, Action]:
                     "date",
                     hint=_("For example, 2026-09-15"),
                 ),
-            ),
-        ),
-        "izsniegsana": Action(
-            _("Ready for issue: the item"),
-            _("Mark as ready for issue"),
-            ReadyForIssueForm,
-            _ready,
-            (
-                Field("model", _("Model")),
-                Field("inventory_number", _("Inventory number")),
-                Field("serial_number", _("Serial number")),
             ),
         ),
         "atgriesana": Action(
@@ -207,7 +191,8 @@ def _action(slug: str, incident: str | None) -> tuple[Action, UUID | None]:
         raise NotFoundException from None
 
 
-def _changed(signed_in: SignedIn, app: StaffApplication) -> Template:
+def changed_page(signed_in: SignedIn, app: StaffApplication) -> Template:
+    """Someone changed the application meanwhile: what it is now, nothing done."""
     return staff_page("changed.html", signed_in, status_code=409, app=app, tag_classes=TAG_CLASSES)
 
 
@@ -220,9 +205,9 @@ async def action_form(
     incident: Incident = None,
 ) -> Template | Redirect:
     action, _incident = _action(slug, incident)
-    app = await _application(clients, app_id)
+    app = await application_of(clients, app_id)
     if slug != CLOSE and slug not in dict(_actions_for(app)):
-        return _changed(signed_in, app)
+        return changed_page(signed_in, app)
     return staff_page(
         "action.html",
         signed_in,
@@ -249,7 +234,7 @@ async def action_submit(
     post (``confirmed``): do it. The version the page showed goes along, so a
     change by someone else meanwhile is refused and said so."""
     action, incident_id = _action(slug, incident)
-    app = await _application(clients, app_id)
+    app = await application_of(clients, app_id)
     form, errors = action.form.parse(data)
     values = {f.name: form_value(data, f.name)[:TEXT_MAX] for f in action.fields}
     version = form.version if form is not None else form_value(data, "version")
@@ -263,12 +248,12 @@ async def action_submit(
     if form_value(data, "confirmed") != "yes":
         return staff_page("action.html", signed_in, errors=FormErrors(), confirming=True, **context)
     if form.version < 1:  # not the version of any page shown: changed meanwhile, as far as known
-        return _changed(signed_in, app)
+        return changed_page(signed_in, app)
     try:
         await action.do(clients, app_id, incident_id, form)
     except ApiProblem as problem:
         if problem.reason in CHANGED or problem.status == 409:
-            return _changed(signed_in, await _application(clients, app_id))
+            return changed_page(signed_in, await application_of(clients, app_id))
         if problem.status != 422:
             raise
         errors.add(

@@ -10,7 +10,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from edu_portal.labels import resource_type_names, status_labels
+from edu_portal.labels import resource_type_names, status_labels, target_group_names
 from edu_portal.web.context import SignedIn, page, provide_signed_in
 from edu_portal.web.i18n import _
 
@@ -51,6 +51,7 @@ def staff_page(
         institution_name=signed_in.session.institution_name or signed_in.session.institution_id,
         status_labels=status_labels(),
         type_names=resource_type_names(),
+        target_names=target_group_names(),
         **context,
     )
 

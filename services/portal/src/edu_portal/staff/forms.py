@@ -1,5 +1,6 @@
 """The staff pages' forms as objects (``PageForm``): one application's actions
-(grant, refuse, postpone, ready for issue, return, close an incident), the bulk
+(grant, refuse, postpone, return, close an incident; ready for issue is
+the register's item, ``register_forms``), the bulk
 grant's choice and the lending settings. Each validates in one call, says
 what is wrong in the page's language, and gives the staff API's body
 (``edu_contracts.staff_api``), so its rules are unit-tested without a browser
@@ -18,7 +19,6 @@ from edu_contracts.staff_api import (
     DecisionKind,
     DecisionRequest,
     IncidentClosing,
-    ReadyForIssue,
     ReturnRequest,
 )
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -91,15 +91,6 @@ class PostponeForm(ActionForm):
 
     def body(self) -> DecisionRequest:
         return DecisionRequest(**self.model_dump(), decision=DecisionKind.POSTPONE)
-
-
-class ReadyForIssueForm(ActionForm):
-    model: Text
-    inventory_number: Text
-    serial_number: Text
-
-    def body(self) -> ReadyForIssue:
-        return ReadyForIssue(**self.model_dump())
 
 
 class ReturnForm(ActionForm):

@@ -4,6 +4,7 @@ string (Latvian names); the staff API gets them as ``InboxQuery``."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -110,11 +111,15 @@ async def inbox(
     filters: InboxFilters,
     page_number: PageNumber = 1,
 ) -> Template | Redirect:
-    found = await clients.staff.inbox(filters.query(), **window(page_number, PAGE_SIZE))
+    found, stock = await asyncio.gather(
+        clients.staff.inbox(filters.query(), **window(page_number, PAGE_SIZE)),
+        clients.items.stock(),
+    )
     return staff_page(
         "inbox.html",
         signed_in,
         found=found,
+        stock=stock,
         query=filters,
         **pager(page_number, found.total, PAGE_SIZE),
         everything=sum(found.counts.values()),

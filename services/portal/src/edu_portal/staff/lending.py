@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import ValidationError
 
-from edu_portal.labels import target_group_names
 from edu_portal.staff.common import BASE, staff_page, use_names
 from edu_portal.staff.lending_form import LendingSettingsForm, lending_as_typed
 from edu_portal.web.api import ApiProblem, invalid_fields
@@ -47,7 +46,7 @@ async def _page(
         errors=errors,
         saved=saved,
         changed=changed,
-        target_names=target_group_names(),
+        stock=await clients.items.stock(),
         use_names=use_names(),
         field_names=_field_names(),
     )
@@ -63,7 +62,6 @@ def _field_names() -> dict[str, str]:
         "target_group": _("Target group"),
         "use": _("Use"),
         "for_groups": _("Programmes or classes"),
-        "items_available": _("Items available"),
         "contact_email": _("Address for the daily digest of new applications"),
     }
 

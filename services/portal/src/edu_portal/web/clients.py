@@ -13,6 +13,7 @@ from typing import Any
 
 from edu_runtime.clients.applications import ApplicationsClient
 from edu_runtime.clients.documents import DocumentsClient
+from edu_runtime.clients.items import ItemRegisterClient
 from edu_runtime.clients.registry import RegistryClient
 from edu_runtime.clients.staff import StaffClient
 from edu_runtime.service_client import ServiceClient
@@ -29,6 +30,7 @@ class Clients:
     documents: DocumentsClient
     staff: StaffClient
     applications: ApplicationsClient
+    items: ItemRegisterClient
 
     @classmethod
     def acting_as(cls, backends: Backends, token: str) -> Clients:
@@ -42,6 +44,7 @@ class Clients:
             documents=DocumentsClient(bound(Backend.DOCUMENTS)),
             staff=StaffClient(bound(Backend.APPLICATIONS)),
             applications=ApplicationsClient(bound(Backend.APPLICATIONS)),
+            items=ItemRegisterClient(bound(Backend.APPLICATIONS)),
         )
 
 

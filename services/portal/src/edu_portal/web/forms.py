@@ -22,12 +22,12 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 
-def _as_tuple(value: Any) -> Any:
+def as_tuple(value: Any) -> Any:
     return (value,) if isinstance(value, str) else value
 
 
 # Checkboxes: one ticked box arrives as one value, several as a list.
-Choices = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
+Choices = Annotated[tuple[str, ...], BeforeValidator(as_tuple)]
 
 
 def read_version(value: Any) -> int:

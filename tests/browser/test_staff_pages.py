@@ -22,7 +22,15 @@ from playwright.async_api import Browser, Page, expect
 from tests.browser.conftest import Site
 from tests.browser.helpers import Check, Shoot, SignIn, press_on, wait_for_link
 from tests.conftest import Stack
-from tests.flows import Actors, accept_terms, complete_draft, ok, staff_post, wait_status
+from tests.flows import (
+    Actors,
+    accept_terms,
+    complete_draft,
+    ok,
+    register_item,
+    staff_post,
+    wait_status,
+)
 from tests.world import World
 
 APPS = "/api/v1/applications"
@@ -101,14 +109,15 @@ async def test_staff_sign_in_decide_issue_and_lending_settings(
     await expect(page.get_by_role("status")).to_contain_text("Izdarīts")
     await expect(page.locator("strong.tag", has_text="Piešķirts")).to_be_visible()
 
-    # "Gatavs izsniegšanai" with the item; a change made meanwhile is said so.
+    # "Gatavs izsniegšanai" with an item of the register, scanned; a change
+    # made meanwhile is said so.
+    number = f"INV-{app['id'][:8]}"  # the browser tests share one register
+    await register_item(stack, a, number)
     await page.get_by_role("link", name="Gatavs izsniegšanai").click()
-    await page.get_by_label("Modelis").fill("Lenovo ThinkPad E14")
-    await page.get_by_label("Inventāra numurs").fill("INV-0042")
-    await page.get_by_label("Sērijas numurs").fill("PF3ABC12")
     await check_axe(page)
-    await page.get_by_role("button", name="Turpināt").click()
-    await expect(page.get_by_text("INV-0042")).to_be_visible()
+    await page.get_by_label("Inventāra vai sērijas numurs").fill(number)
+    await page.get_by_label("Inventāra vai sērijas numurs").press("Enter")
+    await expect(page.get_by_text(f"SN-{number}")).to_be_visible()
     # Meanwhile the parent withdraws it in their own session.
     current = await ok(await stack.applications.client.get(f"{APPS}/{app['id']}", headers=a.parent))
     await ok(
@@ -116,7 +125,7 @@ async def test_staff_sign_in_decide_issue_and_lending_settings(
             f"{APPS}/{app['id']}/withdraw", json={"version": current["version"]}, headers=a.parent
         )
     )
-    await page.get_by_role("button", name="Apstiprināt: Atzīmēt").click()
+    await page.get_by_role("button", name=re.compile("^Apstiprināt: rezervēt")).click()
     await expect(
         page.get_by_role("heading", name="Pieteikums pa to laiku ir mainījies")
     ).to_be_visible()
@@ -300,13 +309,12 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
 
     # Ready for issue, then the parent confirms the receipt in their own browser.
     await page.goto(f"{site.url}/skola/iesniegumi/{child_app['id']}")
+    issued = f"BG-{own['id'][:8]}-1"
     await page.get_by_role("link", name="Gatavs izsniegšanai").click()
-    await page.get_by_label("Modelis").fill("Lenovo ThinkPad E14")
-    await page.get_by_label("Inventāra numurs").fill("INV-7")
-    await page.get_by_label("Sērijas numurs").fill("SN-7")
-    await page.get_by_role("button", name="Turpināt").click()
-    await page.get_by_role("button", name="Apstiprināt: Atzīmēt").click()
-    await expect(page.get_by_role("status")).to_contain_text("Izdarīts")
+    await page.get_by_label("Inventāra vai sērijas numurs").fill(issued)
+    await page.get_by_label("Inventāra vai sērijas numurs").press("Enter")
+    await page.get_by_role("button", name=re.compile("^Apstiprināt: rezervēt")).click()
+    await expect(page.locator("strong.tag", has_text="Gatavs izsniegšanai")).to_be_visible()
 
     context = await browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="lv-LV", accept_downloads=True
@@ -316,7 +324,7 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
     try:
         await sign_in(citizen, world.parent)
         await citizen.goto(f"{site.url}/pieteikumi/{child_app['id']}/sanemsana")
-        await expect(citizen.get_by_text("INV-7")).to_be_visible()
+        await expect(citizen.get_by_text(issued)).to_be_visible()
         await citizen.get_by_label(re.compile("^Esmu saņēmis resursu")).check()
         await citizen.get_by_role("button", name="Apstiprināt saņemšanu").click()
         await expect(citizen.locator("p .tag")).to_have_text("Izsniegts")
@@ -329,7 +337,7 @@ async def test_bulk_grant_export_handover_and_return_and_another_school_gets_404
 
     # The school sees the item issued, and can download the same act.
     await page.goto(f"{site.url}/skola/izsniegtie?stavoklis=issued")
-    await expect(page.get_by_role("cell", name="INV-7")).to_be_visible()
+    await expect(page.get_by_role("cell", name=issued)).to_be_visible()
     await check_axe(page)
     await screenshot(page, "skola-izsniegtie")
     await page.goto(f"{site.url}/skola/iesniegumi/{child_app['id']}")

@@ -65,6 +65,12 @@ def _inbox(p: dict[str, Any]) -> br.BenchResult:
     return run(n=p["n"], requests=p["requests"], data_dir=p["data_dir"])
 
 
+def _items(p: dict[str, Any]) -> br.BenchResult:
+    from edu_tools.bench_items import run
+
+    return run(n=p["n"], requests=p["requests"], data_dir=p["data_dir"])
+
+
 BENCHES: dict[str, Callable[[dict[str, Any]], br.BenchResult]] = {
     "applications": _applications,
     "registry": _registry,
@@ -73,6 +79,7 @@ BENCHES: dict[str, Callable[[dict[str, Any]], br.BenchResult]] = {
     "notifications": _notifications,
     "portal": _portal,
     "inbox": _inbox,
+    "items": _items,
 }
 
 # full: the benches' own defaults. short: the same benches small enough that one
@@ -87,6 +94,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         "notifications": {"changes": 10_000},
         "portal": {"learners": 250_000, "duration": 30.0, "data_dir": Path(".edu/bench")},
         "inbox": {"n": 5000, "requests": 200, "data_dir": Path(".edu/bench-inbox")},
+        "items": {"n": 20_000, "requests": 200, "data_dir": Path(".edu/bench-items")},
     },
     "short": {
         "applications": {"n": 300, "receipts": 60},
@@ -104,6 +112,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "data_dir": Path(".edu/bench-short"),
         },
         "inbox": {"n": 1000, "requests": 100, "data_dir": Path(".edu/bench-inbox-short")},
+        "items": {"n": 5000, "requests": 100, "data_dir": Path(".edu/bench-items-short")},
     },
 }
 

@@ -57,8 +57,10 @@ from edu_tools.bench_http import (
     staff_sessions,
 )
 from edu_tools.bench_inbox import _application
+from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import UniqueCodes
+from edu_tools.registry.bench import _quantile
 from edu_tools.stack import free_ports, local_url, start_stack
 
 BUDGET_P95_MS = 150.0
@@ -191,7 +193,7 @@ def _print_timed(label: str, timed: Timed, cpu: str) -> float:
     return p95
 
 
-def run(*, n: int, requests: int, data_dir: Path) -> int:
+def run(*, n: int, requests: int, data_dir: Path) -> BenchResult:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = GatewayKeys(data_dir).ensure()
@@ -234,6 +236,7 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
     )
     backends, procs = stack.backends, stack.children
     page_p95 = float("inf")
+    measured: dict[str, Timed] = {}
     try:
         mongo_pid = next(c.proc.pid for c in backends.children if c.name == "mongodb")
         groups = {
@@ -284,12 +287,14 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
         )
         before = cpu_snapshot(groups)
         timed = asyncio.run(measure_statuses(api, f"http://127.0.0.1:{apps_port}", warm_up))
+        measured["API"] = timed
         cpu = cpu_per_request(groups, before, total)
         _print_timed(api_label, timed, cpu)
         before = cpu_snapshot(groups)
         timed = asyncio.run(
             measure_statuses(page, f"http://127.0.0.1:{gateway_port}", warm_up, _shows_the_item)
         )
+        measured["page"] = timed
         cpu = cpu_per_request(groups, before, total)
         page_p95 = _print_timed(
             "page GET /skola/iesniegumi/{id}/izsniegsana?numurs=<number> (through nginx + portal)",
@@ -304,4 +309,25 @@ def run(*, n: int, requests: int, data_dir: Path) -> int:
         f"-> {verdict}{' (the page answered with errors)' if page_p95 == float('inf') else ''}; "
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
-    return 0 if verdict == "PASS" else 1
+    figures = [
+        Figure(
+            name=f"items: {key} p{q * 100:.0f}",
+            value=_quantile(timed.latencies, q),
+            unit="ms",
+            direction=LOWER,
+            budget=BUDGET_P95_MS if key == "page" and q == 0.95 else None,
+        )
+        for key, timed in measured.items()
+        if timed.latencies
+        for q in (0.5, 0.95)
+    ]
+    figures.append(
+        Figure(
+            name="items: errors",
+            value=sum(t.errors for t in measured.values()),
+            unit="requests",
+            direction=LOWER,
+            budget=0,
+        )
+    )
+    return BenchResult(bench="items", exit_code=0 if verdict == "PASS" else 1, figures=figures)

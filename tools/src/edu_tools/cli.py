@@ -327,7 +327,7 @@ def bench_items(
     through nginx + portal (p95 <= 150 ms)."""
     from edu_tools.bench_items import run
 
-    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir))
+    raise typer.Exit(run(n=n, requests=requests, data_dir=data_dir).exit_code)
 
 
 portal_app = typer.Typer(help="The portal's pages.", no_args_is_help=True)

@@ -47,6 +47,7 @@ def _reasons() -> dict[str, str]:
         "stale_version": _("It was changed by someone else meanwhile"),
         "illegal_transition": _("Its status no longer allows granting"),
         "application_not_found": _("No such application at your institution"),
+        "out_of_stock": _("No free item of its type and target group is left in the register"),
     }
 
 

@@ -4,7 +4,7 @@ page and as a PDF."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from edu_contracts.documents_api import StocktakeReport, StocktakeReportItem
@@ -69,7 +69,8 @@ def _page(
     *,
     errors: FormErrors | None = None,
     status_code: int = 200,
-    **context: Any,
+    number: str = "",
+    last_seen: str = "",
 ) -> Template:
     return staff_page(
         "stocktake.html",
@@ -77,8 +78,9 @@ def _page(
         status_code=status_code,
         take=stocktake,
         errors=errors or FormErrors(),
+        number=number,
+        last_seen=last_seen,
         **register_words(),
-        **context,
     )
 
 

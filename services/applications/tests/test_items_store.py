@@ -119,6 +119,11 @@ async def test_stock_search_and_scan(
     )
     assert total == 4
     assert [i.inventory_number for i in page] == ["INV-0002", "INV-0003"]
+    # No inventory number starts so: the serial numbers are searched instead.
+    page, total = await items.search("i1", text="sn i1 tab")
+    assert (total, [i.inventory_number for i in page]) == (1, ["TAB-1"])
+    page, total = await items.search("i1", text="INV-0004 ", states=[ItemState.RESERVED])
+    assert (total, page) == (0, [])
     scanned = await items.by_number("i1", " inv-0005 ")
     assert scanned is not None
     assert scanned.item_id == batch[4].item_id

@@ -30,7 +30,8 @@ def spreadsheet(tmp_path: Path, rows: list[str]) -> Path:
 
 
 async def stock_row(page: Page) -> list[str]:
-    """The laptop row of the page's stock table: available, reserved, issued, in repair."""
+    """The laptop row of the page's stock table: available, reserved, issued, in
+    repair, granted and waiting for an item, free to grant."""
     row = page.locator("table.stock tbody tr", has_text="Portatīvais dators")
     return [t.strip() for t in (await row.locator("td.numeric").all_inner_texts())]
 
@@ -84,18 +85,21 @@ async def test_import_issue_by_scan_return_damaged_and_a_stocktake_finds_one_mis
     await page.get_by_label("Fails").set_input_files(good)
     await page.get_by_role("button", name="Importēt", exact=True).click()
     await expect(page.get_by_role("status")).to_contain_text("Importēti resursi: 3")
-    assert await stock_row(page) == ["3", "0", "0", "0"]
+    assert await stock_row(page) == ["3", "0", "0", "0", "0", "3"]
     await check_axe(page)
     await screenshot(page, "skola-inventars")
 
     # The inbox shows the same stock beside the applications; grant there.
     await page.get_by_role("link", name="Iesniegumi", exact=True).click()
-    assert await stock_row(page) == ["3", "0", "0", "0"]
+    assert await stock_row(page) == ["3", "0", "0", "0", "0", "3"]
     await page.get_by_role("link", name=world.child.full_name).click()
     await page.get_by_role("link", name="Piešķirt", exact=True).click()
     await page.get_by_role("button", name="Turpināt").click()
     await page.get_by_role("button", name="Apstiprināt: Piešķirt").click()
     await expect(page.locator("strong.tag", has_text="Piešķirts")).to_be_visible()
+    await page.goto(f"{site.url}/skola/")
+    assert await stock_row(page) == ["3", "0", "0", "0", "1", "2"]
+    await page.goto(f"{site.url}/skola/iesniegumi/{app['id']}")
 
     # Ready for issue by scanning: the scanner types the number and Enter.
     await page.get_by_role("link", name="Gatavs izsniegšanai").click()
@@ -124,7 +128,7 @@ async def test_import_issue_by_scan_return_damaged_and_a_stocktake_finds_one_mis
     )
     await wait_status(stack, app["id"], a.parent, "issued")
     await page.goto(f"{site.url}/skola/inventars")
-    assert await stock_row(page) == ["2", "0", "1", "0"]
+    assert await stock_row(page) == ["2", "0", "1", "0", "0", "2"]
     await page.goto(f"{site.url}/skola/iesniegumi/{app['id']}")
     await page.get_by_role("link", name="Reģistrēt atgriešanu").click()
     await page.get_by_label("Bojāts").check()
@@ -143,7 +147,7 @@ async def test_import_issue_by_scan_return_damaged_and_a_stocktake_finds_one_mis
     await check_axe(page)
     await screenshot(page, "skola-inventars-resurss")
     await page.goto(f"{site.url}/skola/inventars")
-    assert await stock_row(page) == ["2", "0", "0", "1"]
+    assert await stock_row(page) == ["2", "0", "0", "1", "0", "2"]
 
     # Labels for two items ticked in the list.
     await page.get_by_label("Drukāt uzlīmi resursam INV-0041").check()

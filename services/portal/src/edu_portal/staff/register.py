@@ -1,6 +1,6 @@
 """The school's item register (#22): the items with their stock counted by
-state, found by number or model; one item with its whole history and the
-school's own moves (repaired, found, written off); an item added by hand;
+state, found by the start of an inventory or serial number; one item with its
+whole history and the school's own moves (repaired, found, written off); an item added by hand;
 labels for the items ticked; the register as CSV. Owned by applications."""
 
 from __future__ import annotations

@@ -16,8 +16,17 @@ from .conftest import Registry
 
 
 async def test_registry_keeps_the_newest_snapshot_whatever_the_order(registry: Registry) -> None:
-    """At-least-once delivery: a repeated or older snapshot changes nothing."""
-    model = LendingReadModel(registry.db)
+    """At-least-once delivery: a repeated or older snapshot changes nothing.
+
+    In a database of its own: the running service applies the session's
+    lending snapshots in transactions of its own client meanwhile, and
+    nx-27017 nests two clients' transactions on one database as savepoints
+    of one SQLite connection ("no such savepoint" on commit, seen once in
+    ``make test``)."""
+    client = registry.db.client
+    db = client[f"{registry.db.name}-order"]
+    model = LendingReadModel(db)
+    await model.ensure_indexes()
     now = dt.datetime.now(dt.UTC)
 
     def snapshot(version: int, accepting: bool) -> LendingSettingsPayload:
@@ -29,7 +38,7 @@ async def test_registry_keeps_the_newest_snapshot_whatever_the_order(registry: R
         )
 
     async def apply(payload: LendingSettingsPayload) -> bool:
-        async with transaction(registry.db.client) as session:
+        async with transaction(client) as session:
             return await model.apply(payload, session)
 
     assert await apply(snapshot(2, False))
@@ -39,3 +48,4 @@ async def test_registry_keeps_the_newest_snapshot_whatever_the_order(registry: R
     assert stored["ORDER-TEST"].version == 2
     assert stored["ORDER-TEST"].accepting_applications is False
     assert await apply(snapshot(3, True))
+    await client.drop_database(db.name)

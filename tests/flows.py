@@ -398,13 +398,33 @@ async def register_item(
     *,
     resource_type: str = "laptop",
     target_group: str = "everyone",
+    model: str = "Lenovo ThinkPad E14",
+    serial_number: str | None = None,
 ) -> dict[str, Any]:
     """An item in the school's register, as staff add one by hand."""
     body = {
         "resource_type": resource_type,
-        "model": "Lenovo ThinkPad E14",
+        "model": model,
         "inventory_number": inventory_number,
-        "serial_number": f"SN-{inventory_number}",
+        "serial_number": serial_number or f"SN-{inventory_number}",
         "target_group": target_group,
     }
     return await ok(await stack.applications.client.post(ITEMS, json=body, headers=a.staff), 201)
+
+
+async def ready_with_item(
+    stack: Stack,
+    a: Actors,
+    app: dict[str, Any],
+    *,
+    model: str = "Lenovo ThinkPad E14",
+    serial_number: str | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ "Ready for issue" as the school does it: a laptop put in the register
+    (its number unique to the application, as the tests share one register),
+    then reserved for the application. Returns the application and the item."""
+    item = await register_item(
+        stack, a, f"INV-{app['id'][:8]}", model=model, serial_number=serial_number
+    )
+    app = await staff_post(stack, a, app, "item-reservation", {"item_id": item["item_id"]})
+    return app, item

@@ -24,7 +24,9 @@ from tests.flows import (
     ok,
     pdf_text,
     purge_planned,
+    ready_with_item,
     refused,
+    register_item,
     staff_post,
     submitted,
     wait_status,
@@ -50,17 +52,7 @@ async def test_parent_walks_the_whole_life_with_handover_incident_and_return(
     assert app["status"] == "postponed"
     app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
     assert app["status"] == "granted"
-    app = await staff_post(
-        stack,
-        a,
-        app,
-        "ready-for-issue",
-        {
-            "model": "Lenovo ThinkPad E14",
-            "inventory_number": "INV-0042",
-            "serial_number": "PF3ABC12",
-        },
-    )
+    app, item = await ready_with_item(stack, a, app, serial_number=f"PF3-{app['id'][:8]}")
     assert app["status"] == "ready_for_issue"
     assert app["status_label"] == "Gatavs izsniegšanai"
 
@@ -75,7 +67,12 @@ async def test_parent_walks_the_whole_life_with_handover_incident_and_return(
     act = await linked(stack, app["id"], a.parent, "handover_act")
     assert len(act["sha256"]) == 64
     text = await pdf_text(stack, act["document_id"], a.parent)
-    for expected in ("Līga Bērziņa", "Jānis Bērziņš", "INV-0042", "PF3ABC12"):
+    for expected in (
+        "Līga Bērziņa",
+        "Jānis Bērziņš",
+        item["inventory_number"],
+        item["serial_number"],
+    ):
         assert expected in text
     # The institution's staff can read the act too; a stranger cannot.
     assert (
@@ -244,20 +241,28 @@ async def test_illegal_transitions_answer_409_with_the_current_status(
         "illegal_transition",
     )
     assert body["extra"]["current_status"] == "submitted"
+    laptop = await register_item(stack, a, f"INV-{app['id'][:8]}")
     await refused(
         await c.post(
-            f"{STAFF}/{app['id']}/ready-for-issue",
-            json={
-                "version": app["version"],
-                "model": "M",
-                "inventory_number": "I",
-                "serial_number": "S",
-            },
+            f"{STAFF}/{app['id']}/item-reservation",
+            json={"version": app["version"], "item_id": laptop["item_id"]},
             headers=a.staff,
         ),
         409,
         "illegal_transition",
     )
+    # An item typed in by hand is not taken: only the register's items are lent.
+    typed = await c.post(
+        f"{STAFF}/{app['id']}/ready-for-issue",
+        json={
+            "version": app["version"],
+            "model": "M",
+            "inventory_number": "I",
+            "serial_number": "S",
+        },
+        headers=a.staff,
+    )
+    assert typed.status_code in (404, 405), typed.text
     await refused(
         await c.post(
             f"{STAFF}/{app['id']}/return",

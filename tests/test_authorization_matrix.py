@@ -198,7 +198,6 @@ MATRIX: dict[tuple[str, str, str], tuple[Request, tuple[int, ...]]] = {
         )
         for action, body in (
             ("decision", {"decision": "grant"}),
-            ("ready-for-issue", {"model": "X", "inventory_number": "1", "serial_number": "2"}),
             ("return", {"condition": "good"}),
             ("item-reservation", {"item_id": str(uuid.uuid4())}),
         )

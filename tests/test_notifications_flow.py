@@ -21,6 +21,7 @@ from tests.flows import (
     linked,
     messages_shown,
     ok,
+    ready_with_item,
     staff_post,
     submitted,
 )
@@ -44,13 +45,7 @@ async def received(box: Mailbox, app_id: str, count: int) -> list[EmailMessage]:
 async def through_the_handover(stack: Stack, a: Actors, headers: dict[str, str]) -> dict[str, Any]:
     app = await submitted(stack, a, headers=headers)
     app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
-    app = await staff_post(
-        stack,
-        a,
-        app,
-        "ready-for-issue",
-        {"model": "Lenovo ThinkPad E14", "inventory_number": "INV-7", "serial_number": "PF3X"},
-    )
+    app, _ = await ready_with_item(stack, a, app)
     app = await ok(
         await stack.applications.client.post(
             f"{APPS}/{app['id']}/receipt-confirmation",

@@ -17,6 +17,7 @@ from edu_tools.testing import eventually
 from tests.conftest import Stack
 from tests.flows import (
     APPS,
+    ITEMS,
     Actors,
     TopicLog,
     linked,
@@ -25,6 +26,7 @@ from tests.flows import (
     ok,
     purge_completed,
     purge_planned,
+    ready_with_item,
     retention_ops,
     staff_post,
     submitted,
@@ -36,12 +38,8 @@ async def returned_application(stack: Stack, a: Actors) -> dict[str, Any]:
     c = stack.applications.client
     app = await submitted(stack, a)
     app = await staff_post(stack, a, app, "decision", {"decision": "grant"})
-    app = await staff_post(
-        stack,
-        a,
-        app,
-        "ready-for-issue",
-        {"model": "HP ProBook 440", "inventory_number": "INV-PURGE", "serial_number": "5CD123XYZ"},
+    app, _ = await ready_with_item(
+        stack, a, app, model="HP ProBook 440", serial_number=f"5CD-{app['id'][:8]}"
     )
     app = await ok(
         await c.post(
@@ -83,6 +81,9 @@ async def test_returned_application_is_purged_from_every_service_when_due(
     a = actors
     app = await returned_application(stack, a)
     app_id = app["id"]
+    # The laptop's serial number: in the application until the purge, and in
+    # the register after it (the item stays, without the learner).
+    serial = app["item"]["serial_number"]
     acts = [await linked(stack, app_id, a.parent, kind) for kind in ("handover_act", "return_act")]
     # The stack's retention does not sweep on its own: the test moves its clock
     # and triggers each sweep, and a sweep's orders are committed when it returns.
@@ -106,7 +107,7 @@ async def test_returned_application_is_purged_from_every_service_when_due(
     # The audit sees the data while it is there (both acts, the application).
     assert app_id in await dump_database(stack, stack.documents_settings)
     before = await dump_database(stack, stack.applications_settings)
-    for secret in (a.world.child.code, "INV-PURGE", "5CD123XYZ"):
+    for secret in (a.world.child.code, app_id, serial):
         assert secret in before, f"the audit cannot see {secret!r}"
 
     async with (
@@ -177,5 +178,15 @@ async def test_returned_application_is_purged_from_every_service_when_due(
     ):
         everything = await dump_database(stack, settings)
         # Codes are unique to this test's world (names are shared by every world).
-        for secret in (a.world.parent.code, a.world.child.code, "INV-PURGE", "5CD123XYZ"):
+        for secret in (a.world.parent.code, a.world.child.code):
             assert secret not in everything, f"{secret!r} left in {settings.mongo_db}"
+
+    # The register keeps the laptop and its history, with no link to the learner's
+    # application (the item's moves are anonymous now).
+    item = await ok(
+        await stack.applications.client.get(f"{ITEMS}/{app['item']['item_id']}", headers=a.staff)
+    )
+    assert item["serial_number"] == serial
+    assert item["application_id"] is None
+    assert [c["move"] for c in item["history"]] == ["register", "reserve", "issue", "return"]
+    assert all(c["application_id"] is None and c["why"] == "" for c in item["history"][1:])

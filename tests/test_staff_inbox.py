@@ -20,6 +20,7 @@ from tests.flows import (
     REGISTER,
     Actors,
     ok,
+    ready_with_item,
     refused,
     register_items,
     staff_post,
@@ -180,8 +181,7 @@ async def test_bulk_grant_then_issue_and_the_issued_items_list(
 
     # Ready for issue, receipt confirmed by the parent: the item list shows who has what.
     app = await ok(await c.get(f"/api/v1/staff/applications/{first['id']}", headers=a.staff))
-    item = {"model": "Lenovo ThinkPad E14", "inventory_number": "INV-7", "serial_number": "SN-7"}
-    app = await staff_post(stack, a, app, "ready-for-issue", item)
+    app, item = await ready_with_item(stack, a, app)
     ready = await ok(await c.get(ITEMS, params={"state": "ready"}, headers=a.staff))
     assert [r["application_id"] for r in ready["items"]] == [first["id"]]
     app = await ok(
@@ -194,7 +194,12 @@ async def test_bulk_grant_then_issue_and_the_issued_items_list(
     assert app["status"] == "issued"
     issued = await ok(await c.get(ITEMS, params={"state": "issued"}, headers=a.staff))
     row = issued["items"][0]
-    assert row["item"] == {**item, "item_id": None}  # typed in, not from the register
+    assert row["item"] == {  # the register's item, as the act prints it
+        "model": item["model"],
+        "inventory_number": item["inventory_number"],
+        "serial_number": item["serial_number"],
+        "item_id": item["item_id"],
+    }
     assert row["learner_name"] == "Jānis Bērziņš"
     assert row["issued_at"] is not None
     assert (await ok(await c.get(ITEMS, params={"state": "returned"}, headers=a.staff)))[
@@ -203,7 +208,7 @@ async def test_bulk_grant_then_issue_and_the_issued_items_list(
     export = await c.get(f"{ITEMS}/export.csv", headers=a.staff)
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][4:7] == ["Modelis", "Inventāra numurs", "Sērijas numurs"]
-    assert rows[1][4:7] == ["Lenovo ThinkPad E14", "INV-7", "SN-7"]
+    assert rows[1][4:7] == ["Lenovo ThinkPad E14", item["inventory_number"], item["serial_number"]]
     assert (await ok(await c.get(ITEMS, headers=a.other_staff)))["total"] == 0
 
 

@@ -27,6 +27,7 @@ from tests.flows import (
     accept_terms,
     complete_draft,
     ok,
+    ready_with_item,
     register_item,
     staff_post,
     wait_status,
@@ -424,11 +425,8 @@ async def test_postpone_close_an_incident_and_settings_changed_meanwhile(
     c = stack.applications.client
     # One application issued with a theft reported (through the APIs), one submitted.
     issued = await submitted_app(stack, a)
-    for action, body in (
-        ("decision", {"decision": "grant"}),
-        ("ready-for-issue", {"model": "M", "inventory_number": "INV-9", "serial_number": "S-9"}),
-    ):
-        await staff_post(stack, a, issued, action, body)
+    await staff_post(stack, a, issued, "decision", {"decision": "grant"})
+    await ready_with_item(stack, a, issued)
     current = await ok(await c.get(f"{APPS}/{issued['id']}", headers=a.parent))
     current = await ok(
         await c.post(

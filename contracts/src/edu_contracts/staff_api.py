@@ -56,7 +56,7 @@ class IssuedItem(BaseModel):
     model: str
     inventory_number: str
     serial_number: str
-    item_id: UUID | None = None  # the register's item; None: typed in by hand
+    item_id: UUID | None = None  # the register's item; None: typed in before the register
 
 
 class FieldChange(BaseModel):
@@ -220,12 +220,6 @@ class DecisionRequest(_Change):
     decision: DecisionKind
     reason: str | None = Field(default=None, max_length=2000)
     postponed_until: JsonDate | None = None
-
-
-class ReadyForIssue(_Change):
-    model: str = Field(min_length=1, max_length=200)
-    inventory_number: str = Field(min_length=1, max_length=64)
-    serial_number: str = Field(min_length=1, max_length=64)
 
 
 class ReturnRequest(_Change):

@@ -338,15 +338,24 @@ async def run(  # noqa: PLR0915
                         headers=staff,
                     )
                 )
-                app = await _check(
+                laptop = await _check(
                     await http.post(
-                        f"{url}/ready-for-issue",
+                        f"{base}/staff/item-register/items",
                         json={
-                            "version": app["version"],
+                            "resource_type": "laptop",
                             "model": "Lenovo E14",
                             "inventory_number": f"INV-{app_id[:8]}",
                             "serial_number": app_id[-10:],
+                            "target_group": "everyone",
                         },
+                        headers=staff,
+                    ),
+                    201,
+                )
+                app = await _check(
+                    await http.post(
+                        f"{url}/item-reservation",
+                        json={"version": app["version"], "item_id": laptop["item_id"]},
                         headers=staff,
                     )
                 )

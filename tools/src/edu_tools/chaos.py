@@ -474,17 +474,40 @@ class Load:
             200,
         )
 
+    async def register_item(self, f: Family) -> str:
+        """The family's laptop put in the school's register; a registration
+        whose answer was lost is found by its number (the scan) rather than
+        sent again into a "duplicate" refusal."""
+        number = f"INV-{f.app_id}"
+        items = f"{self.apps}/staff/item-register"
+
+        async def scanned() -> dict[str, Any] | None:
+            r = await self.c.call("GET", f"{items}/scan?number={number}", self.staff)
+            return None if r.status_code == 404 else await self._json(r, 200)
+
+        async def registered() -> bool:
+            return await scanned() is not None
+
+        if (found := await scanned()) is None:
+            body = {
+                "resource_type": "laptop",
+                "model": "Lenovo E14",
+                "inventory_number": number,
+                "serial_number": f"S-{f.app_id}",
+                "target_group": "everyone",
+            }
+            r = await self.c.change("POST", f"{items}/items", self.staff, body, registered)
+            found = await self._json(r, 201) if r is not None else await scanned()
+        assert found is not None
+        return str(found["item_id"])
+
     async def receive(self, f: Family) -> None:
         app = await self._wait_status(f, AFTER_VERDICT)
         if app["status"] != "submitted":
             return
         await self.staff_step(f, "decision", {"decision": "grant"}, "granted")
-        await self.staff_step(
-            f,
-            "ready-for-issue",
-            {"model": "Lenovo E14", "inventory_number": f"INV-{f.app_id}", "serial_number": "S1"},
-            "ready_for_issue",
-        )
+        item_id = await self.register_item(f)
+        await self.staff_step(f, "item-reservation", {"item_id": item_id}, "ready_for_issue")
         version = (await self.application(f))["version"]
 
         async def issued() -> bool:

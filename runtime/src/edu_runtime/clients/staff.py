@@ -23,7 +23,6 @@ from edu_contracts.staff_api import (
     ItemsPage,
     LendingSettingsChange,
     LendingSettingsView,
-    ReadyForIssue,
     ReturnRequest,
     StaffApplication,
 )
@@ -72,9 +71,6 @@ class StaffClient:
     async def decide(self, app_id: UUID, decision: DecisionRequest) -> StaffApplication:
         return await self._act(app_id, "decision", decision)
 
-    async def ready_for_issue(self, app_id: UUID, item: ReadyForIssue) -> StaffApplication:
-        return await self._act(app_id, "ready-for-issue", item)
-
     async def reserve_item(self, app_id: UUID, reservation: ItemReservation) -> StaffApplication:
         """Ready for issue with an item from the register, reserved for the application."""
         return await self._act(app_id, "item-reservation", reservation)
@@ -91,7 +87,7 @@ class StaffClient:
         self,
         app_id: UUID,
         action: str,
-        body: DecisionRequest | ReadyForIssue | ItemReservation | ReturnRequest | IncidentClosing,
+        body: DecisionRequest | ItemReservation | ReturnRequest | IncidentClosing,
     ) -> StaffApplication:
         return await self.service.read(
             "POST", f"{API}/applications/{app_id}/{action}", StaffApplication, body=body

@@ -44,7 +44,6 @@ from edu_applications.adapters.views import (
     IncidentClosing,
     IncidentCreated,
     IncidentQuery,
-    ReadyForIssue,
     ReturnRequest,
     SearchQuery,
     StatusQuery,
@@ -57,7 +56,7 @@ from edu_applications.domain.errors import (
     NotFound,
     NotPermitted,
 )
-from edu_applications.domain.model import Contact, IssuedItem
+from edu_applications.domain.model import Contact
 from edu_applications.service.sent_messages import SentMessages
 
 # The one mapping of refusals to HTTP statuses (registered in app.py; the body
@@ -383,26 +382,6 @@ class StaffApplicationsController(Controller):
             correlation_id(request),
         )
         return _view(request, app)
-
-    @post("/{app_id:str}/ready-for-issue", status_code=200)
-    async def ready(
-        self,
-        request: Req,
-        app_id: FromPath[str],
-        data: JSONBody[ReadyForIssue],
-        identity: Me,
-        service: Service,
-    ) -> ApplicationView:
-        """The concrete item is prepared: status "Gatavs izsniegšanai"."""
-        item = IssuedItem(
-            model=data.model,
-            inventory_number=data.inventory_number,
-            serial_number=data.serial_number,
-        )
-        return _view(
-            request,
-            await service.mark_ready(identity, app_id, data.version, item, correlation_id(request)),
-        )
 
     @post(
         "/{app_id:str}/item-reservation",

@@ -17,7 +17,6 @@ from edu_contracts.staff_api import QUERY_MAX as QUERY_MAX  # noqa: PLC0414
 from edu_contracts.staff_api import VISIBLE_STATUSES
 from edu_contracts.staff_api import DecisionRequest as DecisionRequest  # noqa: PLC0414
 from edu_contracts.staff_api import IncidentClosing as IncidentClosing  # noqa: PLC0414
-from edu_contracts.staff_api import ReadyForIssue as ReadyForIssue  # noqa: PLC0414
 from edu_contracts.staff_api import ReturnRequest as ReturnRequest  # noqa: PLC0414
 from edu_runtime.mongo import Doc
 from edu_runtime.projection import project

@@ -371,13 +371,6 @@ class ApplicationService:
             budget.give_back(key)
             raise
 
-    async def mark_ready(
-        self, identity: Identity, app_id: str, version: int, item: IssuedItem, cid: str
-    ) -> Application:
-        app = await self.institutions(identity, app_id, version)
-        changed = workflow.mark_ready(app, item, actor_of(identity), self.clock())
-        return await self._save(app, changed, actor_of(identity), cid)
-
     async def reserve_item(
         self, identity: Identity, app_id: str, version: int, item_id: UUID, cid: str
     ) -> Application:

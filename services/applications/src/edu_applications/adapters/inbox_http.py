@@ -34,7 +34,7 @@ from edu_runtime.language import LANGUAGE_QUERY, language_of
 from edu_runtime.projection import project
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from edu_applications.adapters.dependencies import Inbox, Me, Paging, Register, Req, Service
 from edu_applications.adapters.exports import (
@@ -63,7 +63,7 @@ from edu_applications.domain.statuses import label
 from edu_applications.staff import institution_of
 
 # ``state`` is a name Litestar reserves for the app state: the Python name differs.
-ItemStateQuery = Annotated[IssuedItemState | None, Parameter(query="state")]
+ItemStateQuery = Annotated[IssuedItemState | None, QueryParameter(name="state")]
 
 EXPORT_LIMIT = 10_000
 EXPORT_CHUNK = 500

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from edu_contracts.applications_api import ApplicationView
 from litestar import get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -36,7 +37,7 @@ def _back_to(app_id: UUID) -> Redirect:
 
 
 @get(f"{BASE}/{{app_id:uuid}}/atsaukt")
-async def withdraw_confirm(app_id: UUID, clients: Api) -> Template:
+async def withdraw_confirm(app_id: FromPath[UUID], clients: Api) -> Template:
     app = await own(clients, app_id)
     if app.status not in WITHDRAWABLE:
         return app_page("changed.html", status_code=409, app=app)
@@ -44,7 +45,7 @@ async def withdraw_confirm(app_id: UUID, clients: Api) -> Template:
 
 
 @post(f"{BASE}/{{app_id:uuid}}/atsaukt")
-async def withdraw(app_id: UUID, data: Form, clients: Api) -> Template | Redirect:
+async def withdraw(app_id: FromPath[UUID], data: Form, clients: Api) -> Template | Redirect:
     try:
         await clients.applications.withdraw(app_id, posted_version(data))
     except ApiProblem as problem:
@@ -56,7 +57,7 @@ async def withdraw(app_id: UUID, data: Form, clients: Api) -> Template | Redirec
 
 
 @get(f"{BASE}/{{app_id:uuid}}/kontakti")
-async def edit_contact(app_id: UUID, clients: Api) -> Template:
+async def edit_contact(app_id: FromPath[UUID], clients: Api) -> Template:
     app = await own(clients, app_id)
     if app.status not in CONTACT_EDITABLE:
         return app_page("changed.html", status_code=409, app=app)
@@ -71,7 +72,7 @@ async def edit_contact(app_id: UUID, clients: Api) -> Template:
 
 
 @post(f"{BASE}/{{app_id:uuid}}/kontakti")
-async def save_contact(app_id: UUID, data: Form, clients: Api) -> Template | Redirect:
+async def save_contact(app_id: FromPath[UUID], data: Form, clients: Api) -> Template | Redirect:
     app = await own(clients, app_id)
     return await contact_saved(
         clients, app, data, _back_to(app_id), "edit_contact.html", version=posted_version(data)
@@ -82,7 +83,7 @@ async def save_contact(app_id: UUID, data: Form, clients: Api) -> Template | Red
 
 
 @get(f"{BASE}/{{app_id:uuid}}/sanemsana")
-async def receipt(app_id: UUID, clients: Api) -> Template:
+async def receipt(app_id: FromPath[UUID], clients: Api) -> Template:
     app = await own(clients, app_id)
     if app.status.value != "ready_for_issue":
         return app_page("changed.html", status_code=409, app=app)
@@ -90,7 +91,7 @@ async def receipt(app_id: UUID, clients: Api) -> Template:
 
 
 @post(f"{BASE}/{{app_id:uuid}}/sanemsana")
-async def confirm_receipt(app_id: UUID, data: Form, clients: Api) -> Template | Redirect:
+async def confirm_receipt(app_id: FromPath[UUID], data: Form, clients: Api) -> Template | Redirect:
     form, errors = ReceiptForm.parse(data)
     if form is None:
         app = await own(clients, app_id)
@@ -127,7 +128,7 @@ def _incident_page(
 
 
 @get(f"{BASE}/{{app_id:uuid}}/zudums")
-async def incident(app_id: UUID, clients: Api) -> Template:
+async def incident(app_id: FromPath[UUID], clients: Api) -> Template:
     app = await own(clients, app_id)
     if app.status.value != "issued":
         return app_page("changed.html", status_code=409, app=app)
@@ -135,7 +136,7 @@ async def incident(app_id: UUID, clients: Api) -> Template:
 
 
 @post(f"{BASE}/{{app_id:uuid}}/zudums")
-async def report_incident(app_id: UUID, data: Form, clients: Api) -> Template | Redirect:
+async def report_incident(app_id: FromPath[UUID], data: Form, clients: Api) -> Template | Redirect:
     form, errors = IncidentForm.parse(data)
     if form is not None:
         try:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Stream
 from litestar.types import ControllerRouterHandler
 
@@ -17,7 +18,7 @@ from edu_portal.web.params import Api
 
 
 @get(f"{BASE}/{{app_id:uuid}}/dokumenti/{{document_id:uuid}}")
-async def document(app_id: UUID, document_id: UUID, clients: Api) -> Stream:
+async def document(app_id: FromPath[UUID], document_id: FromPath[UUID], clients: Api) -> Stream:
     app = await own(clients, app_id)
     if document_id not in {d.document_id for d in app.documents}:
         raise NotFoundException
@@ -27,7 +28,7 @@ async def document(app_id: UUID, document_id: UUID, clients: Api) -> Stream:
 
 
 @get(f"{BASE}/paraugi/{{code:str}}")
-async def preview(code: str, clients: Api) -> Stream:
+async def preview(code: FromPath[str], clients: Api) -> Stream:
     """A receipt document's sample (wizard step 5), shown in the browser."""
     if not code.replace("_", "").isalnum() or len(code) > 64:
         raise NotFoundException

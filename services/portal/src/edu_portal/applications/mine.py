@@ -8,6 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import get
+from litestar.params import FromPath
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
@@ -39,7 +40,7 @@ async def my_applications(clients: Api, page_number: PageNumber = 1) -> Template
 
 
 @get(f"{BASE}/{{app_id:uuid}}")
-async def one_application(app_id: UUID, clients: Api) -> Template:
+async def one_application(app_id: FromPath[UUID], clients: Api) -> Template:
     app = await own(clients, app_id)
     return app_page(
         "application.html",
@@ -60,7 +61,7 @@ async def one_application(app_id: UUID, clients: Api) -> Template:
 
 
 @get(f"{BASE}/{{app_id:uuid}}/iesniegts")
-async def submitted(app_id: UUID, clients: Api) -> Template:
+async def submitted(app_id: FromPath[UUID], clients: Api) -> Template:
     """The confirmation. Until the registers' verdict arrives (a second or
     two) the page says so and reloads itself (meta refresh, no script)."""
     app = await own(clients, app_id)

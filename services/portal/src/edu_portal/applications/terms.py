@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -88,7 +89,7 @@ async def new_application(signed_in: Me, clients: Api) -> Redirect:
 
 
 @get(f"{BASE}/{{app_id:uuid}}/turpinat")
-async def resume_draft(app_id: UUID, signed_in: Me, clients: Api) -> Redirect:
+async def resume_draft(app_id: FromPath[UUID], signed_in: Me, clients: Api) -> Redirect:
     """Go on with a draft from "My applications": at its first unanswered step."""
     app = await own(clients, app_id)
     if app.status.value != "draft":

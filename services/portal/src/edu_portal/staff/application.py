@@ -13,7 +13,7 @@ from uuid import UUID
 from edu_contracts.staff_api import StaffApplication
 from litestar import get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
@@ -35,9 +35,9 @@ from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form
+from edu_portal.web.params import Api, Form, Me
 
-Incident = Annotated[str | None, Parameter(query="incidents")]
+Incident = Annotated[str | None, QueryParameter(name="incidents")]
 CHANGED = frozenset({"stale_version", "illegal_transition"})
 CLOSE = "slegt"
 
@@ -67,10 +67,10 @@ def _actions_for(app: StaffApplication) -> list[tuple[str, str]]:
 
 @get(f"{BASE}/iesniegumi/{{app_id:uuid}}")
 async def application(
-    app_id: UUID,
-    signed_in: SignedIn,
+    app_id: FromPath[UUID],
+    signed_in: Me,
     clients: Api,
-    done: Annotated[str | None, Parameter(query="ok")] = None,
+    done: Annotated[str | None, QueryParameter(name="ok")] = None,
 ) -> Template | Redirect:
     app = await application_of(clients, app_id)
     return staff_page(
@@ -198,9 +198,9 @@ def changed_page(signed_in: SignedIn, app: StaffApplication) -> Template:
 
 @get(f"{BASE}/iesniegumi/{{app_id:uuid}}/{{slug:str}}")
 async def action_form(
-    app_id: UUID,
-    slug: str,
-    signed_in: SignedIn,
+    app_id: FromPath[UUID],
+    slug: FromPath[str],
+    signed_in: Me,
     clients: Api,
     incident: Incident = None,
 ) -> Template | Redirect:
@@ -223,10 +223,10 @@ async def action_form(
 
 @post(f"{BASE}/iesniegumi/{{app_id:uuid}}/{{slug:str}}")
 async def action_submit(
-    app_id: UUID,
-    slug: str,
+    app_id: FromPath[UUID],
+    slug: FromPath[str],
     data: Form,
-    signed_in: SignedIn,
+    signed_in: Me,
     clients: Api,
     incident: Incident = None,
 ) -> Template | Redirect:
@@ -267,7 +267,7 @@ async def action_submit(
 
 
 @get(f"{BASE}/dokumenti/{{document_id:uuid}}")
-async def document(document_id: UUID, signed_in: SignedIn, clients: Api) -> Stream | Redirect:
+async def document(document_id: FromPath[UUID], signed_in: Me, clients: Api) -> Stream | Redirect:
     """A handover or return act of the institution's application (the documents
     service decides whether this staff member may read it)."""
     try:

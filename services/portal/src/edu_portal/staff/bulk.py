@@ -10,13 +10,12 @@ from litestar.types import ControllerRouterHandler
 from edu_portal.staff.common import BASE, staff_page
 from edu_portal.staff.forms import BulkGrantForm
 from edu_portal.web.api import ApiProblem
-from edu_portal.web.context import SignedIn
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form
+from edu_portal.web.params import Api, Form, Me
 
 
 @post(f"{BASE}/pieskirt")
-async def bulk_grant_review(data: Form, signed_in: SignedIn, clients: Api) -> Template | Redirect:
+async def bulk_grant_review(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
     """Step 1: the chosen applications, to be confirmed."""
     form, _errors = BulkGrantForm.parse(data)
     if form is None:
@@ -33,7 +32,7 @@ async def bulk_grant_review(data: Form, signed_in: SignedIn, clients: Api) -> Te
 
 
 @post(f"{BASE}/pieskirt/apstiprinat")
-async def bulk_grant(data: Form, signed_in: SignedIn, clients: Api) -> Template | Redirect:
+async def bulk_grant(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
     """Step 2: granted; each one that changed meanwhile is named with why."""
     form, _errors = BulkGrantForm.parse(data)
     if form is None:

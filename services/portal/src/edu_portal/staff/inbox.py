@@ -12,17 +12,16 @@ from urllib.parse import urlencode
 from edu_contracts.applications import ApplicationStatus
 from edu_contracts.staff_api import InboxQuery, InboxSort
 from litestar import get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.labels import TAG_CLASSES
 from edu_portal.staff.common import BASE, sort_names, staff_page
-from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
-from edu_portal.web.params import Api, PageNumber, pager, window
+from edu_portal.web.params import Api, Me, PageNumber, pager, window
 
 PAGE_SIZE = 25
 GRANTABLE = frozenset({"submitted", "postponed"})
@@ -80,13 +79,13 @@ def clean(value: str | None, allowed: set[str] | None = None, most: int = 100) -
 
 
 async def inbox_filters(
-    status: Annotated[str | None, Parameter(query="statuss")] = None,
-    class_group: Annotated[str | None, Parameter(query="klase")] = None,
-    resource_type: Annotated[str | None, Parameter(query="veids")] = None,
-    supported: Annotated[str | None, Parameter(query="atbalsts")] = None,
-    incident: Annotated[str | None, Parameter(query="incidents")] = None,
-    q: Annotated[str | None, Parameter(query="q")] = None,
-    sort: Annotated[str | None, Parameter(query="kartot")] = None,
+    status: Annotated[str | None, QueryParameter(name="statuss")] = None,
+    class_group: Annotated[str | None, QueryParameter(name="klase")] = None,
+    resource_type: Annotated[str | None, QueryParameter(name="veids")] = None,
+    supported: Annotated[str | None, QueryParameter(name="atbalsts")] = None,
+    incident: Annotated[str | None, QueryParameter(name="incidents")] = None,
+    q: Annotated[str | None, QueryParameter(name="q")] = None,
+    sort: Annotated[str | None, QueryParameter(name="kartot")] = None,
 ) -> InboxFilters:
     """The inbox's filters from the page's query, for the list and its
     exports alike; a value the inbox does not know is dropped."""
@@ -106,9 +105,9 @@ FILTERS = {"filters": Provide(inbox_filters)}
 
 @get(f"{BASE}/", dependencies=FILTERS)
 async def inbox(
-    signed_in: SignedIn,
+    signed_in: Me,
     clients: Api,
-    filters: InboxFilters,
+    filters: NamedDependency[InboxFilters],
     page_number: PageNumber = 1,
 ) -> Template | Redirect:
     found, stock = await asyncio.gather(
@@ -131,7 +130,7 @@ async def inbox(
 
 @get(f"{BASE}/eksports/{{kind:str}}", dependencies=FILTERS)
 async def export(
-    kind: str, signed_in: SignedIn, clients: Api, filters: InboxFilters
+    kind: FromPath[str], signed_in: Me, clients: Api, filters: NamedDependency[InboxFilters]
 ) -> Stream | Redirect:
     """The filtered inbox as a file, streamed from applications (``signed_in``:
     staff only, as every page here)."""

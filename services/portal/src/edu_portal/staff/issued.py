@@ -7,18 +7,17 @@ from typing import Annotated
 
 from edu_contracts.staff_api import IssuedItemState
 from litestar import get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.labels import TAG_CLASSES, condition_names
 from edu_portal.staff.common import BASE, item_state_names, staff_page
 from edu_portal.staff.inbox import PAGE_SIZE, clean
-from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
-from edu_portal.web.params import Api, PageNumber, pager, window
+from edu_portal.web.params import Api, Me, PageNumber, pager, window
 
-StateQuery = Annotated[str | None, Parameter(query="stavoklis")]
+StateQuery = Annotated[str | None, QueryParameter(name="stavoklis")]
 
 
 def _state(value: str | None) -> IssuedItemState | None:
@@ -28,7 +27,7 @@ def _state(value: str | None) -> IssuedItemState | None:
 
 @get(f"{BASE}/izsniegtie")
 async def issued_items(
-    signed_in: SignedIn,
+    signed_in: Me,
     clients: Api,
     item_state: StateQuery = None,
     page_number: PageNumber = 1,
@@ -49,7 +48,7 @@ async def issued_items(
 
 @get(f"{BASE}/izsniegtie.csv")
 async def issued_items_csv(
-    signed_in: SignedIn, clients: Api, item_state: StateQuery = None
+    signed_in: Me, clients: Api, item_state: StateQuery = None
 ) -> Stream | Redirect:
     return await pass_on(
         clients.staff.issued_items_csv(_state(item_state)),

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from edu_contracts.staff_api import LendingSettingsView
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import ValidationError
@@ -21,7 +21,7 @@ from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.forms import FormErrors
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form
+from edu_portal.web.params import Api, Form, Me
 
 PAGE = f"{BASE}/iestatijumi"
 
@@ -68,9 +68,9 @@ def _field_names() -> dict[str, str]:
 
 @get(PAGE)
 async def lending_settings(
-    signed_in: SignedIn,
+    signed_in: Me,
     clients: Api,
-    saved: Annotated[str | None, Parameter(query="saglabats")] = None,
+    saved: Annotated[str | None, QueryParameter(name="saglabats")] = None,
 ) -> Template | Redirect:
     return await _page(
         signed_in,
@@ -82,9 +82,7 @@ async def lending_settings(
 
 
 @post(PAGE)
-async def save_lending_settings(
-    data: Form, signed_in: SignedIn, clients: Api
-) -> Template | Redirect:
+async def save_lending_settings(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
     form, errors = LendingSettingsForm.parse(data)
     if form is not None:
         try:

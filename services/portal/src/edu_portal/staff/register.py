@@ -15,7 +15,7 @@ from edu_contracts.lending import LendingResourceType
 from edu_runtime.clients.items import ItemSearch
 from litestar import get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
@@ -33,7 +33,7 @@ from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form, PageNumber, pager, window
+from edu_portal.web.params import Api, Form, Me, PageNumber, pager, window
 
 REGISTER = f"{BASE}/inventars"
 PAGE_SIZE = 25
@@ -47,9 +47,9 @@ MOVES_FROM: dict[ItemState, tuple[SchoolMove, ...]] = {
     ItemState.STOLEN: (SchoolMove.FOUND, SchoolMove.WRITE_OFF),
 }
 
-Text = Annotated[str | None, Parameter(query="meklet")]
-StateFilter = Annotated[str | None, Parameter(query="stavoklis")]
-TypeFilter = Annotated[str | None, Parameter(query="veids")]
+Text = Annotated[str | None, QueryParameter(name="meklet")]
+StateFilter = Annotated[str | None, QueryParameter(name="stavoklis")]
+TypeFilter = Annotated[str | None, QueryParameter(name="veids")]
 
 
 def _enum(kind: type[Any], value: str | None) -> Any:
@@ -89,13 +89,13 @@ def stock_totals(stock: StockView) -> dict[str, int]:
 
 @get(REGISTER)
 async def register(
-    signed_in: SignedIn,
+    signed_in: Me,
     clients: Api,
     text: Text = None,
     state_filter: StateFilter = None,
     type_filter: TypeFilter = None,
     page_number: PageNumber = 1,
-    imported: Annotated[int | None, Parameter(query="importeti", ge=0)] = None,
+    imported: Annotated[int | None, QueryParameter(name="importeti", ge=0)] = None,
 ) -> Template | Redirect:
     state: ItemState | None = _enum(ItemState, state_filter)
     resource_type: LendingResourceType | None = _enum(LendingResourceType, type_filter)
@@ -125,7 +125,7 @@ async def register(
 
 
 @get(f"{REGISTER}.csv")
-async def register_csv(signed_in: SignedIn, clients: Api) -> Stream | Redirect:
+async def register_csv(signed_in: Me, clients: Api) -> Stream | Redirect:
     return await pass_on(
         clients.items.export_csv(), filename="inventars.csv", media_type="text/csv; charset=utf-8"
     )
@@ -143,7 +143,7 @@ async def _item(clients: Clients, item_id: UUID) -> ItemView:
 
 
 @post(f"{REGISTER}/uzlimes")
-async def print_labels(data: Form, signed_in: SignedIn, clients: Api) -> Stream | Template:
+async def print_labels(data: Form, signed_in: Me, clients: Api) -> Stream | Template:
     """A PDF sheet of labels for the items ticked in the list."""
     form, errors = LabelsForm.parse(data)
     if form is None:
@@ -190,17 +190,17 @@ def _item_page(
 
 @get(f"{REGISTER}/{{item_id:uuid}}")
 async def item_page(
-    item_id: UUID,
-    signed_in: SignedIn,
+    item_id: FromPath[UUID],
+    signed_in: Me,
     clients: Api,
-    done: Annotated[str | None, Parameter(query="ok")] = None,
+    done: Annotated[str | None, QueryParameter(name="ok")] = None,
 ) -> Template | Redirect:
     return _item_page(signed_in, await _item(clients, item_id), done=done or "")
 
 
 @post(f"{REGISTER}/{{item_id:uuid}}")
 async def move_item(
-    item_id: UUID, data: Form, signed_in: SignedIn, clients: Api
+    item_id: FromPath[UUID], data: Form, signed_in: Me, clients: Api
 ) -> Template | Redirect:
     """Repaired, found or written off, over the version the page showed."""
     form, errors = ItemMoveForm.parse(data)
@@ -241,12 +241,12 @@ NEW_ITEM_FIELDS = tuple(NewItemForm.model_fields)
 
 
 @get(f"{REGISTER}/jauns")
-async def new_item(signed_in: SignedIn) -> Template:
+async def new_item(signed_in: Me) -> Template:
     return _new_item_page(signed_in, {"condition": "new"}, FormErrors())
 
 
 @post(f"{REGISTER}/jauns")
-async def add_item(data: Form, signed_in: SignedIn, clients: Api) -> Template | Redirect:
+async def add_item(data: Form, signed_in: Me, clients: Api) -> Template | Redirect:
     form, errors = NewItemForm.parse(data)
     values = {name: form_value(data, name)[:200] for name in NEW_ITEM_FIELDS}
     if form is not None:

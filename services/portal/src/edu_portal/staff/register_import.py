@@ -23,7 +23,7 @@ from edu_portal.staff.register import REGISTER
 from edu_portal.web.context import SignedIn
 from edu_portal.web.forms import FormErrors
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api
+from edu_portal.web.params import Api, Me
 
 IMPORT = f"{REGISTER}/imports"
 # The gateway takes at most 2 MB a request; a school's few thousand items are
@@ -99,12 +99,12 @@ def _page(
 
 
 @get(IMPORT)
-async def import_page(signed_in: SignedIn) -> Template:
+async def import_page(signed_in: Me) -> Template:
     return _page(signed_in)
 
 
 @post(IMPORT)
-async def import_items(data: Upload, signed_in: SignedIn, clients: Api) -> Template | Redirect:
+async def import_items(data: Upload, signed_in: Me, clients: Api) -> Template | Redirect:
     upload = data.get("file")
     errors = FormErrors()
     if not isinstance(upload, UploadFile) or not upload.filename:

@@ -16,7 +16,7 @@ from edu_contracts.registry_api import ResourceTargetGroup
 from edu_contracts.staff_api import StaffApplication
 from edu_runtime.clients.items import ItemSearch
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from pydantic import ValidationError
@@ -30,11 +30,11 @@ from edu_portal.web.clients import Clients
 from edu_portal.web.context import SignedIn
 from edu_portal.web.forms import FormErrors, form_value, read_version
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form
+from edu_portal.web.params import Api, Form, Me
 
 SLUG = "izsniegsana"
 SHOWN = 10  # the available items offered when nothing is typed: the first by number
-Number = Annotated[str | None, Parameter(query="numurs", max_length=80)]
+Number = Annotated[str | None, QueryParameter(name="numurs", max_length=80)]
 
 
 def _wanted(app: StaffApplication) -> ItemSearch:
@@ -137,7 +137,7 @@ def _unfit(item: ItemView) -> str:
 
 @get(f"{BASE}/iesniegumi/{{app_id:uuid}}/{SLUG}")
 async def reserve_form(
-    app_id: UUID, signed_in: SignedIn, clients: Api, number: Number = None
+    app_id: FromPath[UUID], signed_in: Me, clients: Api, number: Number = None
 ) -> Template | Redirect:
     app = await application_of(clients, app_id)
     if app.status != "granted":
@@ -147,7 +147,7 @@ async def reserve_form(
 
 @post(f"{BASE}/iesniegumi/{{app_id:uuid}}/{SLUG}")
 async def reserve(
-    app_id: UUID, data: Form, signed_in: SignedIn, clients: Api
+    app_id: FromPath[UUID], data: Form, signed_in: Me, clients: Api
 ) -> Template | Redirect:
     """First post: the item chosen, shown for a check. Second (``confirmed``):
     reserved, over the application version the page showed."""

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from edu_contracts.registry_api import LearnerInstitutions
 from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from edu_portal.staff.common import BASE, SIGN_IN, is_staff, staff_page
 from edu_portal.staff.forms import InstitutionChoice
 from edu_portal.web.clients import Clients
-from edu_portal.web.context import Portal, SignedIn, page
+from edu_portal.web.context import Portal, page
 from edu_portal.web.forms import FormErrors
-from edu_portal.web.params import Api, Form
+from edu_portal.web.params import Api, Form, Me
 from edu_portal.web.session import SESSION_COOKIE
 
 
@@ -26,7 +27,7 @@ async def _workplaces(clients: Clients) -> LearnerInstitutions | None:
 
 
 @get(SIGN_IN)
-async def choose_institution(signed_in: SignedIn, clients: Api) -> Template | Redirect:
+async def choose_institution(signed_in: Me, clients: Api) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)
     found = await _workplaces(clients)
@@ -37,7 +38,7 @@ async def choose_institution(signed_in: SignedIn, clients: Api) -> Template | Re
 
 @post(SIGN_IN)
 async def sign_in_as_staff(
-    data: Form, signed_in: SignedIn, portal: Portal, clients: Api
+    data: Form, signed_in: Me, portal: NamedDependency[Portal], clients: Api
 ) -> Template | Redirect:
     if is_staff(signed_in):
         return Redirect(f"{BASE}/", status_code=303)

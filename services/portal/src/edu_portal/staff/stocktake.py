@@ -11,7 +11,7 @@ from edu_contracts.documents_api import StocktakeReport, StocktakeReportItem
 from edu_contracts.items import StocktakeView
 from litestar import get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 from litestar.types import ControllerRouterHandler
 
@@ -24,7 +24,7 @@ from edu_portal.web.context import SignedIn
 from edu_portal.web.downloads import pass_on
 from edu_portal.web.forms import FormErrors, form_value, read_version
 from edu_portal.web.i18n import _
-from edu_portal.web.params import Api, Form, PageNumber, pager, window
+from edu_portal.web.params import Api, Form, Me, PageNumber, pager, window
 
 STOCKTAKES = f"{BASE}/inventarizacija"
 PAGE_SIZE = 20
@@ -39,7 +39,7 @@ async def _stocktake(clients: Clients, stocktake_id: UUID) -> StocktakeView:
 
 @get(STOCKTAKES)
 async def stocktakes(
-    signed_in: SignedIn, clients: Api, page_number: PageNumber = 1
+    signed_in: Me, clients: Api, page_number: PageNumber = 1
 ) -> Template | Redirect:
     found = await clients.items.stocktakes(**window(page_number, PAGE_SIZE))
     return staff_page(
@@ -52,7 +52,7 @@ async def stocktakes(
 
 
 @post(STOCKTAKES)
-async def start_stocktake(signed_in: SignedIn, clients: Api) -> Redirect:
+async def start_stocktake(signed_in: Me, clients: Api) -> Redirect:
     """A new stocktake, or the open one (only one is open at a time)."""
     try:
         started = await clients.items.start_stocktake()
@@ -86,10 +86,10 @@ def _page(
 
 @get(f"{STOCKTAKES}/{{stocktake_id:uuid}}")
 async def stocktake(
-    stocktake_id: UUID,
-    signed_in: SignedIn,
+    stocktake_id: FromPath[UUID],
+    signed_in: Me,
     clients: Api,
-    seen: Annotated[str | None, Parameter(query="redzets", max_length=80)] = None,
+    seen: Annotated[str | None, QueryParameter(name="redzets", max_length=80)] = None,
 ) -> Template | Redirect:
     return _page(signed_in, await _stocktake(clients, stocktake_id), last_seen=seen or "")
 
@@ -103,7 +103,7 @@ def _not_expected() -> str:
 
 @post(f"{STOCKTAKES}/{{stocktake_id:uuid}}/redzets")
 async def mark_seen(
-    stocktake_id: UUID, data: Form, signed_in: SignedIn, clients: Api
+    stocktake_id: FromPath[UUID], data: Form, signed_in: Me, clients: Api
 ) -> Template | Redirect:
     """One number scanned or typed, or the items ticked in the list."""
     scanned, errors = NumberForm.parse(data)
@@ -134,7 +134,7 @@ async def mark_seen(
 
 @post(f"{STOCKTAKES}/{{stocktake_id:uuid}}/pabeigt")
 async def finish(
-    stocktake_id: UUID, data: Form, signed_in: SignedIn, clients: Api
+    stocktake_id: FromPath[UUID], data: Form, signed_in: Me, clients: Api
 ) -> Template | Redirect:
     """Finished over the version the page showed: the items not seen are the report."""
     try:
@@ -152,7 +152,9 @@ async def finish(
 
 
 @get(f"{STOCKTAKES}/{{stocktake_id:uuid}}/atskaite.pdf")
-async def report_pdf(stocktake_id: UUID, signed_in: SignedIn, clients: Api) -> Stream | Redirect:
+async def report_pdf(
+    stocktake_id: FromPath[UUID], signed_in: Me, clients: Api
+) -> Stream | Redirect:
     take = await _stocktake(clients, stocktake_id)
     report = StocktakeReport(
         institution_name=signed_in.session.institution_name or "—",

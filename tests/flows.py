@@ -190,19 +190,36 @@ async def register_items(
         await ok(
             await stack.applications.client.post(
                 f"{REGISTER}/items",
-                json={
-                    "resource_type": resource_type,
-                    "model": "Lenovo 300e",
-                    "inventory_number": f"{tag}-{i:03d}",
-                    "serial_number": f"SN-{tag}-{i:03d}",
-                    "target_group": target_group,
-                },
+                json=item_body(
+                    f"{tag}-{i:03d}",
+                    resource_type=resource_type,
+                    target_group=target_group,
+                    model="Lenovo 300e",
+                ),
                 headers=headers,
             ),
             201,
         )
         for i in range(1, n + 1)
     ]
+
+
+def item_body(
+    inventory_number: str,
+    *,
+    resource_type: str = "laptop",
+    target_group: str = "everyone",
+    model: str = "Lenovo ThinkPad E14",
+    serial_number: str | None = None,
+) -> dict[str, str]:
+    """What staff type to add an item to the register."""
+    return {
+        "resource_type": resource_type,
+        "model": model,
+        "inventory_number": inventory_number,
+        "serial_number": serial_number or f"SN-{inventory_number}",
+        "target_group": target_group,
+    }
 
 
 async def staff_post(
@@ -402,13 +419,13 @@ async def register_item(
     serial_number: str | None = None,
 ) -> dict[str, Any]:
     """An item in the school's register, as staff add one by hand."""
-    body = {
-        "resource_type": resource_type,
-        "model": model,
-        "inventory_number": inventory_number,
-        "serial_number": serial_number or f"SN-{inventory_number}",
-        "target_group": target_group,
-    }
+    body = item_body(
+        inventory_number,
+        resource_type=resource_type,
+        target_group=target_group,
+        model=model,
+        serial_number=serial_number,
+    )
     return await ok(await stack.applications.client.post(ITEMS, json=body, headers=a.staff), 201)
 
 
@@ -420,9 +437,9 @@ async def ready_with_item(
     model: str = "Lenovo ThinkPad E14",
     serial_number: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """ "Ready for issue" as the school does it: a laptop put in the register
-    (its number unique to the application, as the tests share one register),
-    then reserved for the application. Returns the application and the item."""
+    """Ready for issue as the school does it: a laptop put in the register (its
+    number unique to the application, as the tests share one register), then
+    reserved for the application. Returns the application and the item."""
     item = await register_item(
         stack, a, f"INV-{app['id'][:8]}", model=model, serial_number=serial_number
     )

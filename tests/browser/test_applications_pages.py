@@ -33,7 +33,7 @@ from tests.browser.helpers import (
     wait_for_link,
 )
 from tests.conftest import Stack
-from tests.flows import ITEMS, Actors, complete_draft, messages_shown, ok, wait_status
+from tests.flows import ITEMS, Actors, complete_draft, item_body, messages_shown, ok, wait_status
 from tests.mail import PORTAL, Mailbox, notifications_delivering, text_of
 from tests.world import Person, World
 
@@ -242,13 +242,7 @@ async def test_application_from_start_page_to_issued_with_a_loss_report(
     laptop = await ok(
         await stack.applications.client.post(
             ITEMS,
-            json={
-                "resource_type": "laptop",
-                "model": "Lenovo ThinkPad E14",
-                "inventory_number": number,
-                "serial_number": serial,
-                "target_group": "everyone",
-            },
+            json=item_body(number, serial_number=serial),
             headers=staff,
         ),
         201,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from edu_contracts.documents import (
     HandoverActContent,
     Language,
     MyDataPrintoutContent,
+    PersonRef,
     ReturnActContent,
 )
 from edu_documents.adapters.previews import render_preview
@@ -199,6 +201,50 @@ def test_previews_are_marked_as_samples(tmp_path: Path, language: Language) -> N
     # raw order: in layout mode the diagonal watermark's letters interleave with lines
     text = " ".join(pdf_text(render_preview(rules, language), tmp_path, layout=False).split())
     assert ("25 mēnešus" if language is Language.LV else "25 months") in text
+
+
+def _font_files(pdf: bytes) -> list[bytes]:
+    """The embedded font programs (compressed), as they appear in the file."""
+    files = []
+    for match in re.finditer(rb"/Length1 \d+\s*>>\s*stream\r?\n", pdf):
+        files.append(pdf[match.end() : pdf.index(b"endstream", match.end())])
+    return files
+
+
+def _act_for(parent: str, learner: str) -> HandoverActContent:
+    act = samples.handover_act()
+    return act.model_copy(
+        update={
+            "recipient": PersonRef(personal_code="320000-00001", full_name=parent),
+            "learner": PersonRef(personal_code="320000-00002", full_name=learner),
+        }
+    )
+
+
+def test_acts_for_different_latvian_names_embed_the_same_font_subset(tmp_path: Path) -> None:
+    # The subset is cut and compressed once per process only if it does not
+    # depend on which Latvian letters a family's names happen to use.
+    first = _act_for("Anna Bērziņa", "Kārlis Ozoliņš")
+    second = _act_for("Ieva Ķemere", "Jānis Šmits")
+    fonts = [
+        _font_files(render_content(act, number="PNA-2026-000130", language=Language.LV))
+        for act in (first, second)
+    ]
+    assert fonts[0]
+    assert fonts[0] == fonts[1]
+    text = rendered_text(second, "PNA-2026-000131", tmp_path)
+    assert "Ieva Ķemere" in text
+    assert "Jānis Šmits" in text
+
+
+def test_a_name_with_letters_beyond_latvian_still_prints(tmp_path: Path) -> None:
+    act = _act_for("Jürgen Öhlmann", "Łucja Dąbrowska")
+    pdf = render_content(act, number="PNA-2026-000132", language=Language.LV)
+    text = pdf_text(pdf, tmp_path)
+    assert "Jürgen Öhlmann" in text
+    assert "Łucja Dąbrowska" in text
+    latvian = render_content(samples.handover_act(), number="PNA-2026-000132", language=Language.LV)
+    assert _font_files(pdf) != _font_files(latvian)  # its own subset, with ü Ö Ł ą
 
 
 def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:

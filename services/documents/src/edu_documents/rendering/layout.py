@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from edu_documents.rendering.flow import Banner, Block, Facts, Font, Text, draw
-from edu_documents.rendering.fonts import BOLD, REGULAR, ensure_fonts
+from edu_documents.rendering.fonts import BOLD, REGULAR, ensure_fonts, seed_subsets
 from edu_documents.rendering.texts import text
 
 # Binary (Flate only) streams: ASCII85 armour makes every PDF a quarter larger and
@@ -284,6 +284,7 @@ def _numbered_canvas(page: _Page) -> Callable[..., Any]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            seed_subsets(self._doc)
 
         def showPage(self) -> None:  # ReportLab's name
             self._held.append(dict(self.__dict__))

@@ -65,11 +65,6 @@ async def dump_database(stack: Stack, settings: Any) -> str:
     db = stack.db(settings)
     parts = []
     for name in await db.list_collection_names():
-        if name.endswith(("chunks", "files")):
-            # GridFS: file bodies are compressed PDF bytes with no searchable
-            # text (and the embedded server cannot scan them); the documents
-            # service's own purge test checks files and chunks are deleted.
-            continue
         docs = await asyncio.wait_for(db[name].find({}).to_list(), timeout=20)
         parts += [f"{name}: {json.dumps(doc, default=str, ensure_ascii=False)}" for doc in docs]
     return "\n".join(parts)

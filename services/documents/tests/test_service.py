@@ -38,13 +38,10 @@ async def rendered(documents: Documents, document_id: str) -> dict[str, Any]:
     return await eventually(probe, timeout=20)
 
 
-async def chunks_of(documents: Documents, document_id: str) -> int:
-    # find, not count: the embedded server cannot count GridFS collections
-    return len(await documents.db["pdf.chunks"].find({"files_id": document_id}).to_list())
-
-
-async def files_of(documents: Documents, document_id: str) -> int:
-    return len(await documents.db["pdf.files"].find({"_id": document_id}).to_list())
+async def pdfs_of(documents: Documents, document_id: str) -> int:
+    """Stored PDFs of the document: 1 once rendered, 0 when failed or purged."""
+    query = {"_id": document_id, "pdf": {"$exists": True}}
+    return int(await documents.db.documents.count_documents(query))
 
 
 async def test_render_command_stores_the_pdf_and_announces_it(
@@ -120,7 +117,7 @@ async def test_each_kind_renders_through_the_service(
         record = await rendered(documents, str(command.payload.document_id))
         assert record["status"] == "rendered"
         assert record["number"].startswith(prefixes[record["kind"]])
-        assert await files_of(documents, record["_id"]) == 1
+        assert await pdfs_of(documents, record["_id"]) == 1
     printout = await rendered(documents, str(commands[1].payload.document_id))
     assert printout["language"] == "en"
     assert printout["institution_id"] is None
@@ -140,7 +137,7 @@ async def test_a_command_delivered_twice_yields_one_document(
     # to be consumed (they are, long before this), then count.
     await published.settle(2.0)
     assert await documents.db.documents.count_documents({"_id": document_id}) == 1
-    assert await files_of(documents, document_id) == 1
+    assert await pdfs_of(documents, document_id) == 1
     number = (await documents.db.documents.find_one({"_id": document_id}))["number"]
     assert await documents.db.documents.count_documents({"number": number}) == 1
     announced = await published.matching(
@@ -169,7 +166,7 @@ async def test_unrenderable_content_is_announced_as_failed(
     assert event["payload"]["reason"] == "unknown_condition"
     record = await rendered(documents, document_id)
     assert record["status"] == "failed"
-    assert await files_of(documents, document_id) == 0
+    assert await pdfs_of(documents, document_id) == 0
 
     r = await documents.http.client.get(
         f"/api/v1/documents/{document_id}", headers=bearer(gateway.mint(CITIZEN))
@@ -279,7 +276,7 @@ async def test_verify_answers_without_personal_data(
     assert r.status_code == 401
 
 
-async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
+async def test_purge_deletes_records_with_their_pdfs_and_confirms(
     documents: Documents, kafka: Kafka, published: Published, render_command: MakeCommand
 ) -> None:
     application_id = uuid.uuid4()
@@ -293,7 +290,7 @@ async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
     ids = [str(c.payload.document_id) for c in doomed]
     for document_id in [*ids, str(keep.payload.document_id)]:
         await rendered(documents, document_id)
-    assert all([await chunks_of(documents, i) >= 1 for i in ids])
+    assert [await pdfs_of(documents, i) for i in ids] == [1, 1]
 
     def order(owners: tuple[str, ...], attempt: int = 1) -> PurgeOrdered:
         return PurgeOrdered.model_validate(
@@ -321,14 +318,12 @@ async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
     assert payload["owner"] == "documents"
     assert payload["order_id"] == str(order_id)
     assert payload["deleted"]["documents"] == 2
-    assert payload["deleted"]["pdf.files"] == 2
-    assert payload["deleted"]["pdf.chunks"] >= 2
+    assert payload["deleted"]["downloads"] == 0
     for document_id in ids:
         assert await documents.db.documents.find_one({"_id": document_id}) is None
-        assert await files_of(documents, document_id) == 0
-        assert await chunks_of(documents, document_id) == 0
+        assert await pdfs_of(documents, document_id) == 0
     # Another application's document is untouched.
-    assert await files_of(documents, str(keep.payload.document_id)) == 1
+    assert await pdfs_of(documents, str(keep.payload.document_id)) == 1
     # Only the order with us among the owners was confirmed.
     confirmations = await published.matching(
         lambda e: (
@@ -349,7 +344,7 @@ async def test_purge_deletes_files_chunks_and_metadata_and_confirms(
     await kafka.send(late)
     failed = await published.answer(late, "documents.render-failed.v1")
     assert failed["payload"]["reason"] == "subject_purged"
-    assert await files_of(documents, str(late.payload.document_id)) == 0
+    assert await pdfs_of(documents, str(late.payload.document_id)) == 0
 
 
 async def test_purge_of_one_document(
@@ -376,7 +371,7 @@ async def test_purge_of_one_document(
     confirmation = await published.answer(order, "retention.purge-confirmed.v1")
     assert confirmation["payload"]["deleted"]["documents"] == 1
     assert await documents.db.documents.find_one({"_id": document_id}) is None
-    assert await files_of(documents, document_id) == 0
+    assert await pdfs_of(documents, document_id) == 0
 
 
 async def test_receipt_documents_for_wizard_step_5(

@@ -219,7 +219,7 @@ def bench_documents(
         typer.Option(envvar="EDU_MONGO_URL", help="Default: an embedded MongoDB for the run."),
     ] = None,
 ) -> None:
-    """Handover acts rendered and stored per second on one core (budget >= 100/s)."""
+    """Handover acts rendered and stored per second on one core (budget >= 200/s)."""
     from edu_tools.documents.bench import main as run_bench
 
     argv = ["--seconds", str(seconds), "--concurrency", str(concurrency)]

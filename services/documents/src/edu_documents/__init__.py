@@ -1,2 +1,2 @@
-"""Handover and return acts, my-data printouts: rendering (ReportLab), storage (GridFS),
-verification."""
+"""Handover and return acts, my-data printouts: rendering (ReportLab), storage (each PDF in its
+record), verification."""

@@ -30,7 +30,7 @@ from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
 from pymongo.errors import DuplicateKeyError
 
-from edu_documents.adapters.store import AlreadyStored, DocumentStore
+from edu_documents.adapters.store import DocumentStore
 from edu_documents.domain.model import DocumentRecord, DocumentStatus, may_read
 from edu_documents.domain.policy import institution_of, refusal
 from edu_documents.rendering import RenderError, render_content
@@ -88,10 +88,6 @@ class DocumentService:
             )
         except RenderError as exc:
             return await self._fail(command, exc.reason, now)
-        try:
-            await self.store.put_file(document_id, pdf, number=number)
-        except AlreadyStored:
-            return False
         record = self._record(
             command,
             now,
@@ -99,7 +95,7 @@ class DocumentService:
             sha256=hashlib.sha256(pdf).hexdigest(),
             size_bytes=len(pdf),
         )
-        applied = await self._save(command, record)
+        applied = await self._save(command, record, pdf=pdf)
         log.info(
             "document rendered",
             extra={"document_id": document_id, "number": number, "kind": kind.value},
@@ -140,17 +136,23 @@ class DocumentService:
         )
 
     async def _save(
-        self, command: RenderRequested, record: DocumentRecord, *, keep_record: bool = True
+        self,
+        command: RenderRequested,
+        record: DocumentRecord,
+        *,
+        pdf: bytes | None = None,
+        keep_record: bool = True,
     ) -> bool:
-        """Store the outcome of a render command and announce it, as one unit of
-        work. The document id is the idempotency key: its record is inserted in
-        the same transaction as the event, so a second delivery (same event or a
-        retry with a new event id) fails on the unique _id and changes nothing."""
+        """Store the outcome of a render command (the record, with its PDF) and
+        announce it, as one unit of work. The document id is the idempotency key:
+        its record is inserted in the same transaction as the event, so a second
+        delivery (same event or a retry with a new event id) fails on the unique
+        _id and changes nothing."""
         event = outcome_event(command, record)
 
         async def save(uow: UnitOfWork) -> None:
             if keep_record:
-                await self.store.insert(record, uow.session)
+                await self.store.insert(record, uow.session, pdf=pdf)
             uow.emit(event)
 
         try:
@@ -206,7 +208,7 @@ class DocumentService:
                 failure_reason=record.failure_reason,
             )
         pdf = await self.store.read_pdf(record.id)
-        if pdf is None:  # purged a moment ago: the file goes before the record
+        if pdf is None:  # purged between the two reads
             raise _not_found()
         await self.store.log_download(
             record.id,
@@ -230,8 +232,9 @@ class DocumentService:
         )
 
     async def purge(self, order: PurgeOrdered) -> bool:
-        """Delete what the order names (files first, see store.py) and confirm
-        with counts only. A repeated order finds nothing and confirms zeros."""
+        """Delete what the order names (records with their PDFs, the download
+        log) and confirm with counts only, in one transaction. A repeated order
+        finds nothing and confirms zeros."""
         payload = order.payload
         if ServiceName.DOCUMENTS not in payload.owners:
             return False
@@ -239,7 +242,6 @@ class DocumentService:
             return False
         subject = payload.subject
         ids = await self.store.ids_of_subject(subject.kind.value, subject.id)
-        files, chunks = await self.store.delete_files(ids)
         now = dt.datetime.now(dt.UTC)
 
         async def commit(uow: UnitOfWork) -> None:
@@ -258,8 +260,6 @@ class DocumentService:
                         deleted={
                             "documents": records,
                             "downloads": downloads,
-                            self.store.files.name: files,
-                            self.store.chunks.name: chunks,
                         },
                         confirmed_at=now,
                     ),

@@ -1,11 +1,11 @@
 """Benchmark (not a test): handover acts rendered *and stored* per second on one
-core, and peak memory, against the budget of at least 100 acts/s.
+core, and peak memory, against the budget of at least 200 acts/s (issue #21).
 
     .venv/bin/edu bench documents [--seconds 20] [--concurrency 8]
         [--mongo-url URL]   # default: start the embedded MongoDB for the run
 
 Each act goes the whole way a Kafka command goes (tombstone check, number,
-render, GridFS, metadata + outbox event in one transaction), without the Kafka
+render, the record with its PDF + outbox event in one transaction), without the Kafka
 hop. This process is pinned to one CPU core; the database server runs on the
 other. Three figures separate the two costs: rendering alone, storing alone (a
 pre-rendered PDF through the same path) and both together.

@@ -1,15 +1,13 @@
-"""The documents service's MongoDB: PDFs in GridFS, their metadata in
-``documents``, number counters in ``counters``, purge tombstones in ``purged``.
+"""The documents service's MongoDB: each document's record with its PDF in
+``documents``, number counters in ``counters``, purge tombstones in ``purged``,
+the download log in ``downloads``.
 
-GridFS cannot take part in a multi-document transaction (PyMongo refuses), so
-the order of writes is chosen to be safe without one:
-
-- render: file first (its id is the document id), then metadata + outbox event
-  in one transaction. The metadata is the commit point: a file without metadata
-  (a crash in between) is never served and is replaced by the retry.
-- purge: files first, then metadata + confirmation in one transaction. A crash
-  in between leaves metadata whose file is gone; the redelivered order finishes
-  the job. Personal data never outlives the confirmation.
+The PDF is a field of its record, not a GridFS file: a document is tens of
+kilobytes, far below MongoDB's 16 MB document limit, and MongoDB advises a
+single document below it. So the file, its record and the outbox event are one
+transaction: a render and a purge are each all or nothing, and a render costs
+two round trips fewer than with GridFS's files and chunks. Every read of
+records leaves the PDF out (``_WITHOUT_PDF``); only a download fetches it.
 """
 
 from __future__ import annotations
@@ -18,25 +16,17 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from bson import Binary
 from edu_contracts.documents import DocumentKind
 from edu_runtime.mongo import Doc
-from gridfs import AsyncGridFSBucket
-from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from edu_documents.domain.model import DocumentRecord, DocumentStatus
 from edu_documents.domain.numbering import counter_key, format_number
 
-BUCKET = "pdf"
-CHUNK_SIZE = 255 * 1024  # GridFS default
-
-
-class AlreadyStored(Exception):
-    """Another delivery of the same command stored this document first."""
+PDF = "pdf"  # the field of a record that holds its file
+_WITHOUT_PDF = {PDF: 0}
 
 
 def to_doc(record: DocumentRecord) -> Doc:
@@ -61,9 +51,6 @@ class DocumentStore:
         self.counters = db["counters"]
         self.purged = db["purged"]
         self.downloads = db["downloads"]
-        self.files = db[f"{BUCKET}.files"]
-        self.chunks = db[f"{BUCKET}.chunks"]
-        self.bucket = AsyncGridFSBucket(db, bucket_name=BUCKET)
 
     async def ensure_indexes(self) -> None:
         # sparse: failed renders have no number
@@ -74,9 +61,6 @@ class DocumentStore:
         )
         await self.documents.create_index("application_id")
         await self.downloads.create_index("document_id")
-        # What a GridFS upload stream would have created on first use.
-        await self.chunks.create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
-        await self.files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
 
     # --- numbers ----------------------------------------------------------
     async def next_number(self, kind: DocumentKind, year: int) -> str:
@@ -103,58 +87,22 @@ class DocumentStore:
 
     # --- documents --------------------------------------------------------
     async def get(self, document_id: str) -> DocumentRecord | None:
-        doc = await self.documents.find_one({"_id": document_id})
+        doc = await self.documents.find_one({"_id": document_id}, _WITHOUT_PDF)
         return from_doc(doc) if doc else None
 
-    async def exists(self, document_id: str) -> bool:
-        return await self.documents.find_one({"_id": document_id}, {"_id": 1}) is not None
-
-    async def put_file(self, document_id: str, pdf: bytes, *, number: str) -> None:
-        """Store the PDF in GridFS layout under the document id.
-
-        Written with two plain inserts (chunks, then the files document that makes
-        the file visible) instead of a GridFS upload stream, which costs five times
-        as many round trips. A leftover of a failed earlier attempt (its metadata
-        never committed) is removed and the write repeated.
-        """
-        try:
-            await self._write_file(document_id, pdf, number)
-        except (DuplicateKeyError, OperationFailure):
-            if await self.exists(document_id):
-                raise AlreadyStored(document_id) from None  # never replace a committed file
-            await self._delete_file(document_id)
-            await self._write_file(document_id, pdf, number)
-
-    async def _write_file(self, document_id: str, pdf: bytes, number: str) -> None:
-        chunks = [
-            {"files_id": document_id, "n": n, "data": Binary(pdf[offset : offset + CHUNK_SIZE])}
-            for n, offset in enumerate(range(0, len(pdf), CHUNK_SIZE))
-        ]
-        if len(chunks) == 1:
-            await self.chunks.insert_one(chunks[0])
-        else:
-            await self.chunks.insert_many(chunks)
-        await self.files.insert_one(
-            {
-                "_id": document_id,
-                "length": len(pdf),
-                "chunkSize": CHUNK_SIZE,
-                "uploadDate": dt.datetime.now(dt.UTC),
-                "filename": f"{number}.pdf",
-                "metadata": {"contentType": "application/pdf"},
-            }
-        )
-
-    async def insert(self, record: DocumentRecord, session: AsyncClientSession) -> None:
-        await self.documents.insert_one(to_doc(record), session=session)
+    async def insert(
+        self, record: DocumentRecord, session: AsyncClientSession, *, pdf: bytes | None = None
+    ) -> None:
+        """The record, with its file when it was rendered (a failed render has none)."""
+        doc = to_doc(record)
+        if pdf is not None:
+            doc[PDF] = pdf
+        await self.documents.insert_one(doc, session=session)
 
     async def read_pdf(self, document_id: str) -> bytes | None:
-        try:
-            stream = await self.bucket.open_download_stream(document_id)
-        except NoFile:
-            return None
-        data: bytes = await stream.read()
-        return data
+        doc = await self.documents.find_one({"_id": document_id}, {PDF: 1})
+        pdf = doc.get(PDF) if doc else None
+        return bytes(pdf) if pdf is not None else None
 
     async def list_for_reader(
         self, reader: str, application_id: str | None, *, limit: int, offset: int
@@ -175,7 +123,7 @@ class DocumentStore:
             query = {**query, "application_id": application_id}
         total = await self.documents.count_documents(query)
         docs = (
-            await self.documents.find(query)
+            await self.documents.find(query, _WITHOUT_PDF)
             .sort([("created_at", DESCENDING), ("_id", ASCENDING)])
             .skip(offset)
             .limit(limit)
@@ -185,7 +133,8 @@ class DocumentStore:
 
     async def find_issued(self, number: str, sha256: str) -> DocumentRecord | None:
         doc = await self.documents.find_one(
-            {"number": number, "sha256": sha256, "status": DocumentStatus.RENDERED.value}
+            {"number": number, "sha256": sha256, "status": DocumentStatus.RENDERED.value},
+            _WITHOUT_PDF,
         )
         return from_doc(doc) if doc else None
 
@@ -202,17 +151,6 @@ class DocumentStore:
         query = {"application_id": subject_id} if kind == "application" else {"_id": subject_id}
         docs = await self.documents.find(query, {"_id": 1}).to_list()
         return [str(d["_id"]) for d in docs]
-
-    async def delete_files(self, document_ids: list[str]) -> tuple[int, int]:
-        """Delete the PDFs; returns (files, chunks) deleted."""
-        files = chunks = 0
-        for document_id in document_ids:
-            # count with find: the embedded server cannot count GridFS collections
-            found = await self.chunks.find({"files_id": document_id}, {"_id": 1}).to_list()
-            if await self._delete_file(document_id):
-                files += 1
-                chunks += len(found)
-        return files, chunks
 
     async def delete_records(self, document_ids: list[str], session: AsyncClientSession) -> int:
         if not document_ids:
@@ -241,14 +179,3 @@ class DocumentStore:
     async def any_purged(self, *subjects: tuple[str, str]) -> bool:
         keys = [f"{kind}:{subject_id}" for kind, subject_id in subjects]
         return await self.purged.find_one({"_id": {"$in": keys}}, {"_id": 1}) is not None
-
-    async def _delete_file(self, document_id: str) -> bool:
-        # Look first: the embedded server answers a delete of a missing file with
-        # an error of its own instead of the NoFile PyMongo raises.
-        if await self.files.find_one({"_id": document_id}, {"_id": 1}) is None:
-            return False
-        try:
-            await self.bucket.delete(document_id)
-        except NoFile:
-            return False
-        return True

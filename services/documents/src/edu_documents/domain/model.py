@@ -1,5 +1,5 @@
-"""The stored description of one document (its PDF lives in GridFS under the
-same id) and who may read it."""
+"""The stored description of one document (stored with its PDF, which
+only a download reads) and who may read it."""
 
 from __future__ import annotations
 

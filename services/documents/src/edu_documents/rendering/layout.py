@@ -46,7 +46,7 @@ from edu_documents.rendering.fonts import BOLD, REGULAR, ensure_fonts, seed_subs
 from edu_documents.rendering.texts import text
 
 # Binary (Flate only) streams: ASCII85 armour makes every PDF a quarter larger and
-# costs time, and nothing on the way (GridFS, HTTP) needs 7-bit-clean files.
+# costs time, and nothing on the way (MongoDB, HTTP) needs 7-bit-clean files.
 rl_config.useA85 = 0
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

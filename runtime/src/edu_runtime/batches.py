@@ -173,6 +173,8 @@ class BatchConsumer(Generic[E]):
                 "messaging.kafka.destination.partition": record.partition,
                 "messaging.kafka.message.offset": record.offset,
                 "messaging.consumer.group.name": self._consumer,
+                # The request the record belongs to (the outbox relay sends it).
+                "messaging.message.conversation_id": headers.get("correlation_id", ""),
             },
         )
 

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from edu_contracts import topics
@@ -131,11 +131,18 @@ class ServiceRuntime:
         return subscriber
 
     def batch_subscriber(
-        self, topic: str, name: str, event_type: Any, handle: BatchHandler[E]
+        self,
+        topic: str,
+        name: str,
+        event_type: Any,
+        handle: BatchHandler[E],
+        *,
+        max_records: int | None = None,
     ) -> None:
         """A consumer of ``topic`` (group ``<service>.<name>``) that applies what
         Kafka has in batches (see ``edu_runtime.batches``); each record is parsed
-        as ``event_type``."""
+        as ``event_type``. ``max_records``: a smaller bound than the setting's,
+        for a consumer whose records are costly (a batch is applied whole)."""
         consumer: BatchConsumer[E] = BatchConsumer(
             consumer=f"{self.settings.group_id}.{name}",
             adapter=TypeAdapter(event_type),
@@ -150,10 +157,24 @@ class ServiceRuntime:
         async def raw_records(msg: StreamMessage[Any]) -> Any:
             return list(msg.raw_message)
 
+        async def batch_message(
+            records: Any, parse: Callable[[Any], Awaitable[StreamMessage[Any]]]
+        ) -> StreamMessage[Any]:
+            message = await parse(records)
+            # A batch carries many requests: FastStream would label the batch's
+            # span (in a trace of its own, linked to the records') with the
+            # first record's correlation id. It gets the batch's id instead;
+            # each record's span carries its record's (BatchConsumer).
+            message.correlation_id = message.message_id
+            return message
+
         subscriber = self.broker.subscriber(
             topic,
             batch=True,
-            max_records=self.settings.consumer_batch_max_records,
+            max_records=min(
+                max_records or self.settings.consumer_batch_max_records,
+                self.settings.consumer_batch_max_records,
+            ),
             # Idle polls return after this long; a record arriving then waits
             # at most as long again.
             batch_timeout_ms=50,
@@ -162,6 +183,7 @@ class ServiceRuntime:
             ack_policy=AckPolicy.ACK,
             fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
             decoder=raw_records,
+            parser=batch_message,
             title=f"{self.settings.service_name}:{name}",
         )
 

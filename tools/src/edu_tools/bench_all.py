@@ -38,7 +38,7 @@ def _registry(p: dict[str, Any]) -> br.BenchResult:
 def _documents(p: dict[str, Any]) -> br.BenchResult:
     from edu_tools.documents.bench import main
 
-    return main(["--seconds", str(p["seconds"]), "--concurrency", "8"])
+    return main(["--seconds", str(p["seconds"])])
 
 
 def _retention(p: dict[str, Any]) -> br.BenchResult:

@@ -213,7 +213,9 @@ def chaos(
 @bench_app.command("documents")
 def bench_documents(
     seconds: Annotated[float, typer.Option(help="Seconds of rendering and storing.")] = 20.0,
-    concurrency: Annotated[int, typer.Option(help="Acts in flight at once.")] = 8,
+    batch: Annotated[
+        int, typer.Option(help="Render commands taken at once, as the consumer does.")
+    ] = 16,
     mongo_url: Annotated[
         str | None,
         typer.Option(envvar="EDU_MONGO_URL", help="Default: an embedded MongoDB for the run."),
@@ -222,7 +224,7 @@ def bench_documents(
     """Handover acts rendered and stored per second on one core (budget >= 200/s)."""
     from edu_tools.documents.bench import main as run_bench
 
-    argv = ["--seconds", str(seconds), "--concurrency", str(concurrency)]
+    argv = ["--seconds", str(seconds), "--batch", str(batch)]
     raise typer.Exit(
         run_bench([*argv, *(["--mongo-url", mongo_url] if mongo_url else [])]).exit_code
     )

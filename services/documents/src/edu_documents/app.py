@@ -31,7 +31,7 @@ def create_app(
     store = DocumentStore(runtime.db, number_block=settings.number_block)
     service = DocumentService(runtime, store)
     previews = Previews(service)
-    register_consumers(runtime, service)
+    register_consumers(runtime, service, settings)
 
     async def shutdown() -> None:
         service.close()

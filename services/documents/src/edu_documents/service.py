@@ -8,8 +8,9 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from edu_contracts.documents import (
@@ -28,7 +29,8 @@ from edu_runtime.pseudonym import Pseudonymizer
 from edu_runtime.riga import RIGA
 from edu_runtime.runtime import ServiceRuntime
 from edu_runtime.unit_of_work import UnitOfWork
-from pymongo.errors import DuplicateKeyError
+from opentelemetry.context import Context
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from edu_documents.adapters.store import DocumentStore
 from edu_documents.domain.model import DocumentRecord, DocumentStatus, may_read
@@ -66,47 +68,98 @@ class DocumentService:
         self._renderer.shutdown(wait=False, cancel_futures=True)
 
     async def render(self, command: RenderRequested) -> bool:
-        """Apply a render command once; returns False when it changed nothing
-        (a redelivery, or a document with this id exists already)."""
-        payload = command.payload
-        document_id = str(payload.document_id)
-        # No "seen before?" look-up: every applied command leaves a record under
-        # the document id, inserted with its event in one transaction, so a second
-        # delivery (the same event, or the requester's retry with a new event id)
-        # fails on the unique _id and changes nothing. Duplicates are rare; a
-        # look-up on every command would cost more than re-rendering them.
-        purged = await self._purged(payload.application_id, document_id)
-        now = dt.datetime.now(dt.UTC)
-        reason = refusal(payload) or purged
-        if reason is not None:
-            return await self._fail(command, reason, now)
-        kind = payload.content.kind
-        number = await self.store.next_number(kind, now.astimezone(RIGA).year)
-        try:
-            pdf = await self.in_renderer(
-                lambda: self._render(payload.content, number=number, language=payload.language)
-            )
-        except RenderError as exc:
-            return await self._fail(command, exc.reason, now)
-        record = self._record(
-            command,
-            now,
-            number=number,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            size_bytes=len(pdf),
-        )
-        applied = await self._save(command, record, pdf=pdf)
-        log.info(
-            "document rendered",
-            extra={"document_id": document_id, "number": number, "kind": kind.value},
-        )
-        return applied
+        """Apply one render command; False when it changed nothing (a
+        redelivery, or a document with this id exists already)."""
+        return bool(await self.render_many([(command, None)]))
 
-    async def _purged(self, application_id: object, document_id: str) -> str | None:
-        subjects = [("document", document_id)]
-        if application_id is not None:
-            subjects.append(("application", str(application_id)))
-        return "subject_purged" if await self.store.any_purged(*subjects) else None
+    async def render_many(
+        self, commands: Sequence[tuple[RenderRequested, Context | None]]
+    ) -> list[DocumentRecord]:
+        """Apply render commands together (what Kafka had for the consumer):
+        each PDF rendered in turn on the render thread, then every record with
+        its PDF and every event saved in one unit of work, so a batch pays the
+        database's round trips once. Each event continues its command's trace
+        (``context``; None: the current one). Returns the records stored or
+        announced; a command already applied is left out.
+
+        The document id is the idempotency key: its record goes in with its
+        event, so a second delivery (the same event, or the requester's retry
+        with a new event id) fails on the unique _id and changes nothing.
+        There is no "seen before?" look-up: duplicates are rare, and one is
+        only looked for when the insert says there is one."""
+        todo: dict[str, tuple[RenderRequested, Context | None]] = {}
+        for command, context in commands:  # one document per id, even within a batch
+            todo.setdefault(str(command.payload.document_id), (command, context))
+        purged = await self.store.purged_among(
+            [subject for command, _ in todo.values() for subject in _subjects(command)]
+        )
+        now = dt.datetime.now(dt.UTC)
+        outcomes = [
+            await self._outcome(command, context, now, purged) for command, context in todo.values()
+        ]
+        while outcomes:
+            try:
+                await self._save(outcomes)
+                break
+            except (DuplicateKeyError, BulkWriteError) as exc:
+                if not _duplicate_key(exc):
+                    raise
+                done = await self.store.existing([o.record.id for o in outcomes if o.keep])
+                if not done:
+                    raise
+                outcomes = [o for o in outcomes if o.record.id not in done]
+        for o in outcomes:
+            record = o.record
+            if record.status is DocumentStatus.RENDERED:
+                log.info(
+                    "document rendered",
+                    extra={
+                        "document_id": record.id,
+                        "number": record.number,
+                        "kind": record.kind.value,
+                    },
+                )
+            else:
+                reason = record.failure_reason
+                log.warning(
+                    "document not rendered", extra={"document_id": record.id, "reason": reason}
+                )
+        return [o.record for o in outcomes]
+
+    async def _outcome(
+        self,
+        command: RenderRequested,
+        context: Context | None,
+        now: dt.datetime,
+        purged: set[tuple[str, str]],
+    ) -> _Outcome:
+        """What one command comes to: a rendered document, or a failure."""
+        payload = command.payload
+        reason = refusal(payload) or (
+            "subject_purged" if purged.intersection(_subjects(command)) else None
+        )
+        if reason is None:
+            kind = payload.content.kind
+            number = await self.store.next_number(kind, now.astimezone(RIGA).year)
+            try:
+                pdf = await self.in_renderer(
+                    lambda: self._render(payload.content, number=number, language=payload.language)
+                )
+            except RenderError as exc:
+                reason = exc.reason
+            else:
+                record = self._record(
+                    command,
+                    now,
+                    number=number,
+                    sha256=hashlib.sha256(pdf).hexdigest(),
+                    size_bytes=len(pdf),
+                )
+                return _Outcome(command, record, pdf, context)
+        # A purged subject is only announced: keeping a record (with the reader's
+        # pseudonym) would bring back a trace of what was purged.
+        record = self._record(command, now, failure_reason=reason)
+        return _Outcome(command, record, None, context, keep=reason != "subject_purged")
 
     def _record(
         self,
@@ -135,41 +188,17 @@ class DocumentService:
             created_at=now,
         )
 
-    async def _save(
-        self,
-        command: RenderRequested,
-        record: DocumentRecord,
-        *,
-        pdf: bytes | None = None,
-        keep_record: bool = True,
-    ) -> bool:
-        """Store the outcome of a render command (the record, with its PDF) and
-        announce it, as one unit of work. The document id is the idempotency key:
-        its record is inserted in the same transaction as the event, so a second
-        delivery (same event or a retry with a new event id) fails on the unique
-        _id and changes nothing."""
-        event = outcome_event(command, record)
+    async def _save(self, outcomes: Sequence[_Outcome]) -> None:
+        """The outcomes' records (with their PDFs) and events, as one unit of work."""
 
         async def save(uow: UnitOfWork) -> None:
-            if keep_record:
-                await self.store.insert(record, uow.session, pdf=pdf)
-            uow.emit(event)
+            kept = [(o.record, o.pdf) for o in outcomes if o.keep]
+            if kept:
+                await self.store.insert_many(kept, uow.session)
+            for o in outcomes:
+                uow.emit(outcome_event(o.command, o.record), context=o.context)
 
-        try:
-            await self.runtime.unit_of_work(save)
-        except DuplicateKeyError:
-            return False
-        return True
-
-    async def _fail(self, command: RenderRequested, reason: str, now: dt.datetime) -> bool:
-        """Record the failure and announce it, so the requester stops waiting.
-
-        For a purged subject only the announcement: keeping a record (with the
-        reader's pseudonym) would bring back a trace of what was purged."""
-        record = self._record(command, now, failure_reason=reason)
-        applied = await self._save(command, record, keep_record=reason != "subject_purged")
-        log.warning("document not rendered", extra={"document_id": record.id, "reason": reason})
-        return applied
+        await self.runtime.unit_of_work(save)
 
     # --- reading (HTTP) -------------------------------------------------------
     # Access rule: the citizen a document concerns (by the pseudonym of their
@@ -292,6 +321,33 @@ def outcome_event(command: RenderRequested, record: DocumentRecord) -> Rendered 
     return Rendered(
         **reply, payload=project(RenderedPayload, record, **ids, rendered_at=record.created_at)
     )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """A render command's result, waiting to be saved with the others of its batch."""
+
+    command: RenderRequested
+    record: DocumentRecord
+    pdf: bytes | None
+    context: Context | None
+    keep: bool = True  # False: announce only, keep no record
+
+
+def _duplicate_key(exc: DuplicateKeyError | BulkWriteError) -> bool:
+    """A record with one of the ids exists (a bulk insert reports it per write)."""
+    if isinstance(exc, DuplicateKeyError):
+        return True
+    return any(error.get("code") == 11000 for error in exc.details.get("writeErrors", ()))
+
+
+def _subjects(command: RenderRequested) -> list[tuple[str, str]]:
+    """The purge subjects a command's document belongs to."""
+    payload = command.payload
+    subjects = [("document", str(payload.document_id))]
+    if payload.application_id is not None:
+        subjects.append(("application", str(payload.application_id)))
+    return subjects
 
 
 def _not_found() -> NotFound:

@@ -1,12 +1,12 @@
 """Benchmark (not a test): handover acts rendered *and stored* per second on one
 core, and peak memory, against the budget of at least 200 acts/s (issue #21).
 
-    .venv/bin/edu bench documents [--seconds 20] [--concurrency 8]
+    .venv/bin/edu bench documents [--seconds 20] [--batch 16]
         [--mongo-url URL]   # default: start the embedded MongoDB for the run
 
 Each act goes the whole way a Kafka command goes (tombstone check, number,
 render, the record with its PDF + outbox event in one transaction), without the Kafka
-hop. This process is pinned to one CPU core; the database server runs on the
+hop, in batches as the consumer takes them. This process is pinned to one CPU core; the database server runs on the
 other. Three figures separate the two costs: rendering alone, storing alone (a
 pre-rendered PDF through the same path) and both together.
 """
@@ -148,7 +148,7 @@ def _result(latencies: list[float], stored: int, elapsed: float, cpu: float) -> 
 
 
 async def _through_service(
-    url: str, seconds: float, concurrency: int, renderer: Renderer = render_content
+    url: str, seconds: float, batch: int, renderer: Renderer = render_content
 ) -> Result:
     settings = DocumentsSettings(
         mongo_url=url,
@@ -170,14 +170,12 @@ async def _through_service(
         start, cpu = time.perf_counter(), time.process_time()  # every thread of this process
 
         sent = itertools.count(warm_up)
-
-        async def worker() -> None:
-            while time.perf_counter() < deadline:
-                began = time.perf_counter()
-                assert await service.render(_command(next(sent)))
-                latencies.append(time.perf_counter() - began)
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        # As the consumer does: a batch of what Kafka has, then the next one.
+        while time.perf_counter() < deadline:
+            commands = [(_command(next(sent)), None) for _ in range(batch)]
+            began = time.perf_counter()
+            assert len(await service.render_many(commands)) == batch
+            latencies += [time.perf_counter() - began] * batch
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         stored = await store.documents.count_documents({"kind": DocumentKind.HANDOVER_ACT.value})
         await runtime.mongo.drop_database(settings.mongo_db)
@@ -197,7 +195,12 @@ def _line(label: str, r: Result, extra: str = "") -> str:
 def main(argv: list[str] | None = None) -> BenchResult:
     parser = argparse.ArgumentParser(prog="edu bench documents", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=8, help="acts in flight at once")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=DocumentsSettings.model_fields["render_batch_max"].default,
+        help="render commands the consumer takes at once (the service's render_batch_max)",
+    )
     parser.add_argument("--mongo-url", default=os.environ.get("EDU_MONGO_URL") or None)
     parser.add_argument(
         "--data-dir",
@@ -216,9 +219,9 @@ def main(argv: list[str] | None = None) -> BenchResult:
             return pdf
 
         store = asyncio.run(
-            _through_service(url, args.seconds / 2, args.concurrency, renderer=prerendered)
+            _through_service(url, args.seconds / 2, args.batch, renderer=prerendered)
         )
-        both = asyncio.run(_through_service(url, args.seconds, args.concurrency))
+        both = asyncio.run(_through_service(url, args.seconds, args.batch))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ok = both.rate >= BUDGET_ACTS_PER_SECOND
     print(f"documents bench: handover acts, {len(pdf) // 1024} KB each ({pinned})")
@@ -229,8 +232,8 @@ def main(argv: list[str] | None = None) -> BenchResult:
     print(f"  peak memory (max RSS):  {peak_mb:.1f} MB")
     print(
         f"  budget: >= {BUDGET_ACTS_PER_SECOND:.0f} acts/s rendered and stored -> "
-        f"{'OK' if ok else 'BELOW BUDGET'} ({both.rate:.1f} acts/s, concurrency "
-        f"{args.concurrency}, load average {os.getloadavg()[0]:.1f})"
+        f"{'OK' if ok else 'BELOW BUDGET'} ({both.rate:.1f} acts/s, batches of "
+        f"{args.batch}, load average {os.getloadavg()[0]:.1f})"
     )
     figures = [
         Figure(

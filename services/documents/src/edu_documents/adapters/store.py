@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from edu_contracts.documents import DocumentKind
@@ -90,14 +91,26 @@ class DocumentStore:
         doc = await self.documents.find_one({"_id": document_id}, _WITHOUT_PDF)
         return from_doc(doc) if doc else None
 
-    async def insert(
-        self, record: DocumentRecord, session: AsyncClientSession, *, pdf: bytes | None = None
+    async def insert_many(
+        self, records: Sequence[tuple[DocumentRecord, bytes | None]], session: AsyncClientSession
     ) -> None:
-        """The record, with its file when it was rendered (a failed render has none)."""
-        doc = to_doc(record)
-        if pdf is not None:
-            doc[PDF] = pdf
-        await self.documents.insert_one(doc, session=session)
+        """Records, each with its file when it was rendered (a failed render has
+        none); a record whose id exists fails the whole insert (the transaction)."""
+        docs = []
+        for record, pdf in records:
+            doc = to_doc(record)
+            if pdf is not None:
+                doc[PDF] = pdf
+            docs.append(doc)
+        if len(docs) == 1:
+            await self.documents.insert_one(docs[0], session=session)
+        else:
+            await self.documents.insert_many(docs, session=session)
+
+    async def existing(self, document_ids: Sequence[str]) -> set[str]:
+        """Which of these documents have a record already."""
+        docs = await self.documents.find({"_id": {"$in": list(document_ids)}}, {"_id": 1}).to_list()
+        return {str(d["_id"]) for d in docs}
 
     async def read_pdf(self, document_id: str) -> bytes | None:
         doc = await self.documents.find_one({"_id": document_id}, {PDF: 1})
@@ -176,6 +189,10 @@ class DocumentStore:
             {"_id": key}, {"_id": key, "purged_at": at}, upsert=True, session=session
         )
 
-    async def any_purged(self, *subjects: tuple[str, str]) -> bool:
-        keys = [f"{kind}:{subject_id}" for kind, subject_id in subjects]
-        return await self.purged.find_one({"_id": {"$in": keys}}, {"_id": 1}) is not None
+    async def purged_among(self, subjects: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (kind, id) subjects were purged."""
+        keys = {f"{kind}:{subject_id}": (kind, subject_id) for kind, subject_id in subjects}
+        if not keys:
+            return set()
+        found = await self.purged.find({"_id": {"$in": list(keys)}}, {"_id": 1}).to_list()
+        return {keys[str(d["_id"])] for d in found}

@@ -3,7 +3,8 @@ traces of the measured requests (the services' span file).
 
 A receipt confirmation is one trace across three services: applications'
 HTTP span and transaction, the relay's publish of the render command,
-documents' consume span (render and store in one transaction), the relay's
+documents' consume span of the command's record (it ends once its batch is
+rendered and stored in one transaction), the relay's
 publish of "rendered", and applications' consume span that links the act.
 Each hop is the time between two of those moments, so the waits between the
 services (fetch waits, relay wake-ups) show beside the work.
@@ -62,16 +63,13 @@ def receipt_hops(trace: Trace) -> list[float] | None:
     )
     command_out = _first(spans, in_service("applications", "PRODUCER", topics.DOCUMENT_COMMANDS))
     documents_in = _first(spans, in_service("documents", "CONSUMER", topics.DOCUMENT_COMMANDS))
-    stored = _first(
-        spans, lambda s: s.service == "documents" and s.name == "admin.commitTransaction"
-    )
     rendered_out = _first(spans, in_service("documents", "PRODUCER", topics.DOCUMENT_EVENTS))
     applications_in = _first(spans, in_service("applications", "CONSUMER", topics.DOCUMENT_EVENTS))
     moments = [
         committed.end_ns if committed else None,
         command_out.start_ns if command_out else None,
         documents_in.start_ns if documents_in else None,
-        stored.end_ns if stored else None,
+        documents_in.end_ns if documents_in else None,
         rendered_out.start_ns if rendered_out else None,
         applications_in.start_ns if applications_in else None,
         applications_in.end_ns if applications_in else None,

@@ -1,12 +1,13 @@
 """Kafka consumers of applications: eligibility verdicts (in batches: one per
-submission, the busiest flow), rendered documents, purge orders, the messages
+submission, the busiest flow), rendered documents (in batches: one per receipt
+and return), purge orders, the messages
 notifications sent. Each is
 idempotent (inbox) and changes state only through the use cases."""
 
 from __future__ import annotations
 
 from edu_contracts import topics
-from edu_contracts.documents import DocumentEvent, Rendered, RenderFailed
+from edu_contracts.documents import DocumentEvent
 from edu_contracts.notifications import MessageSent, NotificationEvent
 from edu_contracts.registry import RegistryEvent
 from edu_contracts.retention import RetentionOrder
@@ -23,10 +24,9 @@ def register_consumers(
         topics.REGISTRY_VERDICTS, "verdicts", RegistryEvent, service.apply_verdicts
     )
 
-    @runtime.subscriber(topics.DOCUMENT_EVENTS, "documents")
-    async def on_document(event: DocumentEvent) -> None:
-        if isinstance(event, (Rendered, RenderFailed)):
-            await service.record_document(event.event_id, event.payload)
+    runtime.batch_subscriber(
+        topics.DOCUMENT_EVENTS, "documents", DocumentEvent, service.record_documents
+    )
 
     @runtime.subscriber(topics.RETENTION_ORDERS, "purges")
     async def on_purge(event: RetentionOrder) -> None:

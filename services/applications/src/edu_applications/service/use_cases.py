@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 
 from edu_contracts.applications import ApplicantRole, ApplicationStatus, ReturnCondition
 from edu_contracts.applications_api import IncidentKind, SocialGroup
-from edu_contracts.documents import Language, RenderedPayload, RenderFailedPayload
+from edu_contracts.documents import DocumentEvent, Language, RenderedPayload
 from edu_contracts.envelope import Envelope
 from edu_contracts.items import ItemMove
 from edu_contracts.registry import EligibilityVerdict
@@ -470,39 +470,54 @@ class ApplicationService:
         for app in verified:
             self.timings.verdict_applied(app, now)
 
-    async def record_document(
-        self, event_id: UUID, payload: RenderedPayload | RenderFailedPayload
-    ) -> None:
-        """A handover or return act was rendered (or failed): link it."""
-        if payload.application_id is None:
-            return
-        linked: list[Application] = []  # as it was before the act was linked
+    async def record_documents(self, batch: Sequence[Delivery[DocumentEvent]]) -> None:
+        """Handover and return acts rendered (or failed) for applications: linked,
+        a batch in one transaction with its inbox records (at a school's
+        counter many receipts come at once)."""
+        inbox = self.runtime.inbox("documents")
+        by_event = {d.event.event_id: d.event.payload for d in batch}
+        fresh = await inbox.unseen(by_event)
+        todo = [by_event[event_id] for event_id in fresh]
+        linked: list[tuple[Application, UUID]] = []  # as each was before its act was linked
 
         async def save(uow: UnitOfWork) -> None:
             linked.clear()  # a retried unit of work starts again
-            app = await self.store.get(str(payload.application_id), uow.session)
-            if app is None:
-                return
+            wanted = {str(p.application_id) for p in todo if p.application_id is not None}
+            stored = await self.store.get_many(wanted, uow.session)
+            current = dict(stored)
             now = self.clock()
-            if isinstance(payload, RenderedPayload):
-                changed = workflow.link_document(
-                    app,
-                    payload.document_id,
-                    payload.number,
-                    payload.sha256,
-                    payload.rendered_at,
-                    now,
-                )
-            else:
-                changed = workflow.document_failed(app, payload.document_id, now)
-            if changed is not None:
-                await self.store.apply([(app, changed, False)], uow.session)
+            for payload in todo:
+                app_id = str(payload.application_id)
+                app = current.get(app_id)
+                if app is None:
+                    continue  # not an application's document, or purged meanwhile
                 if isinstance(payload, RenderedPayload):
-                    linked.append(app)
+                    changed = workflow.link_document(
+                        app,
+                        payload.document_id,
+                        payload.number,
+                        payload.sha256,
+                        payload.rendered_at,
+                        now,
+                    )
+                else:
+                    changed = workflow.document_failed(app, payload.document_id, now)
+                if changed is None:
+                    continue
+                current[app_id] = changed
+                if isinstance(payload, RenderedPayload):
+                    linked.append((app, payload.document_id))
+            await self.store.apply(
+                [(stored[i], app, False) for i, app in current.items() if app is not stored[i]],
+                uow.session,
+            )
 
-        if await self.runtime.inbox("documents").apply_once(event_id, save):
-            for app in linked:
-                self.timings.act_linked(app, payload.document_id, self.clock())
+        if not fresh:
+            return
+        await inbox.apply_all(fresh, save)
+        now = self.clock()
+        for app, document_id in linked:
+            self.timings.act_linked(app, document_id, now)
 
     async def purge(self, order: PurgeOrdered) -> None:
         """Retention's order: delete the application and confirm with counts."""

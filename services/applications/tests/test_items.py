@@ -145,7 +145,7 @@ def test_stock_counts_what_is_promised_to_granted_applications() -> None:
     )
     stock = count_stock(
         [(laptops, ItemState.AVAILABLE)] * 3 + [(tablets, ItemState.AVAILABLE)],
-        [laptops, tablets, tablets, others],
+        {laptops: 1, tablets: 2, others: 1},
     )
     assert [(s.key, s.available, s.awaiting, s.free) for s in stock] == [
         (laptops, 3, 1, 2),
@@ -154,6 +154,8 @@ def test_stock_counts_what_is_promised_to_granted_applications() -> None:
     ]
     assert stock_key_of("laptop", ResourceTargetGroup.EVERYONE) == laptops
     assert stock_key_of("projector", ResourceTargetGroup.EVERYONE) is None
+    assert [StockKey.from_code(k.code) for k in (laptops, tablets)] == [laptops, tablets]
+    assert tablets.code == "tablet/socially_supported"
 
 
 def test_a_grant_budget_is_the_free_stock_taken_one_grant_at_a_time() -> None:
@@ -163,7 +165,7 @@ def test_a_grant_budget_is_the_free_stock_taken_one_grant_at_a_time() -> None:
     tablets = StockKey(
         resource_type=LendingResourceType.TABLET, target_group=ResourceTargetGroup.EVERYONE
     )
-    budget = GrantBudget(count_stock([(laptops, ItemState.AVAILABLE)] * 2, [laptops]))
+    budget = GrantBudget(count_stock([(laptops, ItemState.AVAILABLE)] * 2, {laptops: 1}))
     budget.take(laptops)
     with pytest.raises(OutOfStock) as refused:
         budget.take(laptops)

@@ -65,7 +65,7 @@ STATUSES = [ApplicationStatus.SUBMITTED] * 6 + [
 ]
 
 
-def _application(
+def stored_application(
     rng: random.Random,
     codes: UniqueCodes,
     i: int,
@@ -151,7 +151,7 @@ async def _seed(mongo_url: str, n: int) -> int:
         rng = random.Random(12)  # noqa: S311 - not security
         codes = UniqueCodes()
         now = dt.datetime.now(dt.UTC)
-        docs = [to_doc(_application(rng, codes, i, now)) for i in range(n)]
+        docs = [to_doc(stored_application(rng, codes, i, now)) for i in range(n)]
         for start in range(0, n, 500):
             await apps.insert_many(docs[start : start + 500])
         return n

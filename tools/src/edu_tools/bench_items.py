@@ -56,7 +56,7 @@ from edu_tools.bench_http import (
     report,
     staff_sessions,
 )
-from edu_tools.bench_inbox import _application
+from edu_tools.bench_inbox import stored_application
 from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import UniqueCodes
@@ -140,7 +140,7 @@ async def _seed(mongo_url: str, n: int) -> tuple[bool, list[str], list[str]]:
             now = dt.datetime.now(dt.UTC)
             granted = [
                 to_doc(
-                    _application(
+                    stored_application(
                         rng,
                         codes,
                         k,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from edu_contracts.applications import ApplicationStatus
-from edu_contracts.registry_api import ResourceTargetGroup
 from edu_contracts.staff_api import InboxSort as InboxSort  # noqa: PLC0414
 from edu_contracts.staff_api import IssuedItemState as ItemState
 from edu_runtime.mongo import Doc
@@ -22,7 +21,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from edu_applications.adapters.inbox_fields import query_fields
 from edu_applications.adapters.store import from_doc, search_key, to_doc
-from edu_applications.domain.items import StockKey, stock_key_of
+from edu_applications.domain.items import StockKey
 from edu_applications.domain.model import Application
 from edu_applications.domain.reference import PATTERN as REFERENCE
 from edu_applications.domain.reference import normalized
@@ -85,8 +84,9 @@ class InboxStore:
     async def backfill(self) -> None:
         """Write the query fields into applications stored before they existed
         (a no-op once done: one query that finds nothing)."""
+        # The newest query field: an application stored before it lacks it.
         stale = await self.applications.find(
-            {"inbox_institution": {"$exists": False}}, {"_id": 1, "version": 1}
+            {"awaiting_item": {"$exists": False}}, {"_id": 1, "version": 1}
         ).to_list()
         done = 0
         for ref in stale:
@@ -128,27 +128,24 @@ class InboxStore:
         )
         return [from_doc(d) for d in docs]
 
-    async def awaiting_items(self, institution_id: str) -> list[StockKey]:
-        """One stock key per granted application still waiting for an item
+    async def awaiting_items(self, institution_id: str) -> dict[StockKey, int]:
+        """How many granted applications still wait for an item, per stock
         (``count_stock``'s ``awaiting``). Granted means no item yet: the item
-        comes with ready for issue. Two equalities on the index's first
-        fields; the resource comes whole (the target group is only inside it),
-        and a resource type the register does not hold is left out."""
-        cursor = self.applications.find(
-            {"inbox_institution": institution_id, "status": ApplicationStatus.GRANTED.value},
-            {"_id": 0, "resource": 1},
+        comes with ready for issue. Counted by the database on the flat
+        ``awaiting_item`` field (``inbox_fields``), which a resource type the
+        register does not hold leaves empty."""
+        rows = await self._aggregate(
+            [
+                {
+                    "$match": {
+                        "inbox_institution": institution_id,
+                        "status": ApplicationStatus.GRANTED.value,
+                    }
+                },
+                {"$group": {"_id": "$awaiting_item", "n": {"$sum": 1}}},
+            ]
         )
-        keys: list[StockKey] = []
-        async for doc in cursor:
-            resource = doc.get("resource") or {}
-            if not resource.get("resource_type") or not resource.get("target_group"):
-                continue
-            key = stock_key_of(
-                resource["resource_type"], ResourceTargetGroup(resource["target_group"])
-            )
-            if key is not None:
-                keys.append(key)
-        return keys
+        return {StockKey.from_code(r["_id"]): int(r["n"]) for r in rows if r["_id"]}
 
     async def issued_items(
         self, institution_id: str, state: ItemState | None, *, limit: int, offset: int

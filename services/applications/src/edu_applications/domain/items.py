@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from edu_contracts.applications import ReturnCondition
@@ -209,6 +209,19 @@ class StockKey(Frozen):
     resource_type: LendingResourceType
     target_group: ResourceTargetGroup
 
+    @property
+    def code(self) -> str:
+        """One string for the pair (what a database groups on)."""
+        return f"{self.resource_type.value}/{self.target_group.value}"
+
+    @classmethod
+    def from_code(cls, code: str) -> StockKey:
+        resource_type, _, target_group = code.partition("/")
+        return cls(
+            resource_type=LendingResourceType(resource_type),
+            target_group=ResourceTargetGroup(target_group),
+        )
+
 
 class Stock(Frozen):
     """Items of one type and target group, counted per state, and what is
@@ -239,15 +252,15 @@ def stock_key_of(resource_type: str, target_group: ResourceTargetGroup) -> Stock
 
 
 def count_stock(
-    items: Iterable[tuple[StockKey, ItemState]], awaiting: Iterable[StockKey] = ()
+    items: Iterable[tuple[StockKey, ItemState]], awaiting: Mapping[StockKey, int] | None = None
 ) -> list[Stock]:
     """Counted, never typed: one ``Stock`` per (type, target group) that has
-    items or granted applications awaiting one (``awaiting``: one key per
-    application)."""
+    items or granted applications awaiting one (``awaiting``: how many
+    applications per key)."""
     per_key: dict[StockKey, Counter[ItemState]] = {}
     for key, state in items:
         per_key.setdefault(key, Counter())[state] += 1
-    promised = Counter(awaiting)
+    promised = Counter(awaiting or {})
     for key in promised:
         per_key.setdefault(key, Counter())
     return [

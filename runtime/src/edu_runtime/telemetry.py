@@ -19,6 +19,7 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
     SpanExportResult,
 )
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.util.types import AttributeValue
 
 from edu_runtime.pseudonym import redact_personal_codes
@@ -112,8 +113,14 @@ def build_tracer_provider(
     traces_file: Path | None = None,
     extra_exporters: Sequence[SpanExporter] = (),
 ) -> TracerProvider:
+    exporting = bool(otlp_endpoint or traces_file or extra_exporters)
     provider = TracerProvider(
-        resource=Resource.create({"service.name": service_name, "service.namespace": "edu"})
+        resource=Resource.create({"service.name": service_name, "service.namespace": "edu"}),
+        # Spans nobody exports are not recorded: recording them cost ~10% of a
+        # request's CPU. Trace ids are still made and propagated (logs carry
+        # them); with an exporter the sampler is OTEL_TRACES_SAMPLER's
+        # (parent-based, always on, unless set).
+        sampler=None if exporting else ALWAYS_OFF,
     )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

@@ -38,6 +38,7 @@ from rich.console import Console
 from rich.table import Table
 
 from edu_tools import hops, traces
+from edu_tools.bench_http import cpu_per_request, cpu_snapshot
 from edu_tools.bench_record import HIGHER, LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.personal_codes import old_code
@@ -291,6 +292,11 @@ async def run(  # noqa: PLR0915
             watcher = await SubmittedWatcher.start(
                 backends.kafka_bootstrap, {drafts[p][0] for p, _ in pairs}
             )
+            groups = {
+                **{name: [child.proc.pid] for name, child in stack.children.items()},
+                **{child.name: [child.proc.pid] for child in backends.children},
+            }
+            cpu_before = cpu_snapshot(groups)
             t0 = time.monotonic()
             await bounded(concurrency, [functools.partial(submit, p) for p, _ in pairs])
             accepted = time.monotonic() - t0
@@ -304,6 +310,7 @@ async def run(  # noqa: PLR0915
                 await watcher.stop()
             elapsed = watcher.last_at - t0
             rate_submissions = n / elapsed
+            cpu = cpu_per_request(groups, cpu_before, n)
             figures = [
                 Figure(
                     name="applications: submissions end to end",
@@ -323,6 +330,7 @@ async def run(  # noqa: PLR0915
                 f"submissions: {n} in {elapsed:.2f}s end to end (HTTP accepted in {accepted:.2f}s) → "
                 f"[bold]{rate_submissions:.0f}/s[/] (budget ≥ {BUDGET_SUBMISSIONS_PER_S:.0f}/s)"
             )
+            console.print(f"CPU ms per submission: {cpu}")
 
             chosen = pairs[:receipts]
             ready: dict[str, tuple[str, int]] = {}

@@ -31,7 +31,7 @@ from edu_runtime.consumer import Inbox
 from edu_runtime.pseudonym import redact_personal_codes
 from edu_runtime.unit_of_work import UnitOfWork, UnitsOfWork
 
-from edu_retention.adapters.store import RetentionStore
+from edu_retention.adapters.store import RetentionStore, TrackedVersion
 from edu_retention.clock import Clock
 from edu_retention.domain.model import (
     Deadline,
@@ -72,22 +72,42 @@ class RetentionService:
             return
 
         async def save(uow: UnitOfWork) -> None:
-            for event_id in fresh:
-                await self._track(changes[event_id], uow)
+            todo = [changes[event_id] for event_id in fresh]
+            app_ids = {str(c.application_id) for c in todo}
+            # Read once for the batch, decided in order in memory, the tracked
+            # statuses written once: every status change of every application
+            # passes here, so its round trips are paid per batch.
+            tracked = await self.store.tracked_versions(app_ids, uow.session)
+            deadlines = await self.store.get_many(
+                PurgeSubjectKind.APPLICATION, app_ids, uow.session
+            )
+            latest: dict[str, tuple[StatusChangedPayload, int]] = {}
+            for change in todo:
+                await self._track(change, uow, tracked, deadlines, latest)
+            await self.store.track_all(list(latest.values()), uow.session)
 
         await inbox.apply_all(fresh, save)
 
-    async def _track(self, change: StatusChangedPayload, uow: UnitOfWork) -> None:
+    async def _track(
+        self,
+        change: StatusChangedPayload,
+        uow: UnitOfWork,
+        tracked: dict[str, TrackedVersion],
+        deadlines: dict[str, Deadline],
+        latest: dict[str, tuple[StatusChangedPayload, int]],
+    ) -> None:
         """Track the application's latest status and keep its deadline in step:
         closed → scheduled (or moved), reopened → cancelled. Older (out-of-order)
-        changes lose against what a higher version already said."""
+        changes lose against what a higher version already said. ``tracked``,
+        ``deadlines`` and ``latest`` are the batch's state, kept current here."""
         session = uow.session
         app_id = str(change.application_id)
-        tracked = await self.store.tracked_version(app_id, session)
-        if tracked is not None and tracked[0] >= change.version:
+        seen = tracked.get(app_id)
+        if seen is not None and seen.version >= change.version:
             return
-        await self.store.track(change, (tracked[1] if tracked else 0) + 1, session)
-        deadline = await self.store.get(PurgeSubjectKind.APPLICATION, app_id, session)
+        tracked[app_id] = TrackedVersion(change.version, (seen.events_applied if seen else 0) + 1)
+        latest[app_id] = (change, tracked[app_id].events_applied)
+        deadline = deadlines.get(app_id)
         if change.to_status in CLOSED_STATUSES:
             closed_on = closing_date(change.changed_at, change.effective_date)
             due_at = start_of_riga_day(application_purge_date(closed_on))
@@ -104,6 +124,7 @@ class RetentionService:
                     held=held,
                 )
                 await self.store.insert(scheduled, session)
+                deadlines[app_id] = scheduled
                 return
             moved = deadline.reschedule(
                 due_at=due_at,
@@ -112,8 +133,11 @@ class RetentionService:
                 source=change.version,
             )
             await self.store.save(deadline, moved, session)
+            deadlines[app_id] = moved
         elif deadline is not None:
-            await self.store.save(deadline, deadline.cancel(source=change.version), session)
+            cancelled = deadline.cancel(source=change.version)
+            await self.store.save(deadline, cancelled, session)
+            deadlines[app_id] = cancelled
         if deadline is not None and deadline.is_settled:
             # Too late to change anything: owners may already have deleted.
             log.warning(

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 from uuid import UUID, uuid4
 
 from edu_contracts.applications import StatusChangedPayload
@@ -52,6 +53,25 @@ from edu_retention.domain.rules import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class TrackedVersion(NamedTuple):
+    """What ``tracked_applications`` knows of one application."""
+
+    version: int  # of the latest status change applied
+    events_applied: int
+
+
+def _tracked_doc(change: StatusChangedPayload, events_applied: int) -> Doc:
+    # _id repeated in the replacement: nx-27017 does not copy it from the filter on upsert.
+    return {
+        "_id": str(change.application_id),
+        "status": change.to_status.value,
+        "version": change.version,
+        "institution_id": change.institution_id,
+        "changed_at": change.changed_at,
+        "events_applied": events_applied,
+    }
 
 
 def deadline_to_doc(d: Deadline) -> Doc:
@@ -147,6 +167,16 @@ class RetentionStore:
         doc = await self.deadlines.find_one({"_id": subject_key(kind, subject_id)}, session=session)
         return deadline_from_doc(doc) if doc else None
 
+    async def get_many(
+        self, kind: PurgeSubjectKind, subject_ids: Iterable[str], session: AsyncClientSession
+    ) -> dict[str, Deadline]:
+        """The deadlines of these subjects that exist, by subject id (one round trip)."""
+        keys = {subject_key(kind, s): s for s in subject_ids}
+        if not keys:
+            return {}
+        docs = await self.deadlines.find({"_id": {"$in": sorted(keys)}}, session=session).to_list()
+        return {keys[doc["_id"]]: deadline_from_doc(doc) for doc in docs}
+
     async def is_held(self, key: str, session: AsyncClientSession) -> bool:
         return await self.holds.find_one({"_id": key}, session=session) is not None
 
@@ -162,31 +192,38 @@ class RetentionStore:
             )
 
     # --- tracked applications --------------------------------------------
-    async def tracked_version(
-        self, app_id: str, session: AsyncClientSession
-    ) -> tuple[int, int] | None:
-        """The version of the latest status seen for ``app_id`` and how many
-        status changes were applied; None if none was."""
-        doc = await self.tracked.find_one({"_id": app_id}, session=session)
-        return (doc["version"], doc.get("events_applied", 0)) if doc else None
+    async def tracked_versions(
+        self, app_ids: Iterable[str], session: AsyncClientSession
+    ) -> dict[str, TrackedVersion]:
+        """For each of ``app_ids`` seen before: the version of its latest status
+        and how many status changes were applied (one round trip)."""
+        wanted = sorted(set(app_ids))
+        if not wanted:
+            return {}
+        docs = await self.tracked.find(
+            {"_id": {"$in": wanted}}, {"version": 1, "events_applied": 1}, session=session
+        ).to_list()
+        return {
+            str(doc["_id"]): TrackedVersion(doc["version"], doc.get("events_applied", 0))
+            for doc in docs
+        }
 
-    async def track(
-        self, change: StatusChangedPayload, events_applied: int, session: AsyncClientSession
+    async def track_all(
+        self, latest: Sequence[tuple[StatusChangedPayload, int]], session: AsyncClientSession
     ) -> None:
-        app_id = str(change.application_id)
-        await self.tracked.replace_one(
-            {"_id": app_id},
-            {
-                "_id": app_id,
-                "status": change.to_status.value,
-                "version": change.version,
-                "institution_id": change.institution_id,
-                "changed_at": change.changed_at,
-                "events_applied": events_applied,
-            },
-            upsert=True,
-            session=session,
-        )
+        """Store each application's latest status change and how many were
+        applied, in one round trip."""
+        docs = [_tracked_doc(change, applied) for change, applied in latest]
+        if len(docs) == 1:  # PyMongo's bulk path costs more client CPU
+            await self.tracked.replace_one(
+                {"_id": docs[0]["_id"]}, docs[0], upsert=True, session=session
+            )
+        elif docs:
+            await self.tracked.bulk_write(
+                [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in docs],
+                ordered=False,
+                session=session,
+            )
 
     async def forget_application(self, app_id: str, session: AsyncClientSession) -> None:
         """Once its purge is complete the application's status is no longer needed."""

@@ -132,9 +132,14 @@ def cpu_snapshot(groups: Mapping[str, list[int]]) -> dict[str, float]:
     return {g: group_cpu(p) for g, p in groups.items()}
 
 
+def cpu_ms_per_request(
+    groups: Mapping[str, list[int]], before: Mapping[str, float], n: int
+) -> dict[str, float]:
+    """The CPU milliseconds each process group spent per request since
+    ``before`` (``cpu_snapshot``)."""
+    return {g: (group_cpu(p) - before[g]) / max(n, 1) * 1000 for g, p in groups.items()}
+
+
 def cpu_per_request(groups: Mapping[str, list[int]], before: Mapping[str, float], n: int) -> str:
-    """``name ms, …``: the CPU milliseconds each process group spent per request
-    since ``before`` (``cpu_snapshot``)."""
-    return ", ".join(
-        f"{g} {(group_cpu(p) - before[g]) / max(n, 1) * 1000:.2f}" for g, p in groups.items()
-    )
+    """``name ms, …``: ``cpu_ms_per_request`` printed."""
+    return ", ".join(f"{g} {ms:.2f}" for g, ms in cpu_ms_per_request(groups, before, n).items())

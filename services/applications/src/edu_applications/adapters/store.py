@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from edu_runtime.group_read import GroupRead
 from edu_runtime.mongo import DUPLICATE_KEY, Doc, StaleVersion, bson_safe
 from pymongo import ASCENDING, DESCENDING, DeleteOne, InsertOne, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -77,6 +78,9 @@ class ApplicationStore:
         self.slots = db["open_slots"]
         self.terms = db["terms_acceptances"]
         self.sent_messages = db[SENT_MESSAGES]  # the read model of what was sent about each
+        # Every request about one application reads it first: under load
+        # concurrent requests' reads go together (edu_runtime.group_read).
+        self._reads: GroupRead[str, Doc] = GroupRead(self._docs_by_id)
 
     async def ensure_indexes(self) -> None:
         await self.applications.create_index(
@@ -153,8 +157,17 @@ class ApplicationStore:
     async def get(
         self, app_id: str, session: AsyncClientSession | None = None
     ) -> Application | None:
-        doc = await self.applications.find_one({"_id": app_id}, session=session)
+        """The application; outside a transaction read together with
+        concurrent requests' reads."""
+        if session is None:
+            doc = await self._reads.get(app_id)
+        else:
+            doc = await self.applications.find_one({"_id": app_id}, session=session)
         return from_doc(doc) if doc else None
+
+    async def _docs_by_id(self, app_ids: Sequence[str]) -> dict[str, Doc]:
+        docs = await self.applications.find({"_id": {"$in": list(app_ids)}}).to_list()
+        return {str(d["_id"]): d for d in docs}
 
     async def list_for_applicant(
         self, code: str, limit: int, offset: int

@@ -116,8 +116,8 @@ def build_tracer_provider(
     exporting = bool(otlp_endpoint or traces_file or extra_exporters)
     provider = TracerProvider(
         resource=Resource.create({"service.name": service_name, "service.namespace": "edu"}),
-        # Spans nobody exports are not recorded: recording them cost ~10% of a
-        # request's CPU. Trace ids are still made and propagated (logs carry
+        # Spans nobody exports are not recorded (recording them is CPU spent
+        # for nothing). Trace ids are still made and propagated (logs carry
         # them); with an exporter the sampler is OTEL_TRACES_SAMPLER's
         # (parent-based, always on, unless set).
         sampler=None if exporting else ALWAYS_OFF,

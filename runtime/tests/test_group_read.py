@@ -73,3 +73,30 @@ async def test_a_large_burst_is_read_in_bounded_queries(max_batch: int) -> None:
     group: GroupRead[int, int] = GroupRead(read_many, max_batch=max_batch)
     assert await asyncio.gather(*(group.get(k) for k in range(5))) == [0, 1, 2, 3, 4]
     assert queries == [[0, 1], [2, 3], [4]]
+
+
+async def test_a_cancelled_read_leaves_no_caller_waiting_and_the_next_read_works() -> None:
+    started = asyncio.Event()
+
+    async def read_many(keys: Sequence[int]) -> Mapping[int, int]:
+        started.set()
+        await asyncio.sleep(10)
+        return {}
+
+    group: GroupRead[int, int] = GroupRead(read_many)
+    first = asyncio.ensure_future(group.get(1))
+    await started.wait()
+    queued = asyncio.ensure_future(group.get(2))  # waits for the next query
+    await asyncio.sleep(0)
+    assert group._task is not None
+    group._task.cancel()  # as at shutdown
+    done, _ = await asyncio.wait([first, queued], timeout=1)
+    assert {first, queued} == done
+    assert first.cancelled()
+    assert queued.cancelled()
+
+    async def quick(keys: Sequence[int]) -> Mapping[int, int]:
+        return {k: k for k in keys}
+
+    group._read_many = quick
+    assert await group.get(3) == 3

@@ -50,6 +50,11 @@ class GroupRead(Generic[K, V]):
                 del self._pending[: self._max_batch]
                 try:
                     found = await self._read_many(list(dict.fromkeys(k for k, _ in batch)))
+                except asyncio.CancelledError:  # shutting down: nobody may wait for ever
+                    for _, future in batch + self._pending:
+                        future.cancel()
+                    self._pending.clear()
+                    raise
                 except Exception as exc:
                     for _, future in batch:
                         if not future.done():

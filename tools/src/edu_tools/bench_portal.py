@@ -40,7 +40,7 @@ from edu_runtime.riga import today_in_latvia
 from pymongo import AsyncMongoClient
 
 from edu_tools.backends import Backends, free_port
-from edu_tools.bench_http import group_cpu, nginx_pids
+from edu_tools.bench_http import cpu_ms_per_request, group_cpu, nginx_pids
 from edu_tools.bench_record import LOWER, BenchResult, Figure
 from edu_tools.gateway import GatewayKeys
 from edu_tools.registry.bench import (
@@ -283,9 +283,7 @@ def run(*, learners: int, rate: float, duration: float, data_dir: Path) -> Bench
             before = {g: group_cpu(p) for g, p in groups.items()}
             latencies, errors, elapsed = asyncio.run(_drive(port, requests, rate, duration))
             results[label] = _report(label, latencies, errors, elapsed)
-            cpu_ms = {
-                g: (group_cpu(p) - before[g]) / len(latencies) * 1000 for g, p in groups.items()
-            }
+            cpu_ms = cpu_ms_per_request(groups, before, len(latencies))
             cpu = ", ".join(f"{g} {ms:.2f}" for g, ms in cpu_ms.items())
             print(f"     CPU ms per request: {cpu}")
             if errors:

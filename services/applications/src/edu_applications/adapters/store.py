@@ -151,8 +151,8 @@ class ApplicationStore:
         wanted = sorted(set(app_ids))
         if not wanted:
             return {}
-        docs = await self.applications.find({"_id": {"$in": wanted}}, session=session).to_list()
-        return {str(d["_id"]): from_doc(d) for d in docs}
+        docs = await self._docs_by_id(wanted, session)
+        return {app_id: from_doc(doc) for app_id, doc in docs.items()}
 
     async def get(
         self, app_id: str, session: AsyncClientSession | None = None
@@ -165,8 +165,11 @@ class ApplicationStore:
             doc = await self.applications.find_one({"_id": app_id}, session=session)
         return from_doc(doc) if doc else None
 
-    async def _docs_by_id(self, app_ids: Sequence[str]) -> dict[str, Doc]:
-        docs = await self.applications.find({"_id": {"$in": list(app_ids)}}).to_list()
+    async def _docs_by_id(
+        self, app_ids: Sequence[str], session: AsyncClientSession | None = None
+    ) -> dict[str, Doc]:
+        query = {"_id": {"$in": list(app_ids)}}
+        docs = await self.applications.find(query, session=session).to_list()
         return {str(d["_id"]): d for d in docs}
 
     async def list_for_applicant(
